@@ -1,0 +1,123 @@
+package teagrad;
+
+/**
+ * Batch normalisation over a [batch × features] input, as torch.nn.BatchNorm1d does it.
+ *
+ * <pre>
+ *   μ   = 1/m Σ x_i                      mini-batch mean
+ *   σ²  = 1/m Σ (x_i − μ)²               mini-batch variance (biased: divide by m)
+ *   x̂_i = (x_i − μ) / √(σ² + ε)          normalise
+ *   y_i = γ x̂_i + β                      scale and shift
+ * </pre>
+ * Training mode also updates the running statistics that eval mode normalises with:
+ * running = (1 − momentum)·running + momentum·batch, the variance tracked unbiased (m/(m−1)·σ²).
+ */
+public final class BatchNorm1d {
+    public final int features;
+    public final Tensor gamma;           // γ, "bngain": starts at 1
+    public final Tensor beta;            // β, "bnbias": starts at 0
+    public final float[] runningMean;    // starts at 0
+    public final float[] runningVar;     // starts at 1
+    public final float momentum;
+    public final float eps;
+    /** Training normalises with batch statistics; eval with the running ones. */
+    public boolean training = true;
+
+    public BatchNorm1d(int features, float momentum, float eps) {
+        this.features = features;
+        this.momentum = momentum;
+        this.eps = eps;
+        gamma = new Tensor("bngain", features);
+        beta = new Tensor("bnbias", features);
+        runningMean = new float[features];
+        runningVar = new float[features];
+        java.util.Arrays.fill(gamma.data, 1f);
+        java.util.Arrays.fill(runningVar, 1f);
+    }
+
+    /** The batch-norm op on x[m × features]; the mode is read at every run of the graph. */
+    public Tensor apply(Tensor x) {
+        Ops.requireRank(x, 2, "batch norm input");
+        if (x.dim(1) != features) {
+            throw new IllegalArgumentException("batch norm: input " + x.shapeString() + " has " + x.dim(1) + " features, layer has " + features);
+        }
+        int m = x.dim(0), n = features;
+        Tensor y = new Tensor("batchnorm", x.shape);
+        float[] xhat = new float[m * n];                       // saved for the backward
+        float[] invStd = new float[n];                         // 1/√(σ² + ε) per feature
+        double[] mean = new double[n], var = new double[n];
+        float[] sumDy = new float[n], sumDyXhat = new float[n];   // Σ dy = dβ and Σ dy·x̂ = dγ
+        return y.define(new Tensor[] {x, gamma, beta},
+            () -> {
+                if (training) forward(x.data, m, y.data, xhat, invStd, mean, var);
+                else forwardEval(x.data, m, y.data, xhat, invStd);
+            },
+            // The three backwards run in this order; the first computes the sums the other two add.
+            () -> backward(y.grad, m, xhat, invStd, sumDy, sumDyXhat, x.grad),
+            () -> { for (int j = 0; j < n; j++) gamma.grad[j] += sumDyXhat[j]; },
+            () -> { for (int j = 0; j < n; j++) beta.grad[j] += sumDy[j]; });
+    }
+
+    /** Training forward: batch statistics, normalise, scale and shift, update running stats. */
+    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd, double[] mean, double[] var) {
+        if (m < 2) {
+            throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size [" + m + ", " + features + "]");
+        }
+        int n = features;
+        java.util.Arrays.fill(mean, 0);
+        java.util.Arrays.fill(var, 0);
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) mean[j] += x[i * n + j];
+        for (int j = 0; j < n; j++) mean[j] /= m;                                  // μ
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            double d = x[i * n + j] - mean[j];
+            var[j] += d * d;
+        }
+        for (int j = 0; j < n; j++) {
+            var[j] /= m;                                                            // σ², biased
+            invStd[j] = (float) (1 / Math.sqrt(var[j] + eps));
+        }
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            int k = i * n + j;
+            xhat[k] = (float) (x[k] - mean[j]) * invStd[j];                          // x̂
+            y[k] = gamma.data[j] * xhat[k] + beta.data[j];                           // γ x̂ + β
+        }
+        // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
+        for (int j = 0; j < n; j++) {
+            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mean[j];
+            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * (float) (var[j] * m / (m - 1));
+        }
+    }
+
+    /** Eval forward: the running statistics stand in for the batch's. */
+    void forwardEval(float[] x, int m, float[] y, float[] xhat, float[] invStd) {
+        int n = features;
+        for (int j = 0; j < n; j++) invStd[j] = (float) (1 / Math.sqrt(runningVar[j] + eps));
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            int k = i * n + j;
+            xhat[k] = (x[k] - runningMean[j]) * invStd[j];
+            y[k] = gamma.data[j] * xhat[k] + beta.data[j];
+        }
+    }
+
+    /**
+     * The fused backward through μ and σ² in one formula (the seed chapter's):
+     * dx_i = γ / (m·√(σ²+ε)) · (m·dy_i − Σ_j dy_j − x̂_i · Σ_j dy_j·x̂_j).
+     * In eval mode μ and σ² are constants, so only dx_i = γ·dy_i / √(σ²+ε) remains.
+     */
+    void backward(float[] dy, int m, float[] xhat, float[] invStd, float[] sumDy, float[] sumDyXhat, float[] dx) {
+        int n = features;
+        java.util.Arrays.fill(sumDy, 0f);
+        java.util.Arrays.fill(sumDyXhat, 0f);
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            int k = i * n + j;
+            sumDy[j] += dy[k];
+            sumDyXhat[j] += dy[k] * xhat[k];
+        }
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+            int k = i * n + j;
+            dx[k] += training
+                ? gamma.data[j] * invStd[j] / m * (m * dy[k] - sumDy[j] - xhat[k] * sumDyXhat[j])
+                : gamma.data[j] * invStd[j] * dy[k];
+        }
+    }
+}

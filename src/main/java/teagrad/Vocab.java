@@ -1,0 +1,73 @@
+package teagrad;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Characters ↔ indices. '.' is index 0 and both starts the context (padding) and ends a word;
+ * then the distinct characters of the word list, sorted by code point. Characters are Unicode
+ * code points, so an accented or non-Latin letter is one token.
+ */
+public final class Vocab {
+    /** Index of '.', the start padding and end-of-word token. */
+    public static final int END = 0;
+    public static final int MAX_SIZE = 1000;
+
+    private final int[] chars;   // index → code point, chars[0] = '.'
+
+    private Vocab(int[] chars) { this.chars = chars; }
+
+    public static Vocab of(List<String> words) {
+        TreeSet<Integer> set = new TreeSet<>();
+        for (String w : words) w.codePoints().forEach(set::add);
+        set.remove((int) '.');
+        int[] chars = new int[set.size() + 1];
+        chars[0] = '.';
+        int i = 1;
+        for (int c : set) chars[i++] = c;
+        return check(chars);
+    }
+
+    /** From its string form, ".abc…" (as stored in a model file). */
+    public static Vocab parse(String s) {
+        int[] chars = s.codePoints().toArray();
+        if (chars.length < 2 || chars[0] != '.') {
+            throw new IllegalArgumentException("vocab must start with '.' and have at least one more character, got \"" + s + "\"");
+        }
+        for (int i = 1; i < chars.length; i++) {
+            if (chars[i] <= chars[i - 1] || chars[i] == '.') {
+                throw new IllegalArgumentException("vocab characters after '.' must be distinct and sorted, got \"" + s + "\"");
+            }
+        }
+        return check(chars);
+    }
+
+    private static Vocab check(int[] chars) {
+        if (chars.length > MAX_SIZE) {
+            throw new IllegalArgumentException("the word list has " + (chars.length - 1) + " distinct characters; at most " + (MAX_SIZE - 1) + " are supported");
+        }
+        return new Vocab(chars);
+    }
+
+    public int size() { return chars.length; }
+
+    public int index(int codePoint) {
+        int i = Arrays.binarySearch(chars, 1, chars.length, codePoint);
+        if (codePoint == '.') return END;
+        if (i < 0) throw new IllegalArgumentException("character '" + new String(Character.toChars(codePoint)) + "' is not in the vocabulary");
+        return i;
+    }
+
+    public int codePoint(int index) { return chars[index]; }
+
+    @Override
+    public boolean equals(Object o) { return o instanceof Vocab v && Arrays.equals(chars, v.chars); }
+
+    @Override
+    public int hashCode() { return Arrays.hashCode(chars); }
+
+    /** ".abc…": the form a model file stores. */
+    @Override
+    public String toString() { return new String(chars, 0, chars.length); }
+}

@@ -1,0 +1,113 @@
+package teagrad;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole network against PyTorch (float64) on the same parameters and batch: loss,
+ * activations, every gradient, the running-statistics update, and the eval-mode loss.
+ *
+ * <p>Tolerance: we compute in float32 (unit roundoff u = 6e-8). The deepest chain is the
+ * gradient of C: six ops each adding sums of at most 200 terms, so a loose worst-case bound is
+ * a few hundred u relative to the largest magnitude in the tensor. We require
+ * max|ours − torch| ≤ 2e-5 · max(1, max|torch|): ~300 u, and ~1,000× smaller than any
+ * real mistake (a wrong Bessel factor alone moves the running variance by 3%; a missing
+ * term of the fused backward changes dx at the 1e-2 level).
+ */
+class ReferenceParityTest {
+    static final double TOL = 2e-5;
+
+    static final class Fixture {
+        final Reference ref;
+        final Mlp model;
+        final Mlp.Pass pass;
+
+        Fixture(String file) throws Exception {
+            ref = Reference.load(file);
+            Config c = new Config();
+            c.blockSize = ref.integer("config.blockSize");
+            c.embedDim = ref.integer("config.embedDim");
+            c.hidden = ref.integer("config.hidden");
+            c.batchSize = ref.integer("config.batchSize");
+            c.momentum = (float) ref.number("config.momentum");
+            c.eps = (float) ref.number("config.eps");
+            int vocabSize = ref.integer("config.vocabSize");
+            StringBuilder letters = new StringBuilder(".");
+            for (int i = 1; i < vocabSize; i++) letters.append((char) ('a' + i - 1));
+            model = new Mlp(c, Vocab.parse(letters.toString()));
+            copy("params.C", model.C);
+            copy("params.W1", model.W1);
+            copy("params.bngain", model.bn.gamma);
+            copy("params.bnbias", model.bn.beta);
+            copy("params.W2", model.W2);
+            copy("params.b2", model.b2);
+            pass = model.pass(c.batchSize);
+            System.arraycopy(ref.ints("inputs.X"), 0, pass.x, 0, pass.x.length);
+            System.arraycopy(ref.ints("inputs.Y"), 0, pass.y, 0, pass.y.length);
+        }
+
+        void copy(String name, Tensor t) {
+            float[] v = ref.floats(name);
+            assertEquals(t.size(), v.length, name + " size");
+            System.arraycopy(v, 0, t.data, 0, v.length);
+        }
+    }
+
+    static void assertClose(double[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double scale = 1, worst = 0;
+        for (double e : expected) scale = Math.max(scale, Math.abs(e));
+        for (int i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+        if (System.getProperty("teagrad.showErrors") != null) System.out.printf("%-40s %.2e%n", what, worst / scale);
+        assertTrue(worst <= TOL * scale, what + ": max |ours − torch| = " + worst + " > " + TOL * scale);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bn_mlp_tiny.json", "bn_mlp_karpathy_config.json"})
+    void trainingStepMatchesPyTorch(String file) throws Exception {
+        Fixture f = new Fixture(file);
+        Reference r = f.ref;
+        assertClose(r.tensor("train.runningMeanBefore"), f.model.bn.runningMean, "running mean before");
+        assertClose(r.tensor("train.runningVarBefore"), f.model.bn.runningVar, "running var before");
+        f.model.train();
+        f.pass.graph.forward();
+        assertEquals(r.number("train.loss"), f.pass.loss.item(), TOL * Math.max(1, r.number("train.loss")), "loss");
+        assertClose(r.tensor("train.activations.hpreact"), f.pass.hpreact.data, "hpreact");
+        assertClose(r.tensor("train.activations.hbn"), f.pass.hbn.data, "hbn");
+        assertClose(r.tensor("train.activations.h"), f.pass.h.data, "h");
+        assertClose(r.tensor("train.activations.logits"), f.pass.logits.data, "logits");
+        assertClose(r.tensor("train.runningMeanAfter"), f.model.bn.runningMean, "running mean after one step");
+        assertClose(r.tensor("train.runningVarAfter"), f.model.bn.runningVar, "running var after one step (unbiased)");
+
+        for (Tensor p : f.model.parameters()) p.zeroGrad();
+        f.pass.graph.backward();
+        assertClose(r.tensor("train.grads.C"), f.model.C.grad, "dC");
+        assertClose(r.tensor("train.grads.W1"), f.model.W1.grad, "dW1");
+        assertClose(r.tensor("train.grads.bngain"), f.model.bn.gamma.grad, "dbngain");
+        assertClose(r.tensor("train.grads.bnbias"), f.model.bn.beta.grad, "dbnbias");
+        assertClose(r.tensor("train.grads.W2"), f.model.W2.grad, "dW2");
+        assertClose(r.tensor("train.grads.b2"), f.model.b2.grad, "db2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bn_mlp_tiny.json", "bn_mlp_karpathy_config.json"})
+    void evalModeUsesRunningStatistics(String file) throws Exception {
+        Fixture f = new Fixture(file);
+        Reference r = f.ref;
+        System.arraycopy(r.floats("eval.runningMean"), 0, f.model.bn.runningMean, 0, f.model.config.hidden);
+        System.arraycopy(r.floats("eval.runningVar"), 0, f.model.bn.runningVar, 0, f.model.config.hidden);
+        float[] meanBefore = f.model.bn.runningMean.clone();
+        f.model.eval();
+        f.pass.graph.forward();
+        assertEquals(r.number("eval.loss"), f.pass.loss.item(), TOL * Math.max(1, r.number("eval.loss")), "eval loss");
+        assertClose(r.tensor("eval.logits"), f.pass.logits.data, "eval logits");
+        assertTrue(java.util.Arrays.equals(meanBefore, f.model.bn.runningMean), "eval mode must not touch running stats");
+
+        // The graph-free evaluator (table lookup, batch norm folded in) agrees on the same batch.
+        Dataset.Split batch = new Dataset.Split(f.pass.x.clone(), f.pass.y.clone(), f.model.config.blockSize);
+        assertEquals(r.number("eval.loss"), new Inference(f.model).loss(batch), TOL * Math.max(1, r.number("eval.loss")), "Inference loss");
+    }
+}
