@@ -26,6 +26,11 @@ public final class Trainer {
     private int step;
 
     public Trainer(Mlp model, Dataset data) {
+        this(model, data, 0);
+    }
+
+    /** Continues a model already trained for {@code startStep} steps (the learning-rate schedule goes on from there). */
+    public Trainer(Mlp model, Dataset data, int startStep) {
         if (!model.vocab.equals(data.vocab)) {
             throw new IllegalArgumentException("the model's vocabulary (" + model.vocab.size() + " characters) differs from the word list's (" + data.vocab.size() + ")");
         }
@@ -43,6 +48,7 @@ public final class Trainer {
         int h = model.config.hidden;
         savedMean = new float[h];
         savedVar = new float[h];
+        step = startStep;
     }
 
     /** Steps done so far. */

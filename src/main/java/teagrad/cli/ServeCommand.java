@@ -35,7 +35,7 @@ import java.util.concurrent.Executors;
  * target/classes. The word list is the one exception: {@code /data/names.txt} is read from
  * the {@code --data} file on disk, because it is not ours to ship inside the jar.
  */
-final class ServeCommand {
+public final class ServeCommand {
     static final String DATA_URL_PATH = "/data/names.txt";
 
     static final String HELP = String.join("\n",
@@ -168,7 +168,7 @@ final class ServeCommand {
      *
      * @throws BindException if the port is taken
      */
-    static HttpServer start(int port, Path root, Path dataFile) throws IOException {
+    public static HttpServer start(int port, Path root, Path dataFile) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 0);
         // A few daemon threads: enough for a browser's parallel fetches, and they never keep
         // the JVM alive on their own.

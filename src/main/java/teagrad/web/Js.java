@@ -1,0 +1,84 @@
+package teagrad.web;
+
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSFunctor;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.typedarrays.Float32Array;
+
+/**
+ * The few browser calls the worker needs, each one line of JavaScript. Jso-apis 0.16 has no
+ * DedicatedWorkerGlobalScope, so the worker's {@code self} is reached through @JSBody.
+ */
+final class Js {
+    private Js() {}
+
+    @JSFunctor
+    interface MessageHandler extends JSObject {
+        void handle(JSObject data);
+    }
+
+    @JSFunctor
+    interface Task extends JSObject {
+        void run();
+    }
+
+    @JSBody(params = "handler", script = "self.onmessage = function (e) { handler(e.data); };")
+    static native void onMessage(MessageHandler handler);
+
+    @JSBody(params = "message", script = "self.postMessage(message);")
+    static native void post(JSObject message);
+
+    /** Posts a message whose Float32Array moves to the page instead of being copied. */
+    @JSBody(params = {"message", "array"}, script = "self.postMessage(message, [array.buffer]);")
+    static native void postTransfer(JSObject message, Float32Array array);
+
+    /**
+     * Runs a task after the messages already queued: a MessageChannel round trip, which unlike
+     * setTimeout(0) is not clamped to 4 ms when chained.
+     */
+    @JSBody(params = "task", script = "var c = self.__teagradChannel;"
+        + "if (!c) { c = self.__teagradChannel = new MessageChannel(); c.port1.onmessage = function () { var t = c.next; c.next = null; t(); }; }"
+        + "c.next = task; c.port2.postMessage(0);")
+    static native void later(Task task);
+
+    @JSBody(script = "return performance.now();")
+    static native double now();
+
+    @JSBody(script = "return {};")
+    static native JSObject object();
+
+    @JSBody(script = "return [];")
+    static native JSObject array();
+
+    @JSBody(params = {"a", "v"}, script = "a.push(v);")
+    static native void push(JSObject array, String value);
+
+    @JSBody(params = {"a", "v"}, script = "a.push(v);")
+    static native void push(JSObject array, boolean value);
+
+    @JSBody(params = {"o", "k", "v"}, script = "o[k] = v;")
+    static native void set(JSObject o, String key, String value);
+
+    @JSBody(params = {"o", "k", "v"}, script = "o[k] = v;")
+    static native void set(JSObject o, String key, double value);
+
+    @JSBody(params = {"o", "k", "v"}, script = "o[k] = v;")
+    static native void set(JSObject o, String key, boolean value);
+
+    @JSBody(params = {"o", "k", "v"}, script = "o[k] = v;")
+    static native void set(JSObject o, String key, JSObject value);
+
+    /** A string property, or null when absent or not a string. */
+    @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k]; return typeof v === 'string' ? v : null;")
+    static native String string(JSObject o, String key);
+
+    /** A number property, or NaN when absent or not a number (validation then names it). */
+    @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k]; return typeof v === 'number' ? v : NaN;")
+    static native double number(JSObject o, String key);
+
+    @JSBody(params = {"o", "k"}, script = "return o != null && o[k] === true;")
+    static native boolean bool(JSObject o, String key);
+
+    @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k]; return v != null && typeof v === 'object' ? v : null;")
+    static native JSObject child(JSObject o, String key);
+}

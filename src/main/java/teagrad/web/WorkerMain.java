@@ -1,0 +1,295 @@
+package teagrad.web;
+
+import org.teavm.classlib.PlatformDetector;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.typedarrays.Float32Array;
+import teagrad.Config;
+import teagrad.Trainer;
+
+/**
+ * The Web Worker the page talks to (compiled by TeaVM to WebAssembly GC and to JavaScript).
+ * It turns page messages into {@link Session} calls and posts the results; the protocol is
+ * listed in webapp/app.js. Training runs in ~40 ms slices so that Pause, Sample or Evaluate
+ * are answered between slices, and progress is posted once per slice.
+ */
+public final class WorkerMain {
+    private WorkerMain() {}
+
+    private static final double SLICE_MS = 40;
+
+    private static final Session session = new Session();
+    private static boolean running;
+    private static double rateSince;      // time of the last progress message
+    private static int rateFromStep;      // step at that time
+    private static double stepsPerSecond;
+
+    public static void main(String[] args) {
+        Js.onMessage(WorkerMain::receive);
+        JSObject ready = reply("ready");
+        Js.set(ready, "engine", PlatformDetector.isWebAssemblyGC() ? "wasm" : "js");
+        Js.post(ready);   // the page waits for this: messages sent before onmessage existed would be lost
+    }
+
+    private static void receive(JSObject msg) {
+        String type = Js.string(msg, "type");
+        try {
+            handle(type == null ? "" : type, msg);
+        } catch (Trainer.Diverged e) {
+            running = false;
+            postProgress();
+            JSObject r = reply("diverged");
+            Js.set(r, "step", e.step);
+            Js.set(r, "message", e.getMessage());
+            Js.post(r);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            error(during(type), message);
+        }
+    }
+
+    private static void handle(String type, JSObject msg) {
+        switch (type) {
+            case "data":
+                running = false;
+                String text = Js.string(msg, "text");
+                if (text == null) throw new IllegalArgumentException("no word list text in the message");
+                session.loadWords(text);
+                postDataset();
+                postModel();
+                break;
+            case "configure":
+                running = false;
+                session.configure(config(Js.child(msg, "config")));
+                postDataset();
+                postModel();
+                break;
+            case "reset":
+                running = false;
+                session.reset();
+                postModel();
+                postProgress();
+                break;
+            case "start":
+                if (running) return;
+                if (session.finished()) throw new IllegalArgumentException("the run has reached its " + session.config().steps + " steps: Reset, or raise Steps");
+                session.requireTrainer();
+                running = true;
+                rateSince = Js.now();
+                rateFromStep = session.step();
+                Js.later(WorkerMain::slice);
+                break;
+            case "pause":
+                running = false;
+                postProgress();
+                JSObject p = reply("paused");
+                Js.set(p, "step", session.step());
+                Js.post(p);
+                break;
+            case "step":
+                if (running) return;
+                if (session.finished()) throw new IllegalArgumentException("the run has reached its " + session.config().steps + " steps: Reset, or raise Steps");
+                session.train(1);
+                postProgress();
+                if (session.devDue()) postDev();
+                break;
+            case "evaluate":
+                postLosses();
+                break;
+            case "sample":
+                postSamples((int) Js.number(msg, "count"), Js.number(msg, "seed"));
+                break;
+            case "export":
+                JSObject e = reply("exported");
+                Js.set(e, "json", session.exportModel());
+                Js.post(e);
+                break;
+            case "import":
+                String json = Js.string(msg, "json");
+                if (json == null) throw new IllegalArgumentException("no model file text in the message");
+                session.importModel(json);
+                running = false;
+                postModel();
+                if (session.data() != null) postDataset();
+                postProgress();
+                break;
+            default:
+                throw new IllegalArgumentException("unknown message type '" + type + "'");
+        }
+    }
+
+    /** One slice of training; re-schedules itself after the page's messages had their turn. */
+    private static void slice() {
+        if (!running) return;
+        try {
+            double start = Js.now();
+            Config c = session.config();
+            while (running && Js.now() - start < SLICE_MS) {
+                int toDev = c.evalEvery - session.step() % c.evalEvery;
+                session.train(Math.min(32, toDev));
+                if (session.devDue()) {
+                    postProgress();
+                    postDev();
+                }
+                if (session.finished()) {
+                    running = false;
+                    postProgress();
+                    postLosses();
+                    JSObject d = reply("done");
+                    Js.set(d, "step", session.step());
+                    Js.post(d);
+                    return;
+                }
+            }
+            postProgress();
+            Js.later(WorkerMain::slice);
+        } catch (Trainer.Diverged e) {
+            running = false;
+            postProgress();
+            JSObject r = reply("diverged");
+            Js.set(r, "step", e.step);
+            Js.set(r, "message", e.getMessage());
+            Js.post(r);
+        } catch (RuntimeException e) {
+            running = false;
+            error("train", e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+    }
+
+    private static Config config(JSObject o) {
+        if (o == null) throw new IllegalArgumentException("no config in the message");
+        Config c = session.config();
+        c.embedDim = whole(o, "embedDim");
+        c.blockSize = whole(o, "blockSize");
+        c.hidden = whole(o, "hidden");
+        c.batchSize = whole(o, "batchSize");
+        c.steps = whole(o, "steps");
+        c.lrDecayStep = whole(o, "lrDecayStep");
+        c.evalEvery = whole(o, "evalEvery");
+        double seed = Js.number(o, "seed");
+        if (seed != Math.rint(seed) || seed < 0 || seed > Config.MAX_SEED) throw new IllegalArgumentException("seed must be a whole number between 0 and 2^53");
+        c.seed = (long) seed;
+        c.lr = (float) Js.number(o, "lr");
+        c.momentum = (float) Js.number(o, "momentum");
+        c.batchNorm = Js.bool(o, "batchNorm");
+        return c;
+    }
+
+    private static int whole(JSObject o, String key) {
+        double v = Js.number(o, key);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) throw new IllegalArgumentException(key + " must be a whole number");
+        return (int) v;
+    }
+
+    // ---- replies ----
+
+    private static JSObject reply(String type) {
+        JSObject o = Js.object();
+        Js.set(o, "type", type);
+        return o;
+    }
+
+    private static void error(String during, String message) {
+        JSObject r = reply("error");
+        Js.set(r, "during", during);
+        Js.set(r, "message", message);
+        Js.post(r);
+    }
+
+    private static String during(String type) {
+        switch (type) {
+            case "data": case "configure": case "sample": case "import": case "export": return type;
+            case "evaluate": return "train";
+            default: return "train";
+        }
+    }
+
+    private static void postProgress() {
+        double now = Js.now();
+        int step = session.step();
+        if (now - rateSince > 250 || step < rateFromStep) {   // steps/s over the last quarter second or more
+            if (step >= rateFromStep && now > rateSince) stepsPerSecond = (step - rateFromStep) * 1000 / (now - rateSince);
+            rateSince = now;
+            rateFromStep = step;
+        }
+        float[] losses = session.takeLosses();
+        JSObject r = reply("progress");
+        Js.set(r, "step", step);
+        Js.set(r, "steps", session.config().steps);
+        Js.set(r, "from", step - losses.length);
+        Js.set(r, "lr", session.config().learningRate(Math.max(0, step - 1)));
+        Js.set(r, "stepsPerSecond", running ? stepsPerSecond : 0);
+        Js.set(r, "running", running);
+        Float32Array array = Float32Array.copyFromJavaArray(losses);
+        Js.set(r, "losses", array);
+        Js.postTransfer(r, array);
+    }
+
+    private static void postDev() {
+        JSObject r = reply("dev");
+        Js.set(r, "step", session.step());
+        Js.set(r, "loss", session.devLoss());
+        Js.post(r);
+    }
+
+    private static void postLosses() {
+        double[] l = session.evaluate();
+        JSObject r = reply("losses");
+        Js.set(r, "step", session.step());
+        Js.set(r, "train", l[0]);
+        Js.set(r, "val", l[1]);
+        Js.set(r, "test", l[2]);
+        Js.post(r);
+    }
+
+    private static void postSamples(int count, double seed) {
+        if (seed != Math.rint(seed)) throw new IllegalArgumentException("seed must be a whole number");
+        boolean[] known = new boolean[Math.max(0, Math.min(count, 1000))];
+        String[] names = session.sample(count, (long) seed, known);
+        JSObject n = Js.array(), k = Js.array();
+        for (int i = 0; i < names.length; i++) {
+            Js.push(n, names[i]);
+            Js.push(k, known[i]);
+        }
+        JSObject r = reply("samples");
+        Js.set(r, "names", n);
+        Js.set(r, "known", k);
+        Js.post(r);
+    }
+
+    private static void postDataset() {
+        teagrad.Dataset d = session.data();
+        if (d == null) return;
+        JSObject r = reply("dataset");
+        Js.set(r, "words", session.wordCount());
+        Js.set(r, "vocab", d.vocab.toString());
+        Js.set(r, "train", d.train.size);
+        Js.set(r, "val", d.val.size);
+        Js.set(r, "test", d.test.size);
+        Js.post(r);
+    }
+
+    private static void postModel() {
+        if (session.model() == null) return;
+        Config c = session.config();
+        JSObject cfg = Js.object();
+        Js.set(cfg, "embedDim", c.embedDim);
+        Js.set(cfg, "blockSize", c.blockSize);
+        Js.set(cfg, "hidden", c.hidden);
+        Js.set(cfg, "batchNorm", c.batchNorm);
+        Js.set(cfg, "momentum", c.momentum);
+        Js.set(cfg, "batchSize", c.batchSize);
+        Js.set(cfg, "lr", c.lr);
+        Js.set(cfg, "lrDecayStep", c.lrDecayStep);
+        Js.set(cfg, "steps", c.steps);
+        Js.set(cfg, "seed", (double) c.seed);
+        Js.set(cfg, "evalEvery", c.evalEvery);
+        JSObject r = reply("model");
+        Js.set(r, "params", session.model().parameterCount());
+        Js.set(r, "step", session.step());
+        Js.set(r, "config", cfg);
+        Js.set(r, "vocab", session.model().vocab.toString());
+        Js.set(r, "canTrain", session.canTrain());
+        if (session.cannotTrainReason() != null) Js.set(r, "reason", session.cannotTrainReason());
+        Js.post(r);
+    }
+}

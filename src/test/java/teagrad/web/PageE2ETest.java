@@ -1,0 +1,196 @@
+package teagrad.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import teagrad.Config;
+import teagrad.Dataset;
+import teagrad.Mlp;
+import teagrad.Trainer;
+import teagrad.Words;
+import teagrad.cli.ServeCommand;
+
+/**
+ * The page as a learner uses it, in headless Chromium, once with the WebAssembly GC worker and
+ * once with the JavaScript fallback: it loads names.txt, trains, charts, evaluates, samples,
+ * renders a hostile word list as text, logs no error and asks no other host for anything.
+ */
+class PageE2ETest {
+    static HttpServer server;
+    static String origin;
+    static List<String> names;
+
+    @BeforeAll
+    static void serve() throws Exception {
+        Browser.requireChromium();
+        Path data = Path.of("data", "names.txt");
+        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
+        names = Words.parse(Files.readString(data, StandardCharsets.UTF_8));
+        server = ServeCommand.start(0, Browser.builtWebapp(), data);
+        origin = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.stop(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"wasm", "js"})
+    void learnerTrainsSamplesAndLoadsOwnWords(String engine, @TempDir Path tmp) throws Exception {
+        RecordingProxy proxy = new RecordingProxy(origin);
+        ChromeDriver driver = Browser.start(proxy.address());
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            driver.get(origin + "/?engine=" + engine + "#steps=3000&every=500&seed=7");
+            wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            assertEquals(engine, driver.findElement(By.id("engine")).getText().trim().toLowerCase().contains("wasm") ? "wasm" : "js",
+                "the page runs the engine it was asked for");
+            String status = driver.findElement(By.id("status")).getText();
+            assertTrue(status.replace(",", "").contains(names.size() + " words"), "the status shows names.txt's " + names.size() + " words: " + status);
+
+            // Train until at least 1,000 steps; the loss falls from ln 27 ≈ 3.3.
+            driver.findElement(By.id("start")).click();
+            wait.until(d -> number(js, "window.teagradState.step") >= 1000);
+            driver.findElement(By.id("pause")).click();
+            wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
+            // Single batches are noisy (±0.3): compare the mean of the first 10 and the last 100 steps.
+            double first = number(js, "(l => l.slice(0, 10).reduce((a, b) => a + b) / 10)(window.teagradLosses())");
+            double last = number(js, "(l => l.slice(l.length - 100).reduce((a, b) => a + b) / 100)(window.teagradLosses())");
+            assertTrue(first > 2.9 && last < first - 0.4, "batch loss fell: first 10 steps " + first + ", last 100 " + last);
+            assertTrue(number(js, "window.teagradState.devPoints") >= 1, "dev loss points were charted");
+            assertTrue(drawnPixels(js) > 2000, "the loss chart drew pixels");
+
+            // Evaluate: train/dev/test losses in eval mode.
+            driver.findElement(By.id("evaluate")).click();
+            wait.until(d -> !d.findElement(By.id("loss-val")).getText().isBlank() && !d.findElement(By.id("loss-val")).getText().contains("—"));
+            double val = Double.parseDouble(driver.findElement(By.id("loss-val")).getText().trim());
+            assertTrue(val > 1.5 && val < 2.9, "dev loss after ~1,000 steps: " + val);
+
+            // Sampling, paused: names as text, each marked new or known.
+            driver.findElement(By.id("sample-count")).clear();
+            driver.findElement(By.id("sample-count")).sendKeys("12");
+            driver.findElement(By.id("sample")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#samples li")).size() == 12);
+
+            // A word list with markup renders as text and runs no script.
+            Path hostile = tmp.resolve("hostile.txt");
+            List<String> words = new ArrayList<>(names.subList(0, 300));
+            words.add("<img src=x onerror=pwned=1>");
+            words.add("<b>bold</b>");
+            Files.writeString(hostile, String.join("\n", words) + "\n", StandardCharsets.UTF_8);
+            driver.findElement(By.id("wordlist-file")).sendKeys(hostile.toAbsolutePath().toString());
+            wait.until(d -> d.findElement(By.id("status")).getText().contains("302"));
+            driver.findElement(By.id("step")).click();
+            driver.findElement(By.id("sample")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#samples li")).size() == 12);
+            String page = String.valueOf(js.executeScript("return document.body.innerText"));
+            assertTrue(page.contains("<img src=x onerror=pwned=1>") || page.contains("<>="),
+                "the hostile characters are shown as text");
+            assertEquals(0L, js.executeScript("return document.querySelectorAll('img, b').length"), "no element came from the word list");
+            assertEquals(null, js.executeScript("return window.pwned === undefined ? null : window.pwned"), "no script ran");
+
+            assertNoConsoleErrors(driver);
+            assertOnlySameOrigin(proxy.requests, js, engine);
+        } finally {
+            driver.quit();
+            proxy.close();
+        }
+    }
+
+    /**
+     * WebAssembly GC computes in true f32 like the JVM and teagrad's exp/log/tanh use only
+     * + − × ÷, so the browser's first 200 batch losses equal the JVM's bit for bit.
+     */
+    @org.junit.jupiter.api.Test
+    void wasmWorkerReproducesTheJvmBitForBit() throws Exception {
+        int seed = 123, steps = 200;
+        Config c = new Config();
+        c.seed = seed;
+        c.steps = steps;
+        Dataset d = new Dataset(names, c.blockSize, c.seed);
+        Trainer t = new Trainer(new Mlp(c, d.vocab), d);
+        float[] jvm = new float[steps];
+        for (int i = 0; i < steps; i++) jvm[i] = t.trainStep();
+
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            driver.get(origin + "/?engine=wasm#steps=" + steps + "&seed=" + seed + "&every=100");
+            wait.until(dr -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            driver.findElement(By.id("start")).click();
+            wait.until(dr -> number(js, "window.teagradState.step") >= steps);
+            @SuppressWarnings("unchecked")
+            List<Object> browser = (List<Object>) js.executeScript("return Array.from(window.teagradLosses().slice(0, " + steps + "))");
+            assertEquals(steps, browser.size());
+            for (int i = 0; i < steps; i++) {
+                float b = ((Number) browser.get(i)).floatValue();
+                assertEquals(Float.floatToIntBits(jvm[i]), Float.floatToIntBits(b), "step " + (i + 1) + ": JVM " + jvm[i] + " vs WASM " + b);
+            }
+        } finally {
+            driver.quit();
+        }
+    }
+
+    static double number(JavascriptExecutor js, String expr) {
+        Object v = js.executeScript("return " + expr);
+        return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+    }
+
+    /** Pixels of the chart canvas that are not blank (transparent or the white background). */
+    static long drawnPixels(JavascriptExecutor js) {
+        Object n = js.executeScript(
+            "const c = document.getElementById('chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++; return n;");
+        return ((Number) n).longValue();
+    }
+
+    static void assertNoConsoleErrors(ChromeDriver driver) {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) errors.add(e.getMessage());
+        }
+        assertTrue(errors.isEmpty(), "console errors: " + errors);
+    }
+
+    /**
+     * Every request of the page and its workers went to the page's own origin: the proxy saw
+     * the worker's requests (Referer = the page or worker), and the page's resource timing
+     * lists only same-origin URLs (whatever referrer policy a tag might set).
+     */
+    static void assertOnlySameOrigin(List<RecordingProxy.Request> requests, JavascriptExecutor js, String engine) {
+        String worker = engine.equals("wasm") ? "/wasm/worker.wasm" : "/js/worker.js";
+        assertTrue(requests.stream().anyMatch(r -> r.url().endsWith(worker) && r.referer() != null),
+            "the proxy saw the " + engine + " worker's own requests: " + requests);
+        for (RecordingProxy.Request r : requests) {
+            boolean fromPage = r.referer() != null && r.referer().startsWith(origin + "/");
+            if (fromPage || r.url().startsWith(origin + "/")) {
+                assertTrue(r.url().startsWith(origin + "/"), "a request left the origin: " + r);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> resources = (List<String>) js.executeScript("return performance.getEntriesByType('resource').map(e => e.name)");
+        for (String u : resources) assertTrue(u.startsWith(origin + "/"), "the page loaded a resource from elsewhere: " + u);
+    }
+}

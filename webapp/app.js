@@ -1,0 +1,647 @@
+'use strict';
+// teagrad page: UI, worker orchestration and URL-hash state. All arithmetic happens in the worker;
+// this file only sends commands, keeps a little state and draws.
+//
+// Protocol (v1), plain objects with a string `type`. Nothing may be posted before 'ready'.
+//   worker -> page: ready {engine}; dataset {words, vocab, train, val, test};
+//     model {params, step, config, vocab}; progress {step, steps, from, losses: Float32Array, lr,
+//     stepsPerSecond, running}; dev {step, loss}; losses {step, train, val, test}; done {step};
+//     paused {step}; samples {names, known}; exported {json}; diverged {step, message};
+//     error {during: data|configure|train|sample|import|export|boot, message}
+//   page -> worker: data {text}; configure {config: {embedDim, blockSize, hidden, batchNorm,
+//     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery}}; start; pause; step; reset;
+//     evaluate; sample {count, seed}; export; import {json}
+
+const $ = id => document.getElementById(id);
+const INT_MAX = 2147483647;
+const SEED_MAX = 2 ** 53;
+
+// ---------- settings: one row per hyperparameter (hash key, protocol key, rule, default) ----------
+
+const FIELDS = [
+  { key: 'embed',  cfg: 'embedDim',    type: 'int',  min: 1, max: 64,       def: 10 },
+  { key: 'block',  cfg: 'blockSize',   type: 'int',  min: 1, max: 16,       def: 3 },
+  { key: 'hidden', cfg: 'hidden',      type: 'int',  min: 1, max: 1024,     def: 200 },
+  { key: 'bs',     cfg: 'batchSize',   type: 'int',  min: 1, max: 4096,     def: 32 },
+  { key: 'lr',     cfg: 'lr',          type: 'num',  min: 0, max: 10, openMin: true, def: 0.1 },
+  { key: 'decay',  cfg: 'lrDecayStep', type: 'int',  min: 0, max: INT_MAX,  def: 100000, note: ' (0 = never)' },
+  { key: 'steps',  cfg: 'steps',       type: 'int',  min: 1, max: 10000000, def: 200000 },
+  { key: 'seed',   cfg: 'seed',        type: 'int',  min: 0, max: SEED_MAX, def: 42 },
+  { key: 'bn',     cfg: 'batchNorm',   type: 'bool', def: true },
+  { key: 'mom',    cfg: 'momentum',    type: 'num',  min: 0, max: 1,        def: 0.001 },
+  { key: 'every',  cfg: 'evalEvery',   type: 'int',  min: 1, max: INT_MAX,  def: 5000 },
+];
+const input = f => $('cfg-' + f.key);
+
+// ---------- page state ----------
+
+const S = {
+  worker: null, engine: null, fellBack: false, ready: false,
+  pendingData: null, dataSent: false, awaitingData: false, dataSource: '', dataset: null,
+  sentConfig: null, acceptedConfig: null, importing: false,
+  step: 0, steps: 200000, running: false, lr: null, sps: 0,
+  firstLoss: null, lastLoss: null, devPoints: 0, lastDev: null, params: null,
+  bnHashError: null, hash: '',
+};
+const testState = (window.teagradState = { step: 0, devPoints: 0, lastLoss: null, firstLoss: null, running: false });
+let chart = null;
+
+function syncTestState() {
+  Object.assign(testState, { step: S.step, devPoints: S.devPoints, lastLoss: S.lastLoss, firstLoss: S.firstLoss, running: S.running });
+}
+
+// ---------- small formatting helpers ----------
+
+const fmtInt = n => Number(n).toLocaleString('en-US');
+const fmtLoss = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
+const clean = v => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v);
+
+function fmtDuration(sec) {
+  if (!Number.isFinite(sec) || sec < 0) return '';
+  const s = Math.round(sec), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const two = x => String(x).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(r)}` : `${m}:${two(r)}`;
+}
+
+// ---------- messages area (text only, newest first, a few at most) ----------
+
+function note(text, kind = 'info') {
+  const box = $('messages');
+  const div = document.createElement('div');
+  div.className = `msg ${kind}`;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'dismiss';
+  close.textContent = '×';
+  close.setAttribute('aria-label', 'Dismiss');
+  close.addEventListener('click', () => div.remove());
+  div.append(document.createTextNode(text), close);
+  box.prepend(div);
+  while (box.children.length > 4) box.lastElementChild.remove();
+}
+
+/** A worker message as a sentence, so that more text can follow it. */
+const sentence = msg => (/[.!?]$/.test(msg) ? msg : msg + '.');
+
+function setStatus(text, missing = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('missing', missing);
+}
+
+// ---------- validation ----------
+
+/** Parse one raw value; returns {value} or {error} with a message that says what is allowed. */
+function parseField(f, raw) {
+  if (f.type === 'bool') {
+    if (raw === true || raw === '1' || raw === 'true') return { value: true };
+    if (raw === false || raw === '0' || raw === 'false') return { value: false };
+    return { error: 'Use 1 (on) or 0 (off).' };
+  }
+  const s = String(raw).trim();
+  const range = f.type === 'int'
+    ? `a whole number from ${fmtInt(f.min)} to ${fmtInt(f.max)}${f.note || ''}`
+    : `a number ${f.openMin ? 'above' : 'from'} ${f.min} ${f.openMin ? 'and at most' : 'to'} ${f.max}`;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return { error: `Enter ${range}.` };
+  const v = Number(s);
+  const bad = !Number.isFinite(v) || (f.type === 'int' && !Number.isInteger(v)) ||
+    (f.openMin ? v <= f.min : v < f.min) || v > f.max;
+  return bad ? { error: `Enter ${range}.` } : { value: v };
+}
+
+/** Read and check every field; shows per-field messages; returns {ok, config}. */
+function validateForm() {
+  const config = {}, errors = {};
+  for (const f of FIELDS) {
+    const raw = f.type === 'bool' ? input(f).checked : input(f).value;
+    const r = parseField(f, raw);
+    if (r.error) errors[f.key] = r.error; else config[f.cfg] = r.value;
+  }
+  if (S.bnHashError) errors.bn = S.bnHashError;
+  if (config.batchSize === 1 && config.batchNorm) {
+    errors.bs = 'Batch norm in training needs more than one example per batch';
+  }
+  for (const f of FIELDS) {
+    $('err-' + f.key).textContent = errors[f.key] || '';
+    input(f).setAttribute('aria-invalid', errors[f.key] ? 'true' : 'false');
+  }
+  return { ok: Object.keys(errors).length === 0, config, errors };
+}
+
+/** Refuse to act on invalid settings, saying which ones and why. */
+function requireValidForm() {
+  const { ok, errors } = validateForm();
+  if (ok) return true;
+  const list = FIELDS.filter(f => errors[f.key])
+    .map(f => `${input(f).labels[0].textContent.trim()}: ${errors[f.key].replace(/\.$/, '')}`);
+  note(`Fix the highlighted settings first (${list.join('; ')}).`, 'warn');
+  return false;
+}
+
+const sameConfig = (a, b) => !!a && !!b && FIELDS.every(f => clean(a[f.cfg]) === clean(b[f.cfg]));
+
+function fillForm(config) {
+  for (const f of FIELDS) {
+    if (!(f.cfg in config)) continue;
+    if (f.type === 'bool') input(f).checked = !!config[f.cfg];
+    else input(f).value = String(clean(config[f.cfg]));
+  }
+  S.bnHashError = null;
+}
+
+// ---------- URL hash: #embed=10&block=3&...; missing keys mean defaults ----------
+
+/** Load settings from the hash into the form; false when the hash is not a settings hash. */
+function loadHash() {
+  const h = location.hash.slice(1);
+  if (!h.includes('=')) return false;
+  const p = new URLSearchParams(h);
+  S.bnHashError = null;
+  for (const f of FIELDS) {
+    const raw = p.has(f.key) ? p.get(f.key) : String(f.def);
+    if (f.type !== 'bool') { input(f).value = raw; continue; }
+    const r = parseField(f, raw);
+    input(f).checked = r.error ? f.def : r.value;
+    if (r.error) S.bnHashError = `The link says bn=${raw}. Use 1 (on) or 0 (off).`;
+  }
+  return true;
+}
+
+/** Put the settings into the URL, unless they are all defaults and the URL has none yet. */
+function writeHash(config) {
+  const isDefault = FIELDS.every(f => clean(config[f.cfg]) === f.def);
+  if (isDefault && !S.hash && !location.hash.includes('=')) return;
+  const p = new URLSearchParams();
+  for (const f of FIELDS) p.set(f.key, f.type === 'bool' ? (config[f.cfg] ? '1' : '0') : String(clean(config[f.cfg])));
+  S.hash = p.toString();
+  if (location.hash.slice(1) !== S.hash) history.replaceState(null, '', '#' + S.hash);
+}
+
+function onHashChange() {
+  if (!location.hash.includes('=')) {          // an in-page anchor: put the settings back afterwards
+    if (S.hash) history.replaceState(null, '', '#' + S.hash);
+    return;
+  }
+  loadHash();
+  const { ok, config } = validateForm();
+  if (!ok) { note('The settings in the link are not valid; see the highlighted fields.', 'warn'); return; }
+  writeHash(config);
+  if (applySettings({ pauseFirst: true })) note('Settings from the link applied: fresh model.');
+}
+
+// ---------- talking to the worker ----------
+
+function post(msg) {
+  if (!S.worker || !S.ready) return false;
+  S.worker.postMessage(msg);
+  return true;
+}
+
+function supportsWasmGC() {
+  // A module whose only content is a struct type: valid only where WASM GC is implemented.
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 95, 1, 120, 0]);
+  try { return typeof WebAssembly === 'object' && WebAssembly.validate(bytes); } catch { return false; }
+}
+
+function pickEngine() {
+  const forced = new URLSearchParams(location.search).get('engine');
+  if (forced === 'js' || forced === 'wasm') return forced;
+  return supportsWasmGC() ? 'wasm' : 'js';
+}
+
+function startWorker(engine) {
+  S.engine = engine;
+  S.ready = false;
+  let w;
+  try {
+    w = new Worker(engine === 'wasm' ? 'worker-wasm.js' : 'worker-js.js');
+  } catch (e) {
+    bootFailed(String(e && e.message || e));
+    return;
+  }
+  S.worker = w;
+  w.onmessage = e => { if (w === S.worker) onMessage(e.data); };
+  w.onmessageerror = () => { if (w === S.worker) note('A message from the worker could not be read.', 'error'); };
+  w.onerror = e => {
+    if (w !== S.worker) return;
+    e.preventDefault();
+    const msg = e.message || 'the worker script failed to load';
+    if (!S.ready) bootFailed(msg);
+    else { note(`Worker error: ${msg}`, 'error'); S.running = false; scheduleRender(); }
+  };
+}
+
+/** The engine did not start: fall back from WASM GC to JavaScript once, then give up loudly. */
+function bootFailed(message) {
+  if (S.worker) S.worker.terminate();
+  S.worker = null;
+  if (S.engine === 'wasm' && !S.fellBack) {
+    S.fellBack = true;
+    note(`The WebAssembly GC engine did not start (${message}). Switched to the JavaScript engine.`, 'warn');
+    startWorker('js');
+    return;
+  }
+  $('engine').textContent = 'none';
+  note(`The training engine could not start: ${message}`, 'error');
+  setStatus('The live panel cannot run in this browser; the chapter still reads fine.', true);
+}
+
+const HANDLERS = {
+  ready(m) {
+    S.ready = true;
+    S.engine = m.engine === 'js' || m.engine === 'wasm' ? m.engine : S.engine;
+    $('engine').textContent = S.engine;
+    $('engine-name').textContent = S.engine === 'wasm' ? '(WebAssembly GC)' : '(JavaScript)';
+    flushData();
+  },
+
+  dataset(m) {
+    S.dataset = m;
+    if (S.awaitingData) {                           // new words: the worker rebuilt the model
+      S.awaitingData = false;
+      freshModel(S.steps);
+    }
+    const vocab = String(m.vocab || '');
+    setStatus(`${fmtInt(m.words)} words from ${S.dataSource} · vocabulary of ${vocab.length} characters (${vocab}) · ` +
+      `examples: train ${fmtInt(m.train)}, dev ${fmtInt(m.val)}, test ${fmtInt(m.test)}`);
+    if (S.ready) document.body.dataset.ready = '1';
+    scheduleRender();
+  },
+
+  model(m) {
+    const config = m.config || {};
+    S.acceptedConfig = config;
+    S.sentConfig = config;
+    if (S.importing) {
+      S.importing = false;
+      fillForm(config);
+      if (validateForm().ok) writeHash(config);
+      note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.`);
+    }
+    S.params = m.params;
+    freshModel(config.steps || S.steps, m.step);
+    chart.setDecayStep(config.lrDecayStep || 0);
+  },
+
+  progress(m) {
+    const losses = m.losses || [];
+    chart.append(m.from, losses);
+    if (losses.length) {
+      if (S.firstLoss === null) S.firstLoss = losses[0];
+      S.lastLoss = losses[losses.length - 1];
+    }
+    Object.assign(S, { step: m.step, steps: m.steps, lr: m.lr, sps: m.stepsPerSecond, running: !!m.running });
+    chart.setTotal(m.steps);
+    scheduleRender();
+  },
+
+  dev(m) {
+    chart.addDev(m.step, m.loss);
+    S.devPoints++;
+    S.lastDev = m.loss;
+    scheduleRender();
+  },
+
+  losses(m) {
+    $('loss-train').textContent = fmtLoss(m.train);
+    $('loss-val').textContent = fmtLoss(m.val);
+    $('loss-test').textContent = fmtLoss(m.test);
+    $('losses-at').textContent = `at step ${fmtInt(m.step)}`;
+  },
+
+  done(m) {
+    Object.assign(S, { step: m.step, running: false });
+    note(`Finished: ${fmtInt(m.step)} steps.`);
+    scheduleRender();
+  },
+
+  paused(m) {
+    Object.assign(S, { step: m.step, running: false });
+    scheduleRender();
+  },
+
+  samples(m) { showSamples(m.names || [], m.known || []); },
+
+  exported(m) {
+    const url = URL.createObjectURL(new Blob([m.json], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'teagrad-model.json';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 30000);
+    note('Model exported as teagrad-model.json.');
+  },
+
+  diverged(m) {
+    S.running = false;
+    note(`Training diverged at step ${fmtInt(m.step)}: ${sentence(m.message || 'the loss is not a finite number')} ` +
+      'The model is kept as of the step before; try a smaller learning rate.', 'error');
+    scheduleRender();
+  },
+
+  error(m) {
+    const msg = m.message || 'unknown error';
+    if (m.during === 'boot' && !S.ready) { bootFailed(msg); return; }
+    if (m.during === 'configure') {
+      S.sentConfig = S.acceptedConfig;             // so the next change is sent again
+      note(`Settings refused: ${sentence(msg)}`, 'error');
+    } else if (m.during === 'data') {
+      S.awaitingData = false;
+      note(`The word list was refused: ${sentence(msg)}${S.dataset ? ' The previous data set is still loaded.' : ''}`, 'error');
+      if (!S.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
+    } else if (m.during === 'import') {
+      S.importing = false;
+      note(`Import failed: ${sentence(msg)} The current model is unchanged.`, 'error');
+    } else {
+      if (m.during === 'train') S.running = false;
+      if (m.during === 'sample') $('sample-summary').textContent = '';
+      note(`${m.during ? `Error (${m.during})` : 'Error'}: ${msg}`, 'error');
+    }
+    scheduleRender();
+  },
+};
+
+function onMessage(m) {
+  const handler = m && HANDLERS[m.type];
+  if (handler) handler(m); else console.warn('teagrad: unknown message from the worker', m);
+  syncTestState();
+}
+
+// ---------- data set ----------
+
+const MAX_WORDLIST_BYTES = 50 * 1024 * 1024;
+
+/** Why this text is not a word list, or null. Binary files show up as NULs or replacement chars. */
+function wordListProblem(text) {
+  if (text.trim() === '') return 'is empty.';
+  const sample = text.slice(0, 65536);
+  let odd = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) return 'looks like a binary file, not a word list.';
+    if (c === 0xfffd || c === 127 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) odd++;
+  }
+  return odd > Math.max(3, sample.length / 100) ? 'looks like a binary file, not a word list.' : null;
+}
+
+async function loadDefaultWords() {
+  setStatus('Loading the word list data/names.txt …');
+  try {
+    const r = await fetch('data/names.txt');
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const text = await r.text();
+    const problem = wordListProblem(text);
+    if (problem) throw new Error(`the file ${problem}`);
+    if (S.pendingData || S.dataSent) return;     // the user's own list came first
+    queueData(text, 'data/names.txt');
+  } catch (e) {
+    if (S.pendingData || S.dataSent) return;     // the user dropped a list meanwhile
+    setStatus(`No word list yet: data/names.txt could not be loaded (${e.message}). Drop a .txt word list ` +
+      '(one word per line) on this panel or choose one below, or put names.txt into the data/ folder ' +
+      '(the teagrad command-line tool downloads it) and reload.', true);
+  }
+}
+
+function queueData(text, source) {
+  S.pendingData = { text, source };
+  flushData();
+}
+
+/** Send the queued word list once the worker is ready; then our settings (no-op if unchanged). */
+function flushData() {
+  if (!S.ready || !S.pendingData) return;
+  const { text, source } = S.pendingData;
+  S.pendingData = null;
+  S.dataSource = source;
+  if (S.running) post({ type: 'pause' });
+  post({ type: 'data', text });
+  S.dataSent = true;
+  S.awaitingData = true;
+  setStatus(`Reading ${source} …`);
+  applySettings({});
+}
+
+async function loadWordFile(file) {
+  if (!file) return;
+  if (file.size === 0) return note(`“${file.name}” is empty: a word list needs one word per line.`, 'error');
+  if (file.size > MAX_WORDLIST_BYTES) return note(`“${file.name}” is too large (${fmtInt(Math.round(file.size / 1048576))} MB) for a word list.`, 'error');
+  let text;
+  try { text = await file.text(); } catch (e) { return note(`Could not read “${file.name}”: ${e.message}`, 'error'); }
+  const problem = wordListProblem(text);
+  if (problem) return note(`“${file.name}” ${problem} Nothing was changed.`, 'error');
+  showPreview(file.name, text);
+  queueData(text, file.name);
+}
+
+/** The file name, its first and last lines, as text nodes only. */
+function showPreview(name, text) {
+  const box = $('file-preview');
+  const lines = text.split(/\r?\n/).map(l => l.trim()).filter(Boolean);
+  const shown = lines.length > 5 ? [...lines.slice(0, 3), '…', ...lines.slice(-2)] : lines;
+  box.replaceChildren(document.createTextNode(`${name}, ${fmtInt(lines.length)} lines: `));
+  for (const line of shown) {
+    const code = document.createElement(line === '…' ? 'span' : 'code');
+    code.textContent = line.length > 60 ? line.slice(0, 60) + '…' : line;
+    box.append(code, ' ');
+  }
+  box.hidden = false;
+}
+
+function routeFile(file) {
+  if (/\.json$/i.test(file.name)) importModel(file); else loadWordFile(file);
+}
+
+// ---------- model file ----------
+
+async function importModel(file) {
+  if (!file) return;
+  if (file.size === 0) return note(`“${file.name}” is empty: not a model file.`, 'error');
+  let json;
+  try { json = await file.text(); } catch (e) { return note(`Could not read “${file.name}”: ${e.message}`, 'error'); }
+  if (S.running) post({ type: 'pause' });
+  if (!post({ type: 'import', json })) return note('The training engine is not ready yet.', 'error');
+  S.importing = true;
+  note(`Importing “${file.name}” …`);
+}
+
+// ---------- commands ----------
+
+/** Send the form's settings as 'configure' when they differ from what the worker has. */
+function applySettings({ pauseFirst = false }) {
+  const { ok, config } = validateForm();
+  if (!ok || !S.ready || !S.dataSent) return false;
+  writeHash(config);
+  if (sameConfig(config, S.sentConfig)) return false;
+  if (S.running && pauseFirst) post({ type: 'pause' });
+  post({ type: 'configure', config });
+  S.sentConfig = config;
+  return true;
+}
+
+function onSettingsChange() {
+  const { ok } = validateForm();
+  if (!ok || S.running) return;
+  const hadSteps = S.step > 0;
+  if (applySettings({}) && hadSteps) note('Settings changed: a fresh model starts at step 0.');
+}
+
+function onStart() {
+  if (!requireValidForm()) return;
+  applySettings({});                                // a pending edit takes effect before training
+  if (post({ type: 'start' })) { S.running = true; syncTestState(); scheduleRender(); }
+}
+
+function onPause() {
+  if (S.running) post({ type: 'pause' });
+  else if (post({ type: 'start' })) S.running = true;
+  syncTestState();
+  scheduleRender();
+}
+
+function onStep() {
+  if (!requireValidForm()) return;
+  applySettings({});
+  post({ type: 'step' });
+}
+
+function onReset() {
+  if (S.running) post({ type: 'pause' });
+  post({ type: 'reset' });
+}
+
+function onSample() {
+  const count = parseField({ type: 'int', min: 1, max: 1000 }, $('sample-count').value);
+  const seed = parseField({ type: 'int', min: 0, max: SEED_MAX }, $('sample-seed').value);
+  const problem = count.error ? `Count: ${count.error}` : seed.error ? `Seed: ${seed.error}` : '';
+  $('sample-error').textContent = problem;
+  if (problem) return;
+  if (post({ type: 'sample', count: count.value, seed: seed.value })) $('sample-summary').textContent = 'sampling …';
+}
+
+/** Names as text only; the "new" / "in training set" badge is CSS on data-known. */
+function showSamples(names, known) {
+  const list = $('samples');
+  list.replaceChildren();
+  let fresh = 0;
+  names.forEach((name, i) => {
+    const li = document.createElement('li');
+    const isKnown = !!known[i];
+    li.textContent = String(name);
+    li.dataset.known = isKnown ? '1' : '0';
+    li.title = isKnown ? 'appears in the training words' : 'new: not in the training words';
+    if (!isKnown) fresh++;
+    list.append(li);
+  });
+  const pct = names.length ? Math.round((100 * fresh) / names.length) : 0;
+  $('sample-summary').textContent = `${fresh} of ${names.length} names are new (${pct}%); the others appear in the training set.`;
+}
+
+/** Forget the curve and the readouts: the worker has a new model at `step`. */
+function freshModel(steps, step = 0) {
+  Object.assign(S, { step, steps, running: false, firstLoss: null, lastLoss: null,
+    devPoints: 0, lastDev: null, lr: null, sps: 0 });
+  chart.reset(steps);
+  for (const id of ['loss-train', 'loss-val', 'loss-test']) $(id).textContent = '—';
+  $('losses-at').textContent = '';
+  scheduleRender();
+}
+
+// ---------- rendering: DOM text at most once per animation frame ----------
+
+let renderQueued = false;
+function scheduleRender() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(render);
+}
+
+function render() {
+  renderQueued = false;
+  const live = S.ready && !!S.dataset;
+  const finished = S.step >= S.steps;
+  $('step-count').textContent = String(S.step);
+  $('step-total').textContent = fmtInt(S.steps);
+  $('progress').value = S.steps ? Math.min(1, S.step / S.steps) : 0;
+  $('speed').textContent = S.running && S.sps > 0 ? `${fmtInt(Math.round(S.sps))} steps/s` : '';
+  $('eta').textContent = S.running && S.sps > 0 ? `ETA ${fmtDuration((S.steps - S.step) / S.sps)}` : '';
+  $('batch-loss').textContent = S.lastLoss === null ? '—' : fmtLoss(S.lastLoss);
+  $('lr').textContent = Number.isFinite(S.lr) ? String(clean(S.lr)) : '—';
+  $('dev-loss').textContent = S.lastDev === null ? '—' : fmtLoss(S.lastDev);
+  $('params').textContent = S.params === null ? '—' : fmtInt(S.params);
+
+  $('start').disabled = !live || S.running || finished;
+  $('start').textContent = S.step > 0 && !finished ? 'Continue' : 'Start';
+  $('pause').disabled = !live || !(S.running || (S.step > 0 && !finished));
+  $('pause').textContent = !S.running && S.step > 0 && !finished ? 'Resume' : 'Pause';
+  $('step').disabled = !live || S.running || finished;
+  for (const id of ['reset', 'evaluate', 'sample', 'export']) $(id).disabled = !live;
+  $('model-import').disabled = !S.ready;
+  $('settings-fields').disabled = S.running;
+  const hint = $('settings-hint');
+  hint.textContent = S.running
+    ? 'Settings are locked while training runs; pause to change them (that starts a fresh model).'
+    : finished && S.step > 0
+      ? 'Run finished. Reset to train again, or change a setting (fresh model).'
+      : 'Changing a setting while paused or idle builds a fresh model (step 0).';
+}
+
+// ---------- wiring ----------
+
+function wire() {
+  $('start').addEventListener('click', onStart);
+  $('pause').addEventListener('click', onPause);
+  $('step').addEventListener('click', onStep);
+  $('reset').addEventListener('click', onReset);
+  $('evaluate').addEventListener('click', () => post({ type: 'evaluate' }));
+  $('sample').addEventListener('click', onSample);
+  $('export').addEventListener('click', () => post({ type: 'export' }));
+
+  const form = $('settings');
+  form.addEventListener('input', () => validateForm());
+  form.addEventListener('change', e => {
+    if (e.target.id === 'cfg-bn') S.bnHashError = null;   // toggling fixes a bad bn= from a link
+    onSettingsChange();
+  });
+  form.addEventListener('submit', e => { e.preventDefault(); onSettingsChange(); });
+
+  $('wordlist-file').addEventListener('change', e => { loadWordFile(e.target.files[0]); e.target.value = ''; });
+  $('model-import').addEventListener('change', e => { importModel(e.target.files[0]); e.target.value = ''; });
+
+  // Drop a word list (or a model .json) anywhere on the panel.
+  const panel = $('live');
+  const hasFiles = e => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  for (const type of ['dragenter', 'dragover']) {
+    panel.addEventListener(type, e => { if (hasFiles(e)) { e.preventDefault(); panel.classList.add('dragging'); } });
+  }
+  panel.addEventListener('dragleave', e => { if (!panel.contains(e.relatedTarget)) panel.classList.remove('dragging'); });
+  panel.addEventListener('drop', e => {
+    e.preventDefault();
+    panel.classList.remove('dragging');
+    const file = e.dataTransfer.files[0];
+    if (file) routeFile(file);
+  });
+  // A file dropped elsewhere would make the browser navigate away from the page.
+  window.addEventListener('dragover', e => { if (hasFiles(e)) e.preventDefault(); });
+  window.addEventListener('drop', e => { if (hasFiles(e)) e.preventDefault(); });
+  window.addEventListener('hashchange', onHashChange);
+}
+
+function main() {
+  chart = new LossChart($('chart'));
+  window.teagradChart = chart;                       // test hooks: the chart, and every batch loss
+  window.teagradLosses = () => chart.losses();       // exactly as the worker sent them (float32)
+  wire();
+  if (loadHash()) {
+    const { ok, config } = validateForm();
+    if (ok) writeHash(config);
+    else note('Some settings in the link are not valid; see the highlighted fields.', 'warn');
+  }
+  chart.reset(Number($('cfg-steps').value) || 200000);
+  setStatus('Starting the training engine …');
+  render();
+  startWorker(pickEngine());
+  loadDefaultWords();
+}
+
+main();
