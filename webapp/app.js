@@ -284,6 +284,7 @@ const HANDLERS = {
 
   progress(m) {
     const losses = m.losses || [];
+    if (m.step > 0 && testState.firstStepAt === undefined) testState.firstStepAt = performance.now();   // for bench/
     chart.append(m.from, losses);
     if (losses.length) {
       if (S.firstLoss === null) S.firstLoss = losses[0];
@@ -295,10 +296,16 @@ const HANDLERS = {
   },
 
   dev(m) {
+    (testState.devMs = testState.devMs || []).push(m.ms);   // for bench/: ms per dev-split evaluation
     chart.addDev(m.step, m.loss);
     S.devPoints++;
     S.lastDev = m.loss;
     scheduleRender();
+  },
+
+  baseline(m) {
+    if (S.onBaseline) S.onBaseline(m.stepsPerSecond);
+    S.onBaseline = null;
   },
 
   losses(m) {
@@ -631,6 +638,10 @@ function main() {
   chart = new LossChart($('chart'));
   window.teagradChart = chart;                       // test hooks: the chart, and every batch loss
   window.teagradLosses = () => chart.losses();       // exactly as the worker sent them (float32)
+  window.teagradBaseline = ms => new Promise(resolve => {   // for bench/: the naive-kernel yardstick, in this worker
+    S.onBaseline = resolve;
+    post({ type: 'baseline', ms });
+  });
   wire();
   if (loadHash()) {
     const { ok, config } = validateForm();

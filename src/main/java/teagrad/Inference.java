@@ -16,6 +16,7 @@ public final class Inference {
     private final int block, hidden, vocab;
     private final float[] table;   // [block][vocab][hidden]: T_p with batch norm's scale folded in
     private final float[] shift;   // [hidden]: batch norm's shift, or b1 without batch norm
+    private final Kernels.Scratch scratch = new Kernels.Scratch();
 
     /** Snapshot of the model's current parameters and running statistics. */
     public Inference(Mlp model) {
@@ -46,7 +47,7 @@ public final class Inference {
             float[] w1p = new float[d * hidden];
             System.arraycopy(model.W1.data, p * d * hidden, w1p, 0, d * hidden);
             float[] tp = new float[vocab * hidden];
-            Kernels.matmulBias(model.C.data, w1p, null, tp, vocab, d, hidden);
+            Kernels.matmulBias(model.C.data, w1p, null, tp, vocab, d, hidden, new Kernels.Scratch());
             for (int v = 0; v < vocab; v++) {
                 for (int j = 0; j < hidden; j++) {
                     table[(p * vocab + v) * hidden + j] = tp[v * hidden + j] * scale[j];
@@ -70,6 +71,7 @@ public final class Inference {
         final int chunk = 256;
         float[] h = new float[chunk * hidden], logits = new float[chunk * vocab], probs = new float[chunk * vocab];
         int[] targets = new int[chunk];
+        Kernels.Scratch scratch = new Kernels.Scratch();
         double total = 0;
         for (int start = 0; start < s.size; start += chunk) {
             int n = Math.min(chunk, s.size - start);
@@ -78,7 +80,7 @@ public final class Inference {
                 for (int j = 0; j < hidden; j++) h[i * hidden + j] = FMath.tanh(h[i * hidden + j]);
                 targets[i] = s.y[start + i];
             }
-            Kernels.matmulBias(h, model.W2.data, model.b2.data, logits, n, hidden, vocab);
+            Kernels.matmulBias(h, model.W2.data, model.b2.data, logits, n, hidden, vocab, scratch);
             total += (double) Ops.crossEntropyForward(logits, targets, probs, n, vocab) * n;
         }
         return total / s.size;
@@ -88,7 +90,7 @@ public final class Inference {
     public void logits(int[] x, int offset, float[] h, float[] logits) {
         firstLayer(x, offset, h, 0);
         for (int j = 0; j < hidden; j++) h[j] = FMath.tanh(h[j]);
-        Kernels.matmulBias(h, model.W2.data, model.b2.data, logits, 1, hidden, vocab);
+        Kernels.matmulBias(h, model.W2.data, model.b2.data, logits, 1, hidden, vocab, scratch);
     }
 
     /**

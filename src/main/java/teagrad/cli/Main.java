@@ -21,6 +21,7 @@ public final class Main {
         "  eval     loss of a saved model on a word list",
         "  sample   names drawn from a saved model",
         "  serve    serve the live chapter on http://127.0.0.1:8080",
+        "  bench    training speed on the JVM against a naive baseline",
         "  help     this text; 'help <command>' for a command's flags",
         "");
 
@@ -43,10 +44,11 @@ public final class Main {
             case "eval": return EvalCommand.run(rest, out, err);
             case "sample": return SampleCommand.run(rest, out, err);
             case "serve": return ServeCommand.run(rest, out, err);
+            case "bench": return BenchCommand.run(rest, out, err);
             case "help": case "--help": case "-h":
                 return rest.length == 0 ? print(USAGE, out) : help(rest[0], out, err);
             default:
-                err.println("error: unknown command '" + command + "' (train, eval, sample, serve, help)");
+                err.println("error: unknown command '" + command + "' (train, eval, sample, serve, bench, help)");
                 return 2;
         }
     }
@@ -57,8 +59,9 @@ public final class Main {
             case "eval": return print(EvalCommand.HELP, out);
             case "sample": return print(SampleCommand.HELP, out);
             case "serve": return print(ServeCommand.HELP, out);
+            case "bench": return print(BenchCommand.HELP, out);
             default:
-                err.println("error: unknown command '" + command + "' (train, eval, sample, serve)");
+                err.println("error: unknown command '" + command + "' (train, eval, sample, serve, bench)");
                 return 2;
         }
     }

@@ -53,6 +53,7 @@ final class TrainCommand {
             c.blockSize = a.integer("block", c.blockSize, 1);
             c.hidden = a.integer("hidden", c.hidden, 1);
             c.lr = (float) a.number("lr", c.lr, Double.MIN_VALUE, 10);
+            if (c.lr == 0f) throw new Args.UsageError("--lr " + a.string("lr", "") + " is too small: it rounds to 0 as a float");
             c.lrDecayStep = a.integer("lr-decay-step", c.lrDecayStep, 0);
             c.momentum = (float) a.number("momentum", c.momentum, 0, 1);
             c.batchNorm = !a.has("no-batchnorm");
@@ -74,7 +75,7 @@ final class TrainCommand {
     private static String flagNames(String message) {
         return message.replace("batchSize", "--batch-size").replace("embedDim", "--embed").replace("blockSize", "--block")
             .replace("hidden ", "--hidden ").replace("steps ", "--steps ").replace("lrDecayStep", "--lr-decay-step")
-            .replace("seed ", "--seed ");
+            .replace("seed ", "--seed ").replace("lr ", "--lr ").replace("momentum ", "--momentum ");
     }
 
     private static int train(Config c, List<String> words, int evalEvery, boolean calibrate, String outFile, boolean json,

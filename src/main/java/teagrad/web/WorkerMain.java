@@ -95,6 +95,9 @@ public final class WorkerMain {
             case "evaluate":
                 postLosses();
                 break;
+            case "baseline":   // bench/: the naive-kernel yardstick, timed in this worker
+                postBaseline(Js.number(msg, "ms"));
+                break;
             case "sample":
                 postSamples((int) Js.number(msg, "count"), Js.number(msg, "seed"));
                 break;
@@ -225,9 +228,29 @@ public final class WorkerMain {
     }
 
     private static void postDev() {
+        double start = Js.now();
+        double loss = session.devLoss();
         JSObject r = reply("dev");
         Js.set(r, "step", session.step());
-        Js.set(r, "loss", session.devLoss());
+        Js.set(r, "loss", loss);
+        Js.set(r, "ms", Js.now() - start);
+        Js.post(r);
+    }
+
+    private static void postBaseline(double ms) {
+        if (!(ms > 0 && ms <= 60_000)) throw new IllegalArgumentException("baseline: ms must be in (0, 60000]");
+        Config c = session.config();
+        teagrad.Baseline b = new teagrad.Baseline(c.batchSize, c.blockSize * c.embedDim, c.hidden, 27);
+        double start = Js.now();
+        int steps = 0;
+        float sink = 0;
+        while (Js.now() - start < ms) {
+            sink += b.step();
+            steps++;
+        }
+        JSObject r = reply("baseline");
+        Js.set(r, "stepsPerSecond", steps * 1000 / (Js.now() - start));
+        Js.set(r, "checksum", sink);
         Js.post(r);
     }
 

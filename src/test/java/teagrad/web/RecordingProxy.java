@@ -22,8 +22,8 @@ import java.util.concurrent.Executors;
  * component updater, carry no Referer; requests from a page or worker do.)
  */
 final class RecordingProxy implements AutoCloseable {
-    /** One request: its URL (or "CONNECT host:port") and Referer header (null if none). */
-    record Request(String url, String referer) {}
+    /** One request: its URL (or "CONNECT host:port"), Referer header (null if none) and body bytes served. */
+    record Request(String url, String referer, long bytes) {}
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -54,8 +54,9 @@ final class RecordingProxy implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException, InterruptedException {
         URI uri = exchange.getRequestURI();
         String url = uri.isAbsolute() ? uri.toString() : exchange.getRequestMethod() + " " + uri;   // CONNECT host:443 stays visible
-        requests.add(new Request(url, exchange.getRequestHeaders().getFirst("Referer")));
+        String referer = exchange.getRequestHeaders().getFirst("Referer");
         if (!url.startsWith(origin + "/") || !"GET".equals(exchange.getRequestMethod())) {
+            requests.add(new Request(url, referer, 0));
             exchange.sendResponseHeaders(403, -1);
             return;
         }
@@ -67,6 +68,7 @@ final class RecordingProxy implements AutoCloseable {
             exchange.getResponseHeaders().put(name, h.getValue());
         }
         byte[] body = r.body();
+        requests.add(new Request(url, referer, body.length));
         exchange.sendResponseHeaders(r.statusCode(), body.length == 0 ? -1 : body.length);
         if (body.length > 0) exchange.getResponseBody().write(body);
     }

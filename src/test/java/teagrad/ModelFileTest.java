@@ -1,0 +1,351 @@
+package teagrad;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The model file: exact round trips, the documented layout, and every rejection by name. */
+class ModelFileTest {
+
+    static Config smallConfig(boolean batchNorm) {
+        Config c = new Config();
+        c.embedDim = 4;
+        c.blockSize = 3;
+        c.hidden = 8;
+        c.batchNorm = batchNorm;
+        c.batchSize = 16;
+        c.seed = 7;
+        c.steps = 1234;
+        c.lr = 0.05f;
+        c.lrDecayStep = 600;
+        c.momentum = 0.01f;
+        return c;
+    }
+
+    static Mlp smallModel(boolean batchNorm) {
+        Mlp m = new Mlp(smallConfig(batchNorm), Vocab.parse(".abcdefgé"));
+        java.util.Random rnd = new java.util.Random(3);
+        for (Tensor p : m.parameters()) {
+            for (int i = 0; i < p.size(); i++) p.data[i] = (float) rnd.nextGaussian();
+        }
+        if (m.bn != null) {
+            for (int j = 0; j < m.config.hidden; j++) {
+                m.bn.runningMean[j] = (float) rnd.nextGaussian();
+                m.bn.runningVar[j] = (float) Math.exp(rnd.nextGaussian());
+            }
+        }
+        // awkward floats: signed zero, the smallest subnormal, the largest float, a non-dyadic decimal
+        m.C.data[0] = -0f;
+        m.C.data[1] = Float.MIN_VALUE;
+        m.C.data[2] = Float.MAX_VALUE;
+        m.C.data[3] = 0.1f;
+        m.W2.data[0] = -Float.MIN_NORMAL;
+        m.W2.data[1] = Math.nextUp(1f);
+        return m;
+    }
+
+    static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = Float.floatToRawIntBits(a[i]);
+        return b;
+    }
+
+    static void assertSameModel(Mlp want, Mlp got) {
+        assertEquals(want.vocab, got.vocab);
+        List<Tensor> a = want.parameters(), b = got.parameters();
+        assertEquals(a.size(), b.size(), "parameter count");
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).name, b.get(i).name);
+            assertArrayEquals(a.get(i).shape, b.get(i).shape, a.get(i).name + " shape");
+            assertArrayEquals(bits(a.get(i).data), bits(b.get(i).data), a.get(i).name + " bits");
+        }
+        assertEquals(want.bn == null, got.bn == null, "batch norm present");
+        assertEquals(want.b1 == null, got.b1 == null, "b1 present");
+        if (want.bn != null) {
+            assertArrayEquals(bits(want.bn.runningMean), bits(got.bn.runningMean), "running mean bits");
+            assertArrayEquals(bits(want.bn.runningVar), bits(got.bn.runningVar), "running var bits");
+            assertEquals(want.bn.eps, got.bn.eps);
+            assertEquals(want.bn.momentum, got.bn.momentum);
+        }
+        Config c = want.config, d = got.config;
+        assertEquals(c.embedDim, d.embedDim);
+        assertEquals(c.blockSize, d.blockSize);
+        assertEquals(c.hidden, d.hidden);
+        assertEquals(c.batchNorm, d.batchNorm);
+        assertEquals(c.momentum, d.momentum);
+        assertEquals(c.eps, d.eps);
+        assertEquals(c.initGain, d.initGain);
+        assertEquals(c.outScale, d.outScale);
+        assertEquals(c.batchSize, d.batchSize);
+        assertEquals(c.lr, d.lr);
+        assertEquals(c.lrDecayStep, d.lrDecayStep);
+        assertEquals(c.steps, d.steps);
+        assertEquals(c.seed, d.seed);
+        assertEquals(c.evalEvery, d.evalEvery);
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    @ParameterizedTest(name = "batchNorm {0}")
+    @ValueSource(booleans = {true, false})
+    void writeThenReadIsBitExactForEveryParameterAndRunningStatistic(boolean batchNorm) {
+        Mlp m = smallModel(batchNorm);
+        String text = ModelFile.write(m, 321);
+        ModelFile.Loaded back = ModelFile.read(text);
+        assertEquals(321, back.step);
+        assertSameModel(m, back.model);
+        assertEquals(text, ModelFile.write(back.model, back.step), "writing the loaded model gives the same file");
+    }
+
+    @Test
+    void aModelTrainedALittleRoundTripsWithTheSameLossesAndSamples() {
+        List<String> words = TestData.names().subList(0, 400);
+        Config c = new Config();
+        c.hidden = 24;
+        c.steps = 30;
+        c.seed = 5;
+        Dataset data = new Dataset(words, c.blockSize, c.seed);
+        Mlp m = new Mlp(c, data.vocab);
+        Trainer t = new Trainer(m, data);
+        while (!t.finished()) t.trainStep();
+        assertTrue(m.bn.runningMean[0] != 0f, "training moved the running statistics");
+
+        ModelFile.Loaded back = ModelFile.read(ModelFile.write(m, t.stepsDone()));
+        assertEquals(30, back.step);
+        assertSameModel(m, back.model);
+        for (Dataset.Split s : List.of(data.train, data.val, data.test)) {
+            assertEquals(new Inference(m).loss(s), new Inference(back.model).loss(s), 0.0, "eval loss identical");
+        }
+        Sampler a = new Sampler(m, 11), b = new Sampler(back.model, 11);
+        for (int i = 0; i < 20; i++) assertEquals(a.next(), b.next(), "sample " + i);
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> doc(String text) { return (Map<String, Object>) Json.parse(text); }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> layer(Map<String, Object> doc, int i) {
+        return (Map<String, Object>) ((List<Object>) doc.get("layers")).get(i);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> tensor(Map<String, Object> doc, int layer, String key) {
+        return (Map<String, Object>) layer(doc, layer).get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Map<String, Object> m, String key) { return (List<Object>) m.get(key); }
+
+    static String shape(Map<String, Object> tensor) { return list(tensor, "shape").toString(); }
+
+    @Test
+    void theFileHasTheDocumentedPyTorchLayoutWithLinearWeightsStoredInByOut() {
+        Mlp m = smallModel(true);
+        Map<String, Object> d = doc(ModelFile.write(m, 0));
+        assertEquals("teagrad-model", d.get("format"));
+        assertEquals("1", d.get("version").toString());
+        assertEquals(".abcdefgé", d.get("vocab"));
+        List<String> types = new ArrayList<>();
+        for (Object l : list(d, "layers")) types.add((String) ((Map<?, ?>) l).get("type"));
+        assertEquals(List.of("embedding", "flatten", "linear", "batchnorm1d", "tanh", "linear"), types);
+        int fanIn = 3 * 4, hidden = 8, vocab = 9;
+        assertEquals("[" + vocab + ", 4]", shape(tensor(d, 0, "weight")), "embedding [vocab, embed]");
+        assertEquals("[" + fanIn + ", " + hidden + "]", shape(tensor(d, 2, "weight")), "first linear [in, out]");
+        assertNull(layer(d, 2).get("bias"), "no b1 with batch norm");
+        assertTrue(layer(d, 2).containsKey("bias"), "bias is written, as null");
+        assertEquals("[" + hidden + "]", shape(tensor(d, 3, "runningVar")));
+        assertEquals("[" + hidden + ", " + vocab + "]", shape(tensor(d, 5, "weight")), "last linear [in, out]");
+        assertEquals("[" + vocab + "]", shape(tensor(d, 5, "bias")));
+        // row-major [in, out]: element (p, j) of the first linear's weight is W1[p, j]
+        List<Object> w1 = list(tensor(d, 2, "weight"), "data");
+        int p = 5, j = 3;
+        assertEquals(m.W1.data[p * hidden + j], Float.parseFloat(w1.get(p * hidden + j).toString()));
+
+        Map<String, Object> plain = doc(ModelFile.write(smallModel(false), 0));
+        assertEquals(5, list(plain, "layers").size());
+        assertEquals("[" + hidden + "]", shape(tensor(plain, 2, "bias")), "b1 without batch norm");
+    }
+
+    // ---------------------------------------------------------------- rejections
+
+    /** A JSON writer for the parsed tree (Json.Num keeps its text, so numbers survive exactly). */
+    static String toJson(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return Json.quote(s);
+        if (v instanceof Boolean || v instanceof Json.Num) return v.toString();
+        StringBuilder b = new StringBuilder();
+        if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (b.length() > 1) b.append(", ");
+                b.append(Json.quote((String) e.getKey())).append(": ").append(toJson(e.getValue()));
+            }
+            return b.append('}').toString();
+        }
+        if (v instanceof List<?> l) {
+            b.append('[');
+            for (Object o : l) {
+                if (b.length() > 1) b.append(", ");
+                b.append(toJson(o));
+            }
+            return b.append(']').toString();
+        }
+        throw new IllegalArgumentException("not JSON: " + v);
+    }
+
+    static Json.Num num(String text) { return new Json.Num(text); }
+
+    /** The message of reading a valid file after {@code edit} changed its JSON tree. */
+    static String rejection(boolean batchNorm, Consumer<Map<String, Object>> edit) {
+        Map<String, Object> d = doc(ModelFile.write(smallModel(batchNorm), 10));
+        edit.accept(d);
+        String text = toJson(d);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(text));
+        assertTrue(e.getMessage().startsWith("model file: "), e.getMessage());
+        return e.getMessage();
+    }
+
+    static void assertMentions(String message, String... parts) {
+        for (String p : parts) assertTrue(message.contains(p), "message should mention " + p + ": " + message);
+    }
+
+    @Test
+    void theUneditedTreeIsAccepted() {
+        // guards the helpers: a rejection below is the edit's doing, not toJson's
+        Mlp m = smallModel(true);
+        assertSameModel(m, ModelFile.read(toJson(doc(ModelFile.write(m, 10)))).model);
+    }
+
+    @Test
+    void textThatIsNotJsonIsRefusedWithLineAndColumn() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> ModelFile.read("{\"format\": \"teagrad-model\",\n  \"version\": 1,,\n}"));
+        assertMentions(e.getMessage(), "line 2", "column 16");
+        String whole = ModelFile.write(smallModel(true), 0);
+        e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(whole.substring(0, whole.length() / 2)));
+        assertMentions(e.getMessage(), "not valid JSON", "line", "column");
+        e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(""));
+        assertMentions(e.getMessage(), "line 1, column 1");
+    }
+
+    @Test
+    void aDocumentThatIsNotAnObjectIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.read("[1, 2, 3]"));
+    }
+
+    @Test
+    void theWrongFormatIsRefused() {
+        assertMentions(rejection(true, d -> d.put("format", "keras")), "\"format\"", "teagrad-model", "\"keras\"");
+        assertMentions(rejection(true, d -> d.remove("format")), "\"format\"");
+    }
+
+    @Test
+    void anUnsupportedVersionIsRefused() {
+        assertMentions(rejection(true, d -> d.put("version", num("2"))), "version 2", "not supported");
+        assertMentions(rejection(true, d -> d.put("version", "1")), "version");
+    }
+
+    @Test
+    void aVocabularyNotStartingWithDotIsRefused() {
+        assertMentions(rejection(true, d -> d.put("vocab", "abcdefgéh")), "vocab", "'.'");
+    }
+
+    @Test
+    void aVocabSizeThatDiffersFromTheVocabIsRefused() {
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("vocabSize", num("10"))),
+            "vocabSize", "10", "9");
+    }
+
+    @Test
+    void theWrongNumberOfLayersIsRefused() {
+        assertMentions(rejection(true, d -> list(d, "layers").remove(4)), "expected 6 layers", "got 5");
+        assertMentions(rejection(false, d -> list(d, "layers").add(Map.of("type", "tanh"))), "expected 5 layers", "got 6");
+    }
+
+    @Test
+    void layersInTheWrongOrderAreRefusedNamingTheFirstMisplacedOne() {
+        String m = rejection(true, d -> {
+            List<Object> l = list(d, "layers");
+            Object bn = l.get(3);
+            l.set(3, l.get(4));
+            l.set(4, bn);
+        });
+        assertMentions(m, "layers[3]", "batchnorm1d", "\"tanh\"");
+    }
+
+    @Test
+    void aTensorOfTheWrongShapeIsRefusedNamingExpectedAndActualShape() {
+        // the first linear's weight written transposed, as [out, in]
+        String m = rejection(true, d -> tensor(d, 2, "weight").put("shape", List.of(num("8"), num("12"))));
+        assertMentions(m, "layers[2].weight", "[8, 12]", "[12, 8]");
+        assertMentions(rejection(true, d -> tensor(d, 3, "runningMean").put("shape", List.of(num("8"), num("1")))),
+            "layers[3].runningMean", "[8]");
+    }
+
+    @Test
+    void dataOfTheWrongLengthIsRefused() {
+        String m = rejection(true, d -> list(tensor(d, 5, "bias"), "data").remove(0));
+        assertMentions(m, "layers[5].bias", "8 values", "9");
+    }
+
+    @Test
+    void aNonFiniteValueIsRefusedNamingWhere() {
+        assertMentions(rejection(true, d -> list(tensor(d, 5, "weight"), "data").set(7, "NaN")),
+            "layers[5].weight.data[7]", "\"NaN\"", "finite");
+        assertMentions(rejection(true, d -> list(tensor(d, 0, "weight"), "data").set(2, num("1e999"))),
+            "layers[0].weight.data[2]", "1e999");
+        assertMentions(rejection(true, d -> list(tensor(d, 3, "runningVar"), "data").set(0, null)),
+            "layers[3].runningVar.data[0]");
+    }
+
+    @Test
+    void aNegativeRunningVarianceIsRefused() {
+        assertMentions(rejection(true, d -> list(tensor(d, 3, "runningVar"), "data").set(4, num("-0.5"))),
+            "runningVar", "negative");
+    }
+
+    @Test
+    void aFirstLayerBiasIsRefusedWhenBatchNormMakesItNull() {
+        assertMentions(rejection(true, d -> layer(d, 2).put("bias", tensor(d, 3, "bias"))),
+            "layers[2].bias", "null");
+    }
+
+    @Test
+    void aMissingFirstLayerBiasIsRefusedWithoutBatchNorm() {
+        assertMentions(rejection(false, d -> layer(d, 2).put("bias", null)), "layers[2].bias");
+    }
+
+    @Test
+    void anInvalidConfigIsRefusedNamingTheSetting() {
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("hidden", num("0"))),
+            "config", "hidden");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("blockSize", num("2.5"))),
+            "blockSize", "whole number");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("batchNorm", "yes")),
+            "batchNorm");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("batchSize", num("1"))),
+            "batchSize");
+    }
+
+    @Test
+    void batchNormEpsOrMomentumThatDisagreeWithTheConfigAreRefused() {
+        assertMentions(rejection(true, d -> layer(d, 3).put("eps", num("0.001"))), "layers[3]", "eps");
+    }
+
+    @Test
+    void aNegativeStepIsRefused() {
+        assertMentions(rejection(true, d -> d.put("step", num("-1"))), "step");
+    }
+}

@@ -1,0 +1,35 @@
+package teagrad;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The makemore word list for tests: data/names.txt, else ../shared/data/names.txt. */
+public final class TestData {
+    private TestData() {}
+
+    private static List<String> words;
+
+    public static Path namesFile() {
+        Path local = Path.of("data", "names.txt");
+        if (Files.isRegularFile(local)) return local;
+        Path shared = Path.of("..", "shared", "data", "names.txt");
+        if (Files.isRegularFile(shared)) return shared;
+        throw new IllegalStateException("names.txt not found at " + local.toAbsolutePath() + " or " + shared.toAbsolutePath());
+    }
+
+    /** Every word of names.txt, parsed once per JVM. */
+    public static synchronized List<String> names() {
+        if (words == null) {
+            try {
+                words = List.copyOf(Words.parse(Files.readString(namesFile(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return words;
+    }
+}

@@ -1,0 +1,356 @@
+package teagrad;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Minibatch SGD, its learning-rate schedule and failure handling, and eval-mode inference. */
+class TrainerTest {
+
+    static List<String> someNames(int n) { return TestData.names().subList(0, n); }
+
+    static Trainer trainer(List<String> words, Config c) {
+        Dataset data = new Dataset(words, c.blockSize, c.seed);
+        return new Trainer(new Mlp(c, data.vocab), data);
+    }
+
+    static Config small() {
+        Config c = new Config();
+        c.hidden = 48;
+        c.steps = 50;
+        c.seed = 1234;
+        return c;
+    }
+
+    static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = Float.floatToRawIntBits(a[i]);
+        return b;
+    }
+
+    /** Parameters and running stats, bit for bit. */
+    static List<int[]> state(Mlp m) {
+        List<int[]> s = new ArrayList<>();
+        for (Tensor p : m.parameters()) s.add(bits(p.data));
+        if (m.bn != null) {
+            s.add(bits(m.bn.runningMean));
+            s.add(bits(m.bn.runningVar));
+        }
+        return s;
+    }
+
+    static void assertSameState(List<int[]> want, List<int[]> got, String what) {
+        assertEquals(want.size(), got.size());
+        for (int i = 0; i < want.size(); i++) assertArrayEquals(want.get(i), got.get(i), what + " (array " + i + ")");
+    }
+
+    // ---------------------------------------------------------------- determinism
+
+    @ParameterizedTest(name = "batchNorm {0}")
+    @ValueSource(booleans = {true, false})
+    void theSameSeedGivesBitIdenticalLossesAndParameters(boolean batchNorm) {
+        Config c = small();
+        c.batchNorm = batchNorm;
+        Trainer a = trainer(someNames(2000), c), b = trainer(someNames(2000), c);
+        for (int i = 0; i < 50; i++) {
+            float la = a.trainStep(), lb = b.trainStep();
+            assertEquals(Float.floatToRawIntBits(la), Float.floatToRawIntBits(lb), "loss of step " + (i + 1));
+        }
+        assertTrue(a.finished());
+        assertEquals(50, a.stepsDone());
+        assertSameState(state(a.model), state(b.model), "after 50 steps");
+    }
+
+    @Test
+    void anotherSeedGivesAnotherRun() {
+        Config c = small();
+        Trainer a = trainer(someNames(2000), c);
+        c.seed = 1235;
+        Trainer b = trainer(someNames(2000), c);
+        boolean differ = false;
+        for (int i = 0; i < 5; i++) differ |= a.trainStep() != b.trainStep();
+        assertTrue(differ);
+    }
+
+    // ---------------------------------------------------------------- learning rate
+
+    @Test
+    void theLearningRateDropsTenfoldAtTheDecayStep() {
+        Config c = new Config();
+        c.lr = 0.1f;
+        c.lrDecayStep = 100;
+        assertEquals(0.1f, c.learningRate(0));
+        assertEquals(0.1f, c.learningRate(99));
+        assertEquals(0.1f / 10, c.learningRate(100));
+        assertEquals(0.1f / 10, c.learningRate(150_000));
+        // the notebook's recipe: lr 0.1 for steps 0..99,999, then 0.01
+        Config k = new Config();
+        assertEquals(0.1f, k.learningRate(99_999));
+        assertEquals(0.01f, k.learningRate(100_000), 1e-9f);
+    }
+
+    @Test
+    void aDecayStepOfZeroMeansNeverDecay() {
+        Config c = new Config();
+        c.lr = 0.3f;
+        c.lrDecayStep = 0;
+        for (int step : new int[] {0, 1, 100_000, Integer.MAX_VALUE}) assertEquals(0.3f, c.learningRate(step));
+    }
+
+    @Test
+    void eachStepMovesEveryParameterByMinusLearningRateTimesItsGradient() {
+        Config c = small();
+        c.lr = 0.2f;
+        c.lrDecayStep = 3;
+        Trainer t = trainer(someNames(500), c);
+        t.trainStep();
+        t.trainStep();
+        for (int step = 2; step <= 3; step++) {
+            float lr = step < 3 ? 0.2f : 0.2f / 10;
+            List<float[]> before = new ArrayList<>();
+            for (Tensor p : t.model.parameters()) before.add(p.data.clone());
+            t.trainStep();
+            List<Tensor> ps = t.model.parameters();
+            for (int q = 0; q < ps.size(); q++) {
+                float[] b = before.get(q), after = ps.get(q).data, g = ps.get(q).grad;
+                boolean moved = false;
+                for (int i = 0; i < b.length; i++) {
+                    assertEquals(b[i] - lr * g[i], after[i], ps.get(q).name + "[" + i + "] at step index " + step);
+                    moved |= g[i] != 0;
+                }
+                assertTrue(moved, ps.get(q).name + " has a non-zero gradient");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- divergence
+
+    @ParameterizedTest(name = "poison {0}")
+    @ValueSource(strings = {"W2", "C"})
+    void aNonFiniteLossThrowsDivergedAndLeavesTheModelAsBeforeThatStep(String poisoned) {
+        Config c = small();
+        Trainer t = trainer(someNames(500), c);
+        for (int i = 0; i < 5; i++) t.trainStep();
+        Mlp m = t.model;
+        // W2 poisons the logits after batch norm has already updated its running stats; the
+        // row of '.' in C poisons hpreact (every batch has '.' padding), so the batch
+        // statistics themselves become NaN.
+        if (poisoned.equals("W2")) m.W2.data[3] = Float.NaN;
+        else m.C.data[0] = Float.NaN;
+        List<int[]> before = state(m);
+
+        Trainer.Diverged e = assertThrows(Trainer.Diverged.class, t::trainStep);
+        assertEquals(6, e.step);
+        assertTrue(e.getMessage().contains("step 6"), e.getMessage());
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        assertSameState(before, state(m), "parameters and running stats after a diverged step");
+        assertEquals(5, t.stepsDone(), "the failed step does not count");
+        assertFalse(t.finished());
+    }
+
+    @Test
+    void anInfiniteParameterAlsoCountsAsDivergence() {
+        Config c = small();
+        c.batchNorm = false;
+        Trainer t = trainer(someNames(500), c);
+        t.trainStep();
+        t.model.b2.data[0] = Float.POSITIVE_INFINITY;
+        List<int[]> before = state(t.model);
+        Trainer.Diverged e = assertThrows(Trainer.Diverged.class, t::trainStep);
+        assertEquals(2, e.step);
+        assertSameState(before, state(t.model), "after the diverged step");
+    }
+
+    // ---------------------------------------------------------------- learning
+
+    @Test
+    void lossDecreasesOnNamesTxtOver2000Steps() {
+        Config c = new Config();   // the notebook's network: hidden 200, batch 32, lr 0.1
+        c.steps = 2000;
+        Dataset data = new Dataset(TestData.names(), c.blockSize, c.seed);
+        Mlp m = new Mlp(c, data.vocab);
+        double devBefore = new Inference(m).loss(data.val);
+        assertEquals(Math.log(27), devBefore, 0.15, "near-uniform predictions at init (−ln 1/27 = 3.30)");
+        Trainer t = new Trainer(m, data);
+        double first = 0, last = 0;
+        for (int i = 0; i < 2000; i++) {
+            float loss = t.trainStep();
+            if (i < 200) first += loss;
+            if (i >= 1800) last += loss;
+        }
+        first /= 200;
+        last /= 200;
+        assertTrue(last < first - 0.2, "mean batch loss of the last 200 steps " + last + " vs the first 200 " + first);
+        double devAfter = new Inference(m).loss(data.val);
+        assertTrue(devAfter < 3.0, "dev loss after 2,000 steps: " + devAfter);
+    }
+
+    // ---------------------------------------------------------------- inference
+
+    @Test
+    void inferenceLossAgreesWithTheGraphInEvalMode() {
+        Config c = small();
+        c.steps = 200;
+        List<String> words = someNames(3000);
+        Trainer t = trainer(words, c);
+        while (!t.finished()) t.trainStep();
+        Mlp m = t.model;
+        Inference.calibrate(m, t.data.train);
+
+        int n = 500;
+        Dataset.Split dev = t.data.val;
+        assertTrue(dev.size >= n);
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        Mlp.Pass pass = m.pass(n);
+        pass.load(dev, rows);
+        float[] meanBefore = m.bn.runningMean.clone();
+        m.eval();
+        pass.graph.forward();
+        assertArrayEquals(meanBefore, m.bn.runningMean, "eval mode leaves running stats alone");
+
+        Dataset.Split chunk = new Dataset.Split(
+            java.util.Arrays.copyOf(dev.x, n * c.blockSize), java.util.Arrays.copyOf(dev.y, n), c.blockSize);
+        double viaTables = new Inference(m).loss(chunk);
+        // Both are float32 computations of the same function, differing only in the order of
+        // roundings: Inference sums C·W1 per position and folds batch norm into the tables,
+        // the graph normalises hpreact. Each logit differs by a few ulps (~1e-6 relative), so
+        // the mean loss (~2.5) agrees to ~1e-6; we allow 1e-5 relative.
+        assertEquals(pass.loss.item(), viaTables, 1e-5 * Math.abs(viaTables),
+            "Inference.loss vs graph loss in eval mode on " + n + " dev examples");
+        assertTrue(viaTables > 1 && viaTables < 3.5, "a plausible loss: " + viaTables);
+    }
+
+    @Test
+    void inferenceLossWithoutBatchNormAgreesWithTheGraph() {
+        Config c = small();
+        c.batchNorm = false;
+        c.steps = 100;
+        Trainer t = trainer(someNames(1000), c);
+        while (!t.finished()) t.trainStep();
+        Dataset.Split dev = t.data.val;
+        int n = dev.size;
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        Mlp.Pass pass = t.model.pass(n);
+        pass.load(dev, rows);
+        pass.graph.forward();
+        assertEquals(pass.loss.item(), new Inference(t.model).loss(dev), 1e-5 * pass.loss.item());
+    }
+
+    @Test
+    void calibrateSetsRunningStatsToTheMeanAndUnbiasedVarianceOfHpreactOverTheSplit() {
+        Config c = small();
+        c.hidden = 16;
+        c.steps = 20;
+        Trainer t = trainer(someNames(60), c);
+        while (!t.finished()) t.trainStep();
+        Mlp m = t.model;
+        Dataset.Split train = t.data.train;
+
+        Inference.calibrate(m, train);
+
+        // hpreact of every training example through the graph, then mean and var by hand.
+        int n = train.size, h = c.hidden;
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        Mlp.Pass pass = m.pass(n);
+        pass.load(train, rows);
+        m.eval();
+        pass.graph.forward();
+        for (int j = 0; j < h; j++) {
+            double mean = 0;
+            for (int i = 0; i < n; i++) mean += pass.hpreact.data[i * h + j];
+            mean /= n;
+            double ss = 0;
+            for (int i = 0; i < n; i++) {
+                double d = pass.hpreact.data[i * h + j] - mean;
+                ss += d * d;
+            }
+            double unbiased = ss / (n - 1);
+            // hpreact is float32 (sums of 30 products, summed in another order by Inference's
+            // tables): each value is off by ~1e-6 of its magnitude, so the mean agrees to ~1e-6
+            // of √E[x²] and the variance to ~2e-6 of E[x²]; we allow 1e-5. The biased variance
+            // would be off by a factor (n−1)/n, i.e. 1/n ≈ 0.3% here, far above that.
+            double secondMoment = unbiased + mean * mean;
+            assertEquals(mean, m.bn.runningMean[j], 1e-5 * Math.sqrt(secondMoment), "running mean " + j);
+            assertEquals(unbiased, m.bn.runningVar[j], 1e-5 * secondMoment, "running var " + j + " (unbiased)");
+            assertTrue(Math.abs(ss / n - m.bn.runningVar[j]) > 1e-5 * secondMoment * 10, "distinguishable from the biased variance");
+        }
+    }
+
+    @Test
+    void calibrateWithoutBatchNormDoesNothing() {
+        Config c = small();
+        c.batchNorm = false;
+        Trainer t = trainer(someNames(100), c);
+        List<int[]> before = state(t.model);
+        Inference.calibrate(t.model, t.data.train);
+        assertSameState(before, state(t.model), "no batch norm, nothing to calibrate");
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    static String refusal(java.util.function.Consumer<Config> edit) {
+        Config c = new Config();
+        edit.accept(c);
+        return assertThrows(IllegalArgumentException.class, c::validate).getMessage();
+    }
+
+    @Test
+    void validateRefusesImpossibleSettingsNamingTheField() {
+        assertTrue(refusal(c -> c.batchSize = 1).contains("batchSize"));
+        assertTrue(refusal(c -> c.batchSize = 1).contains("batch norm"));
+        assertTrue(refusal(c -> c.hidden = 0).contains("hidden"));
+        assertTrue(refusal(c -> c.lr = Float.NaN).contains("lr"));
+        assertTrue(refusal(c -> c.lr = 0).contains("lr"));
+        assertTrue(refusal(c -> c.lr = Float.POSITIVE_INFINITY).contains("lr"));
+        assertTrue(refusal(c -> c.momentum = 2).contains("momentum"));
+        assertTrue(refusal(c -> c.momentum = Float.NaN).contains("momentum"));
+        assertTrue(refusal(c -> c.steps = -1).contains("steps"));
+        assertTrue(refusal(c -> c.embedDim = 0).contains("embedDim"));
+        assertTrue(refusal(c -> c.blockSize = Config.MAX_BLOCK + 1).contains("blockSize"));
+        assertTrue(refusal(c -> c.eps = 0).contains("eps"));
+        assertTrue(refusal(c -> c.seed = -1).contains("seed"));
+        assertTrue(refusal(c -> c.lrDecayStep = -1).contains("lrDecayStep"));
+    }
+
+    @Test
+    void validateAcceptsTheDefaultsAndBatchSizeOneWithoutBatchNorm() {
+        assertDoesNotThrow(() -> new Config().validate());
+        Config c = small();
+        c.batchNorm = false;
+        c.batchSize = 1;
+        c.validate();
+        Trainer t = trainer(someNames(200), c);
+        for (int i = 0; i < 10; i++) assertTrue(Float.isFinite(t.trainStep()));
+    }
+
+    @Test
+    void aModelCannotBeBuiltFromAnInvalidConfig() {
+        Config c = new Config();
+        c.hidden = 0;
+        assertThrows(IllegalArgumentException.class, () -> new Mlp(c, Vocab.parse(".ab")));
+    }
+
+    @Test
+    void theTrainerRefusesDataThatDoesNotFitTheModel() {
+        Config c = small();
+        Dataset data = new Dataset(someNames(200), c.blockSize, c.seed);
+        Mlp otherVocab = new Mlp(c, Vocab.parse(".abc"));
+        assertThrows(IllegalArgumentException.class, () -> new Trainer(otherVocab, data));
+        Dataset otherBlock = new Dataset(someNames(200), 4, c.seed);
+        Mlp m = new Mlp(c, data.vocab);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(m, otherBlock));
+        assertTrue(e.getMessage().contains("block size"), e.getMessage());
+    }
+}

@@ -1,0 +1,88 @@
+package teagrad.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import teagrad.cli.ServeCommand;
+import teagrad.web.BrowserAccess;
+
+/**
+ * bench/run's browser half (a program, not a test): the page in headless Chromium, once per
+ * engine, with the chart live. Per engine it prints sustained training steps/s in the worker,
+ * the naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
+ * navigation to the first training step, and the bytes downloaded before names.txt.
+ *
+ * <p>Usage: BrowserBench [seconds of training per engine, default 20]
+ */
+public final class BrowserBench {
+    public static void main(String[] args) throws Exception {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
+        Path data = Path.of("data", "names.txt");
+        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
+        HttpServer server = ServeCommand.start(0, Path.of("target", "classes", "webapp"), data);
+        String origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        StringBuilder json = new StringBuilder("[");
+        try {
+            for (String engine : List.of("wasm", "js")) {
+                String row = run(origin, engine, seconds);
+                json.append(json.length() > 1 ? ", " : "").append(row);
+            }
+        } finally {
+            server.stop(0);
+        }
+        System.out.println(json.append("]"));
+    }
+
+    private static String run(String origin, String engine, double seconds) throws Exception {
+        BrowserAccess.Session s = BrowserAccess.open(origin);
+        ChromeDriver driver = s.driver();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
+            driver.get(origin + "/?engine=" + engine + "#steps=200000&every=5000&seed=42");
+            wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            long bytes = s.bytesBefore("/data/names.txt");
+
+            // The yardstick first, in the same worker, while nothing else runs.
+            double baseline = ((Number) js.executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; window.teagradBaseline(3000).then(done);")).doubleValue();
+
+            driver.findElement(By.id("start")).click();
+            wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
+            double firstStepMs = ((Number) js.executeScript("return window.teagradState.firstStepAt")).doubleValue();
+            Thread.sleep(3000);   // warm-up: the JIT tiers of V8
+            double t0 = now(js), s0 = step(js);
+            Thread.sleep((long) (seconds * 1000));
+            double t1 = now(js), s1 = step(js);
+            driver.findElement(By.id("pause")).click();
+            double rate = (s1 - s0) / ((t1 - t0) / 1000);
+            @SuppressWarnings("unchecked")
+            List<Number> devMs = (List<Number>) js.executeScript("return window.teagradState.devMs || []");
+            double dev = devMs.stream().mapToDouble(Number::doubleValue).sorted().skip(devMs.size() / 2).findFirst().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "%-4s worker: %,7.0f steps/s (%.3f ms/step, chart live)   naive baseline %,6.0f steps/s   ratio %.2f x%n",
+                engine, rate, 1000 / rate, baseline, rate / baseline);
+            System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes before names.txt%n",
+                dev, devMs.size(), firstStepMs, bytes);
+            return String.format(Locale.ROOT,
+                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d}",
+                engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes);
+        } finally {
+            s.close();
+        }
+    }
+
+    private static double now(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return performance.now()")).doubleValue();
+    }
+
+    private static double step(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return window.teagradState.step")).doubleValue();
+    }
+}
