@@ -50,11 +50,7 @@ public final class BrowserBench {
             wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
             long bytes = s.bytesBefore("/data/names.txt");
 
-            // The yardstick first, in the same worker, while nothing else runs.
-            double baseline = ((Number) js.executeAsyncScript(
-                "const done = arguments[arguments.length - 1]; window.teagradBaseline(3000).then(done);")).doubleValue();
-
-            driver.findElement(By.id("start")).click();
+            driver.findElement(By.id("start")).click();   // as soon as the page is ready: navigation → first step
             wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
             double firstStepMs = ((Number) js.executeScript("return window.teagradState.firstStepAt")).doubleValue();
             Thread.sleep(3000);   // warm-up: the JIT tiers of V8
@@ -62,7 +58,11 @@ public final class BrowserBench {
             Thread.sleep((long) (seconds * 1000));
             double t1 = now(js), s1 = step(js);
             driver.findElement(By.id("pause")).click();
+            wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
             double rate = (s1 - s0) / ((t1 - t0) / 1000);
+            // The yardstick, in the same worker, now that training is paused.
+            double baseline = ((Number) js.executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; window.teagradBaseline(3000).then(done);")).doubleValue();
             @SuppressWarnings("unchecked")
             List<Number> devMs = (List<Number>) js.executeScript("return window.teagradState.devMs || []");
             double dev = devMs.stream().mapToDouble(Number::doubleValue).sorted().skip(devMs.size() / 2).findFirst().orElse(Double.NaN);
