@@ -87,7 +87,10 @@ final class Args {
             throw new UsageError("--" + name + " must be a number, got '" + v + "'");
         }
         if (!Double.isFinite(d)) throw new UsageError("--" + name + " must be a finite number, got '" + v + "'");
-        if (d < min || d > max) throw new UsageError("--" + name + " must be between " + min + " and " + max + ", got " + v);
+        if (d < min || d > max) {
+            String range = min == Double.MIN_VALUE ? "greater than 0 and at most " + max : "between " + min + " and " + max;
+            throw new UsageError("--" + name + " must be " + range + ", got " + v);
+        }
         return d;
     }
 }

@@ -34,6 +34,7 @@ final class TrainCommand {
         "  --lr-decay-step N    step from which the learning rate is lr/10 (default 100000; 0 = never)",
         "  --momentum M         batch norm running-stat momentum (default 0.001)",
         "  --no-batchnorm       plain MLP: W1 gets a bias b1 instead of batch norm",
+        "  --init-gain G        W1 ~ N(0,1)·G/√fan_in (default 5/3, Kaiming for tanh)",
         "  --calibrate          set batch norm's running stats from the whole training split before evaluating",
         "  --eval-every N       print the dev loss every N steps (default: 10 progress lines, no dev loss)",
         "  --out FILE           save the trained model (JSON model file)",
@@ -43,7 +44,7 @@ final class TrainCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         try {
             Args a = Args.parse(argv,
-                Set.of("data", "steps", "seed", "batch-size", "embed", "block", "hidden", "lr", "lr-decay-step", "momentum", "eval-every", "out"),
+                Set.of("data", "steps", "seed", "batch-size", "embed", "block", "hidden", "lr", "lr-decay-step", "momentum", "init-gain", "eval-every", "out"),
                 Set.of("no-batchnorm", "calibrate", "json"));
             Config c = new Config();
             c.steps = a.integer("steps", c.steps, 0);
@@ -57,6 +58,7 @@ final class TrainCommand {
             c.lrDecayStep = a.integer("lr-decay-step", c.lrDecayStep, 0);
             c.momentum = (float) a.number("momentum", c.momentum, 0, 1);
             c.batchNorm = !a.has("no-batchnorm");
+            c.initGain = (float) a.number("init-gain", c.initGain, Double.MIN_VALUE, 100);
             int evalEvery = a.integer("eval-every", 0, 1);
             try {
                 c.validate();

@@ -153,6 +153,46 @@ class PageE2ETest {
         }
     }
 
+    /** A model trained on the JVM, imported into the page, samples the same names for the same seed. */
+    @org.junit.jupiter.api.Test
+    void aJvmModelImportedIntoTheWasmPageSamplesTheSameNames(@TempDir Path tmp) throws Exception {
+        Config c = new Config();
+        c.seed = 3;
+        c.steps = 300;
+        Dataset d = new Dataset(names, c.blockSize, c.seed);
+        Mlp model = new Mlp(c, d.vocab);
+        Trainer t = new Trainer(model, d);
+        while (!t.finished()) t.trainStep();
+        Path file = tmp.resolve("model.json");
+        Files.writeString(file, teagrad.ModelFile.write(model, t.stepsDone()), StandardCharsets.UTF_8);
+        teagrad.Sampler sampler = new teagrad.Sampler(model, 11);
+        List<String> jvm = new ArrayList<>();
+        for (int i = 0; i < 15; i++) jvm.add(sampler.next());
+
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            driver.get(origin + "/?engine=wasm");
+            wait.until(dr -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            driver.findElement(By.id("model-import")).sendKeys(file.toAbsolutePath().toString());
+            wait.until(dr -> dr.findElement(By.id("step-count")).getText().replace(",", "").trim().equals("300"));
+            driver.findElement(By.id("sample-count")).clear();
+            driver.findElement(By.id("sample-count")).sendKeys("15");
+            driver.findElement(By.id("sample-seed")).clear();
+            driver.findElement(By.id("sample-seed")).sendKeys("11");
+            driver.findElement(By.id("sample")).click();
+            wait.until(dr -> dr.findElements(By.cssSelector("#samples li")).size() == 15);
+            @SuppressWarnings("unchecked")
+            List<String> browser = (List<String>) js.executeScript(
+                "return Array.from(document.querySelectorAll('#samples li'), li => li.textContent)");
+            assertEquals(jvm, browser);
+            assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+
     static double number(JavascriptExecutor js, String expr) {
         Object v = js.executeScript("return " + expr);
         return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
