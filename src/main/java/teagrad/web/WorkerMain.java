@@ -35,12 +35,7 @@ public final class WorkerMain {
         try {
             handle(type == null ? "" : type, msg);
         } catch (Trainer.Diverged e) {
-            running = false;
-            postProgress();
-            JSObject r = reply("diverged");
-            Js.set(r, "step", e.step);
-            Js.set(r, "message", e.getMessage());
-            Js.post(r);
+            diverged(e);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             error(during(type), message);
@@ -146,12 +141,7 @@ public final class WorkerMain {
             postProgress();
             Js.later(WorkerMain::slice);
         } catch (Trainer.Diverged e) {
-            running = false;
-            postProgress();
-            JSObject r = reply("diverged");
-            Js.set(r, "step", e.step);
-            Js.set(r, "message", e.getMessage());
-            Js.post(r);
+            diverged(e);
         } catch (RuntimeException e) {
             running = false;
             error("train", e.getMessage() != null ? e.getMessage() : e.toString());
@@ -189,6 +179,16 @@ public final class WorkerMain {
         JSObject o = Js.object();
         Js.set(o, "type", type);
         return o;
+    }
+
+    /** Training stops at the step whose loss went NaN/Inf; the model stays as before it. */
+    private static void diverged(Trainer.Diverged e) {
+        running = false;
+        postProgress();
+        JSObject r = reply("diverged");
+        Js.set(r, "step", e.step);
+        Js.set(r, "message", e.getMessage());
+        Js.post(r);
     }
 
     private static void error(String during, String message) {
