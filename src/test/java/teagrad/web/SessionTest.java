@@ -1,0 +1,129 @@
+package teagrad.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import teagrad.Config;
+import teagrad.ModelFile;
+import teagrad.Trainer;
+
+/** The worker's state machine, on the JVM: every refusal leaves the previous state intact. */
+class SessionTest {
+    static String words() {
+        List<String> w = new ArrayList<>();
+        for (String a : new String[] {"ann", "bob", "cid", "dee", "eve", "fay", "gus", "hal", "ivy", "jon"}) {
+            for (String b : new String[] {"a", "e", "o", "ie", "y"}) w.add(a + b);
+        }
+        return String.join("\n", w) + "\n";
+    }
+
+    static Session trained(int steps) {
+        Session s = new Session();
+        Config c = new Config();
+        c.hidden = 16;
+        c.steps = 1000;
+        s.configure(c);
+        s.loadWords(words());
+        s.train(steps);
+        return s;
+    }
+
+    @Test
+    void trainingCountsStepsAndHandsOverEachBatchLossOnce() {
+        Session s = trained(25);
+        assertEquals(25, s.step());
+        float[] losses = s.takeLosses();
+        assertEquals(25, losses.length);
+        for (float l : losses) assertTrue(l > 0 && Float.isFinite(l));
+        assertEquals(0, s.takeLosses().length, "taken losses are not reported twice");
+    }
+
+    @Test
+    void aBadWordListOrConfigLeavesModelAndStepUntouched() {
+        Session s = trained(10);
+        String before = s.exportModel();
+        assertThrows(IllegalArgumentException.class, () -> s.loadWords("\n\n  \n"));
+        assertThrows(IllegalArgumentException.class, () -> s.loadWords("a.b\n"));
+        Config bad = s.config();
+        bad.batchSize = 1;
+        assertThrows(IllegalArgumentException.class, () -> s.configure(bad));
+        assertEquals(10, s.step());
+        assertEquals(before, s.exportModel());
+    }
+
+    @Test
+    void aCorruptModelFileIsRefusedAndTheCurrentModelStays() {
+        Session s = trained(10);
+        String before = s.exportModel();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.importModel(before.replace("\"version\": 1", "\"version\": 9")));
+        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.importModel(before.substring(0, before.length() / 2)));
+        assertEquals(before, s.exportModel());
+    }
+
+    @Test
+    void anExportedModelImportsAndContinuesFromItsStep() {
+        Session s = trained(30);
+        String file = s.exportModel();
+        Session t = new Session();
+        t.loadWords(words());
+        t.importModel(file);
+        assertEquals(30, t.step());
+        assertTrue(t.canTrain());
+        assertEquals(file, t.exportModel(), "import then export gives the same file");
+        t.train(5);
+        assertEquals(35, t.step());
+    }
+
+    @Test
+    void aDivergingRunStopsAtItsStepAndKeepsTheModelAsBefore() {
+        Session s = trained(10);
+        // Weights of 3e38 make the logits overflow: the next step's loss is not finite.
+        String huge = ModelFile.write(s.model(), s.step()).replaceFirst("(\"type\": \"linear\", \"weight\": \\{\"shape\": \\[16, \\d+\\], \"data\": \\[)[^,]+", "$13.0E38");
+        s.importModel(huge);
+        String before = null;
+        Trainer.Diverged d = null;
+        for (int i = 0; i < 20 && d == null; i++) {
+            before = s.exportModel();
+            try {
+                s.train(1);
+            } catch (Trainer.Diverged e) {
+                d = e;
+            }
+        }
+        assertTrue(d != null, "the run diverged within 20 steps");
+        assertEquals(d.step - 1, s.step(), "the step count stops before the diverging step");
+        assertTrue(d.getMessage().contains("step " + d.step), d.getMessage());
+        assertEquals(before, s.exportModel(), "the model is kept as it was before the diverging step");
+    }
+
+    @Test
+    void samplesAreMarkedNewOrKnownAndRepeatForTheSameSeed() {
+        Session s = trained(200);
+        boolean[] k1 = new boolean[20], k2 = new boolean[20];
+        String[] a = s.sample(20, 5, k1), b = s.sample(20, 5, k2);
+        assertArrayEquals(a, b);
+        assertArrayEquals(k1, k2);
+        for (int i = 0; i < a.length; i++) assertEquals(s.data().isTrainingWord(a[i]), k1[i]);
+        assertThrows(IllegalArgumentException.class, () -> s.sample(0, 5, new boolean[0]));
+    }
+
+    @Test
+    void aModelWhoseVocabularyDiffersCanSampleButNotTrain() {
+        Session s = trained(10);
+        String file = s.exportModel();
+        Session t = new Session();
+        t.loadWords("xyz\nzyx\nqqq\n");
+        t.importModel(file);
+        assertFalse(t.canTrain());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::requireTrainer);
+        assertTrue(e.getMessage().contains("vocabulary"), e.getMessage());
+        assertEquals(3, t.sample(3, 1, new boolean[3]).length);
+    }
+}
