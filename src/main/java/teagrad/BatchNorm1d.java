@@ -22,6 +22,7 @@ public final class BatchNorm1d {
     public final float eps;
     /** Training normalises with batch statistics; eval with the running ones. */
     public boolean training = true;
+    private final float[] scale;         // backward's γ/(m·√(σ²+ε)) per feature
 
     public BatchNorm1d(int features, float momentum, float eps) {
         this.features = features;
@@ -31,6 +32,7 @@ public final class BatchNorm1d {
         beta = new Tensor("bnbias", features);
         runningMean = new float[features];
         runningVar = new float[features];
+        scale = new float[features];
         java.util.Arrays.fill(gamma.data, 1f);
         java.util.Arrays.fill(runningVar, 1f);
     }
@@ -113,11 +115,14 @@ public final class BatchNorm1d {
             sumDy[j] += dy[k];
             sumDyXhat[j] += dy[k] * xhat[k];
         }
+        if (!training) {
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) dx[i * n + j] += gamma.data[j] * invStd[j] * dy[i * n + j];
+            return;
+        }
+        for (int j = 0; j < n; j++) scale[j] = gamma.data[j] * invStd[j] / m;   // γ/(m·√(σ²+ε)), once per feature
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
             int k = i * n + j;
-            dx[k] += training
-                ? gamma.data[j] * invStd[j] / m * (m * dy[k] - sumDy[j] - xhat[k] * sumDyXhat[j])
-                : gamma.data[j] * invStd[j] * dy[k];
+            dx[k] += scale[j] * (m * dy[k] - sumDy[j] - xhat[k] * sumDyXhat[j]);
         }
     }
 }

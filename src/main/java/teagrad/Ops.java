@@ -58,10 +58,11 @@ public final class Ops {
             throw new IllegalArgumentException("matmul: bias " + b.shapeString() + " does not match output " + java.util.Arrays.toString(new int[] {n, m}));
         }
         Tensor y = new Tensor("matmul", n, m);
-        Kernels.Scratch s = new Kernels.Scratch();
-        Runnable forward = () -> Kernels.matmulBias(x.data, w.data, b == null ? null : b.data, y.data, n, k, m, s);
-        Runnable dx = () -> Kernels.addMatmulTransB(y.grad, w.data, x.grad, n, k, m, s);   // dx = dy·wᵀ
-        Runnable dw = () -> Kernels.addMatmulTransA(x.data, y.grad, w.grad, n, k, m, s);   // dw = xᵀ·dy
+        // One scratch per product: each splits a different matrix into rows, so sharing one would reallocate it.
+        Kernels.Scratch sy = new Kernels.Scratch(), sx = new Kernels.Scratch(), sw = new Kernels.Scratch();
+        Runnable forward = () -> Kernels.matmulBias(x.data, w.data, b == null ? null : b.data, y.data, n, k, m, sy);
+        Runnable dx = () -> Kernels.addMatmulTransB(y.grad, w.data, x.grad, n, k, m, sx);   // dx = dy·wᵀ
+        Runnable dw = () -> Kernels.addMatmulTransA(x.data, y.grad, w.grad, n, k, m, sw);   // dw = xᵀ·dy
         if (b == null) return y.define(new Tensor[] {x, w}, forward, dx, dw);
         Runnable db = () -> Kernels.addColumnSums(y.grad, b.grad, n, m);                // db = Σ_rows dy
         return y.define(new Tensor[] {x, w, b}, forward, dx, dw, db);

@@ -90,9 +90,8 @@ public final class Trainer {
     }
 
     private boolean gradientsFinite() {
-        float s = 0;
-        for (Tensor p : params) for (float g : p.grad) s += g * 0f;   // NaN·0 and Inf·0 are NaN
-        return s == 0f;
+        for (Tensor p : params) for (float g : p.grad) if (g * 0f != 0f) return false;   // NaN·0 and Inf·0 are NaN
+        return true;
     }
 
     /** The minibatch graph of the last step (for tests and the activations view). */
