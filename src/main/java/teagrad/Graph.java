@@ -21,7 +21,7 @@ public final class Graph {
         this.ops = order.toArray(new Tensor[0]);
     }
 
-    // Depth-first post-order, iterative-free recursion is fine: our graphs are ~10 ops deep.
+    // Depth-first post-order; plain recursion is fine, the chapter's graph is ~10 ops deep.
     private static void visit(Tensor t, Set<Tensor> seen, List<Tensor> order) {
         if (!seen.add(t)) return;
         for (Tensor in : t.inputs) visit(in, seen, order);
