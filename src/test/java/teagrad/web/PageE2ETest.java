@@ -62,8 +62,7 @@ class PageE2ETest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(origin + "/?engine=" + engine + "#steps=3000&every=500&seed=7");
-            wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            openReady(driver, wait, "/?engine=" + engine + "#steps=3000&every=500&seed=7");
             assertEquals(engine, driver.findElement(By.id("engine")).getText().trim(), "the page runs the engine it was asked for");
             String status = driver.findElement(By.id("status")).getText();
             assertTrue(status.replace(",", "").contains(names.size() + " words"), "the status shows names.txt's " + names.size() + " words: " + status);
@@ -124,11 +123,7 @@ class PageE2ETest {
     @org.junit.jupiter.api.Test
     void wasmWorkerReproducesTheJvmBitForBit() throws Exception {
         int seed = 123, steps = 200;
-        Config c = new Config();
-        c.seed = seed;
-        c.steps = steps;
-        Dataset d = new Dataset(names, c.blockSize, c.seed);
-        Trainer t = new Trainer(new Mlp(c, d.vocab), d);
+        Trainer t = jvmTrainer(seed, steps);
         float[] jvm = new float[steps];
         for (int i = 0; i < steps; i++) jvm[i] = t.trainStep();
 
@@ -136,8 +131,7 @@ class PageE2ETest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(origin + "/?engine=wasm#steps=" + steps + "&seed=" + seed + "&every=100");
-            wait.until(dr -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            openReady(driver, wait, "/?engine=wasm#steps=" + steps + "&seed=" + seed + "&every=100");
             driver.findElement(By.id("start")).click();
             wait.until(dr -> number(js, "window.teagradState.step") >= steps);
             @SuppressWarnings("unchecked")
@@ -155,13 +149,9 @@ class PageE2ETest {
     /** A model trained on the JVM, imported into the page, samples the same names for the same seed. */
     @org.junit.jupiter.api.Test
     void aJvmModelImportedIntoTheWasmPageSamplesTheSameNames(@TempDir Path tmp) throws Exception {
-        Config c = new Config();
-        c.seed = 3;
-        c.steps = 300;
-        Dataset d = new Dataset(names, c.blockSize, c.seed);
-        Mlp model = new Mlp(c, d.vocab);
-        Trainer t = new Trainer(model, d);
+        Trainer t = jvmTrainer(3, 300);
         while (!t.finished()) t.trainStep();
+        Mlp model = t.model;
         Path file = tmp.resolve("model.json");
         Files.writeString(file, teagrad.ModelFile.write(model, t.stepsDone()), StandardCharsets.UTF_8);
         teagrad.Sampler sampler = new teagrad.Sampler(model, 11);
@@ -172,8 +162,7 @@ class PageE2ETest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(origin + "/?engine=wasm");
-            wait.until(dr -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            openReady(driver, wait, "/?engine=wasm");
             driver.findElement(By.id("model-import")).sendKeys(file.toAbsolutePath().toString());
             wait.until(dr -> dr.findElement(By.id("step-count")).getText().replace(",", "").trim().equals("300"));
             driver.findElement(By.id("sample-count")).clear();
@@ -199,21 +188,15 @@ class PageE2ETest {
     @org.junit.jupiter.api.Test
     void aModelExportedFromTheWasmPageIsTheJvmsFileByteForByte() throws Exception {
         int seed = 5, steps = 300;
-        Config c = new Config();
-        c.seed = seed;
-        c.steps = steps;
-        Dataset d = new Dataset(names, c.blockSize, c.seed);
-        Mlp model = new Mlp(c, d.vocab);
-        Trainer t = new Trainer(model, d);
+        Trainer t = jvmTrainer(seed, steps);
         while (!t.finished()) t.trainStep();
-        String jvm = teagrad.ModelFile.write(model, steps);
+        String jvm = teagrad.ModelFile.write(t.model, steps);
 
         ChromeDriver driver = Browser.start();
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(origin + "/?engine=wasm#steps=" + steps + "&seed=" + seed);
-            wait.until(dr -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            openReady(driver, wait, "/?engine=wasm#steps=" + steps + "&seed=" + seed);
             driver.findElement(By.id("start")).click();
             wait.until(dr -> number(js, "window.teagradState.step") >= steps);
             // The download goes through a Blob URL: keep the Blob to read it back.
@@ -239,8 +222,7 @@ class PageE2ETest {
                     + " return a.includes(0x5f) || a.includes(0x5e) ? false : v(b); };"));
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(origin + "/");
-            wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            openReady(driver, wait, "/");
             assertEquals("js", driver.findElement(By.id("engine")).getText().trim(), "the JavaScript worker was chosen");
             driver.findElement(By.id("step")).click();
             wait.until(d -> number(js, "window.teagradState.step") >= 1);
@@ -248,6 +230,21 @@ class PageE2ETest {
         } finally {
             driver.quit();
         }
+    }
+
+    /** The default config with this seed and step count, on names.txt, ready to train on the JVM. */
+    static Trainer jvmTrainer(int seed, int steps) {
+        Config c = new Config();
+        c.seed = seed;
+        c.steps = steps;
+        Dataset d = new Dataset(names, c.blockSize, c.seed);
+        return new Trainer(new Mlp(c, d.vocab), d);
+    }
+
+    /** Opens the page and waits until its worker is ready and the data set loaded. */
+    static void openReady(ChromeDriver driver, WebDriverWait wait, String path) {
+        driver.get(origin + path);
+        wait.until(d -> "1".equals(driver.executeScript("return document.body.dataset.ready || null")));
     }
 
     static double number(JavascriptExecutor js, String expr) {
