@@ -578,7 +578,7 @@ function render() {
   $('params').textContent = S.params === null ? '—' : fmtInt(S.params);
 
   $('start').disabled = !live || S.running || finished;
-  $('start').textContent = S.step > 0 && !finished ? 'Continue' : 'Start';
+  $('start').textContent = S.running ? 'Training…' : S.step > 0 && !finished ? 'Continue' : 'Start';
   $('pause').disabled = !live || !(S.running || (S.step > 0 && !finished));
   $('pause').textContent = !S.running && S.step > 0 && !finished ? 'Resume' : 'Pause';
   $('step').disabled = !live || S.running || finished;
