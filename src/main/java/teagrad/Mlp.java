@@ -13,7 +13,10 @@ import java.util.List;
  *   logits  = h @ W2 + b2              [B, vocab]
  *   loss    = cross_entropy(logits, Y)
  * </pre>
- * Weights are stored [in, out], as the notebook's W1 and W2 are.
+ * Weights are stored [in, out], as the notebook's W1 and W2 are. The first two lines run as one
+ * op, {@link Ops#embeddingLinear}: an embedding followed by a linear layer is a table lookup per
+ * position, so each distinct token of a position is multiplied by W1 once per batch (forward and
+ * both gradients), and emb itself is never materialised.
  */
 public final class Mlp {
     public final Config config;
@@ -82,9 +85,7 @@ public final class Mlp {
             int block = m.config.blockSize;
             x = new int[batch * block];
             y = new int[batch];
-            Tensor emb = Ops.embedding(m.C, x, batch, block);
-            Tensor flat = Ops.view(emb, batch, block * m.config.embedDim);
-            hpreact = Ops.matmul(flat, m.W1, m.b1);
+            hpreact = Ops.embeddingLinear(m.C, x, batch, block, m.W1, m.b1);   // C[X].view(B, -1) @ W1, fused
             hbn = m.bn == null ? null : m.bn.apply(hpreact);
             h = Ops.tanh(hbn == null ? hpreact : hbn);
             logits = Ops.matmul(h, m.W2, m.b2);
