@@ -5,12 +5,13 @@
 // Protocol (v1), plain objects with a string `type`. Nothing may be posted before 'ready'.
 //   worker -> page: ready {engine}; dataset {words, vocab, train, val, test};
 //     model {params, step, config, vocab}; progress {step, steps, from, losses: Float32Array, lr,
-//     stepsPerSecond, running}; dev {step, loss}; losses {step, train, val, test}; done {step};
+//     stepsPerSecond, running}; dev {step, loss, ms}; losses {step, train, val, test}; done {step};
 //     paused {step}; samples {names, known}; exported {json}; diverged {step, message};
+//     baseline {stepsPerSecond} (bench/ only); model also carries {canTrain, reason?};
 //     error {during: data|configure|train|sample|import|export|boot, message}
 //   page -> worker: data {text}; configure {config: {embedDim, blockSize, hidden, batchNorm,
 //     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery}}; start; pause; step; reset;
-//     evaluate; sample {count, seed}; export; import {json}
+//     evaluate; sample {count, seed}; export; import {json}; baseline {ms} (bench/ only)
 
 const $ = id => document.getElementById(id);
 const INT_MAX = 2147483647;
