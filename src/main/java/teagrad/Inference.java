@@ -16,7 +16,7 @@ public final class Inference {
     private final int block, hidden, vocab;
     private final float[] table;   // [block][vocab][hidden]: T_p with batch norm's scale folded in
     private final float[] shift;   // [hidden]: batch norm's shift, or b1 without batch norm
-    private final Kernels.Scratch scratch = new Kernels.Scratch();
+    private final Kernels.Scratch scratch = new Kernels.Scratch();   // row buffers of every product here
 
     /** Snapshot of the model's current parameters and running statistics. */
     public Inference(Mlp model) {
@@ -47,7 +47,7 @@ public final class Inference {
             float[] w1p = new float[d * hidden];
             System.arraycopy(model.W1.data, p * d * hidden, w1p, 0, d * hidden);
             float[] tp = new float[vocab * hidden];
-            Kernels.matmulBias(model.C.data, w1p, null, tp, vocab, d, hidden, new Kernels.Scratch());
+            Kernels.matmulBias(model.C.data, w1p, null, tp, vocab, d, hidden, scratch);
             for (int v = 0; v < vocab; v++) {
                 for (int j = 0; j < hidden; j++) {
                     table[(p * vocab + v) * hidden + j] = tp[v * hidden + j] * scale[j];
@@ -71,7 +71,6 @@ public final class Inference {
         final int chunk = 256;
         float[] h = new float[chunk * hidden], logits = new float[chunk * vocab], probs = new float[chunk * vocab];
         int[] targets = new int[chunk];
-        Kernels.Scratch scratch = new Kernels.Scratch();
         double total = 0;
         for (int start = 0; start < s.size; start += chunk) {
             int n = Math.min(chunk, s.size - start);

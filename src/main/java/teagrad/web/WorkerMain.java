@@ -201,8 +201,7 @@ public final class WorkerMain {
     private static String during(String type) {
         switch (type) {
             case "data": case "configure": case "sample": case "import": case "export": return type;
-            case "evaluate": return "train";
-            default: return "train";
+            default: return "train";   // start, step, evaluate, …: the training side
         }
     }
 
