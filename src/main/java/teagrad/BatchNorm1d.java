@@ -22,7 +22,6 @@ public final class BatchNorm1d {
     public final float eps;
     /** Training normalises with batch statistics; eval with the running ones. */
     public boolean training = true;
-    private final float[] scale;         // backward's γ/(m·√(σ²+ε)) per feature
 
     public BatchNorm1d(int features, float momentum, float eps) {
         this.features = features;
@@ -32,7 +31,6 @@ public final class BatchNorm1d {
         beta = new Tensor("bnbias", features);
         runningMean = new float[features];
         runningVar = new float[features];
-        scale = new float[features];
         java.util.Arrays.fill(gamma.data, 1f);
         java.util.Arrays.fill(runningVar, 1f);
     }
@@ -66,22 +64,28 @@ public final class BatchNorm1d {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size [" + m + ", " + features + "]");
         }
         int n = features;
-        java.util.Arrays.fill(mean, 0);
-        java.util.Arrays.fill(var, 0);
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) mean[j] += x[i * n + j];
-        for (int j = 0; j < n; j++) mean[j] /= m;                                  // μ
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
-            double d = x[i * n + j] - mean[j];
-            var[j] += d * d;
-        }
+        // Feature by feature (a column of x at a time), so each sum lives in a local variable:
+        // the same additions in the same order as row by row, with a third of the array traffic.
         for (int j = 0; j < n; j++) {
-            var[j] /= m;                                                            // σ², biased
-            invStd[j] = (float) (1 / Math.sqrt(var[j] + eps));
-        }
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
-            int k = i * n + j;
-            xhat[k] = (float) (x[k] - mean[j]) * invStd[j];                          // x̂
-            y[k] = gamma.data[j] * xhat[k] + beta.data[j];                           // γ x̂ + β
+            double sum = 0;
+            for (int k = j; k < m * n; k += n) sum += x[k];
+            double mu = sum / m;                                                    // μ
+            double sq = 0;
+            for (int k = j; k < m * n; k += n) {
+                double d = x[k] - mu;
+                sq += d * d;
+            }
+            double sigma2 = sq / m;                                                 // σ², biased
+            float inv = (float) (1 / Math.sqrt(sigma2 + eps));
+            float g = gamma.data[j], b = beta.data[j];
+            for (int k = j; k < m * n; k += n) {
+                float xh = (float) (x[k] - mu) * inv;                               // x̂
+                xhat[k] = xh;
+                y[k] = g * xh + b;                                                  // γ x̂ + β
+            }
+            mean[j] = mu;
+            var[j] = sigma2;
+            invStd[j] = inv;
         }
         // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
         for (int j = 0; j < n; j++) {
@@ -108,21 +112,21 @@ public final class BatchNorm1d {
      */
     void backward(float[] dy, int m, float[] xhat, float[] invStd, float[] sumDy, float[] sumDyXhat, float[] dx) {
         int n = features;
-        java.util.Arrays.fill(sumDy, 0f);
-        java.util.Arrays.fill(sumDyXhat, 0f);
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
-            int k = i * n + j;
-            sumDy[j] += dy[k];
-            sumDyXhat[j] += dy[k] * xhat[k];
-        }
-        if (!training) {
-            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) dx[i * n + j] += gamma.data[j] * invStd[j] * dy[i * n + j];
-            return;
-        }
-        for (int j = 0; j < n; j++) scale[j] = gamma.data[j] * invStd[j] / m;   // γ/(m·√(σ²+ε)), once per feature
-        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
-            int k = i * n + j;
-            dx[k] += scale[j] * (m * dy[k] - sumDy[j] - xhat[k] * sumDyXhat[j]);
+        for (int j = 0; j < n; j++) {                        // a column at a time, sums in locals
+            float sDy = 0, sDyXhat = 0;
+            for (int k = j; k < m * n; k += n) {
+                sDy += dy[k];
+                sDyXhat += dy[k] * xhat[k];
+            }
+            sumDy[j] = sDy;
+            sumDyXhat[j] = sDyXhat;
+            if (!training) {                                 // μ, σ² constants: dx = γ·dy/√(σ²+ε)
+                float s = gamma.data[j] * invStd[j];
+                for (int k = j; k < m * n; k += n) dx[k] += s * dy[k];
+                continue;
+            }
+            float s = gamma.data[j] * invStd[j] / m;         // γ/(m·√(σ²+ε))
+            for (int k = j; k < m * n; k += n) dx[k] += s * (m * dy[k] - sDy - xhat[k] * sDyXhat);
         }
     }
 }
