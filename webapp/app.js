@@ -7,11 +7,11 @@
 //     model {params, step, config, vocab}; progress {step, steps, from, losses: Float32Array, lr,
 //     stepsPerSecond, running}; dev {step, loss, ms}; losses {step, train, val, test}; done {step};
 //     paused {step}; samples {names, known}; exported {json}; diverged {step, message};
-//     baseline {stepsPerSecond} (bench/ only); model also carries {canTrain, reason?};
+//     baseline {stepsPerSecond} and profile {text} (bench/ only); model also carries {canTrain, reason?};
 //     error {during: data|configure|train|sample|import|export|boot, message}
 //   page -> worker: data {text}; configure {config: {embedDim, blockSize, hidden, batchNorm,
 //     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery}}; start; pause; step; reset;
-//     evaluate; sample {count, seed}; export; import {json}; baseline {ms} (bench/ only)
+//     evaluate; sample {count, seed}; export; import {json}; baseline {ms} and profile {reps} (bench/ only)
 
 const $ = id => document.getElementById(id);
 const INT_MAX = 2147483647;
@@ -307,6 +307,11 @@ const HANDLERS = {
   baseline(m) {
     if (S.onBaseline) S.onBaseline(m.stepsPerSecond);
     S.onBaseline = null;
+  },
+
+  profile(m) {
+    if (S.onProfile) S.onProfile(m.text);
+    S.onProfile = null;
   },
 
   losses(m) {
@@ -642,6 +647,10 @@ function main() {
   window.teagradBaseline = ms => new Promise(resolve => {   // for bench/: the naive-kernel yardstick, in this worker
     S.onBaseline = resolve;
     post({ type: 'baseline', ms });
+  });
+  window.teagradProfile = reps => new Promise(resolve => {   // for bench/: a step's time op by op, in this worker
+    S.onProfile = resolve;
+    post({ type: 'profile', reps });
   });
   wire();
   if (loadHash()) {

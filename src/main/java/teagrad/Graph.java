@@ -28,6 +28,9 @@ public final class Graph {
         if (!t.isLeaf()) order.add(t);
     }
 
+    /** The ops in the order forward() runs them (for StepProfile). */
+    Tensor[] ops() { return ops.clone(); }
+
     /** Recomputes every op from the current leaf values. */
     public void forward() {
         for (Tensor t : ops) t.forward.run();

@@ -10,6 +10,7 @@ import teagrad.Config;
 import teagrad.Dataset;
 import teagrad.Inference;
 import teagrad.Mlp;
+import teagrad.StepProfile;
 import teagrad.Trainer;
 
 /**
@@ -25,7 +26,7 @@ final class BenchCommand {
         "",
         "Times the default config (Karpathy's recipe) on the JVM: training steps/s, ms per full",
         "dev-split evaluation, and the naive i-j-k baseline step in alternating rounds of ~1 s.",
-        "Reports medians and the ratio to the baseline.",
+        "Reports medians and the ratio to the baseline, then where a step's time goes, op by op.",
         "",
         "  --data FILE     word list (default data/names.txt)",
         "  --rounds N      measured rounds of each (default 7)",
@@ -61,6 +62,8 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "  naive i-j-k step    %,8.0f steps/s   (baseline, same run)%n", base);
             out.printf(Locale.ROOT, "  ratio               %8.2f x baseline%n", steps / base);
             out.printf(Locale.ROOT, "  dev-split eval      %8.1f ms  (%,d examples)%n", devMs, data.val.size);
+            out.println();
+            out.print(StepProfile.table(c, data, 2000, () -> System.nanoTime() / 1e6));
             if (a.has("json")) {
                 out.printf(Locale.ROOT, "{\"runtime\": \"jvm\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f}%n",
                     steps, base, steps / base, devMs);

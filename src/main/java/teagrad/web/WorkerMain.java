@@ -93,6 +93,9 @@ public final class WorkerMain {
             case "baseline":   // bench/: the naive-kernel yardstick, timed in this worker
                 postBaseline(Js.number(msg, "ms"));
                 break;
+            case "profile":    // bench/: where a step's time goes in this worker, op by op
+                postProfile(Js.number(msg, "reps"));
+                break;
             case "sample":
                 postSamples((int) Js.number(msg, "count"), Js.number(msg, "seed"));
                 break;
@@ -250,6 +253,15 @@ public final class WorkerMain {
         JSObject r = reply("baseline");
         Js.set(r, "stepsPerSecond", steps * 1000 / (Js.now() - start));
         Js.set(r, "checksum", sink);
+        Js.post(r);
+    }
+
+    private static void postProfile(double reps) {
+        if (session.data() == null) throw new IllegalArgumentException("profile: no word list loaded yet");
+        if (running) throw new IllegalArgumentException("profile: pause training first");
+        if (!(reps >= 1 && reps <= 100_000)) throw new IllegalArgumentException("profile: reps must be in [1, 100000]");
+        JSObject r = reply("profile");
+        Js.set(r, "text", teagrad.StepProfile.table(session.config(), session.data(), (int) reps, Js::now));
         Js.post(r);
     }
 

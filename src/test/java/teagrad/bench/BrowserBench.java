@@ -17,7 +17,8 @@ import teagrad.web.BrowserAccess;
  * bench/run's browser half (a program, not a test): the page in headless Chromium, once per
  * engine, with the chart live. Per engine it prints sustained training steps/s in the worker,
  * the naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
- * navigation to the first training step, and the bytes downloaded before names.txt.
+ * navigation to the first training step, the bytes downloaded before names.txt, and where a
+ * step's time goes in that worker, op by op ({@link teagrad.StepProfile}).
  *
  * <p>Usage: BrowserBench [seconds of training per engine, default 20]
  */
@@ -70,6 +71,9 @@ public final class BrowserBench {
                 engine, rate, 1000 / rate, baseline, rate / baseline);
             System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes before names.txt%n",
                 dev, devMs.size(), firstStepMs, bytes);
+            String profile = (String) js.executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; window.teagradProfile(1000).then(done);");
+            System.out.print(profile.replaceAll("(?m)^", "     "));
             return String.format(Locale.ROOT,
                 "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d}",
                 engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes);

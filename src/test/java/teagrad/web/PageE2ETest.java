@@ -85,6 +85,12 @@ class PageE2ETest {
             double val = Double.parseDouble(driver.findElement(By.id("loss-val")).getText().trim());
             assertTrue(val > 1.5 && val < 2.9, "dev loss after ~1,000 steps: " + val);
 
+            // bench/'s profile runs in this worker too: a step's time op by op.
+            String profile = (String) js.executeAsyncScript("const done = arguments[0]; window.teagradProfile(5).then(done);");
+            for (String op : List.of("embeddingLinear", "batchnorm", "tanh", "matmul", "crossEntropy", "whole step")) {
+                assertTrue(profile.contains(op), op + " in the worker's profile:\n" + profile);
+            }
+
             // Sampling, paused: names as text, each marked new or known.
             driver.findElement(By.id("sample-count")).clear();
             driver.findElement(By.id("sample-count")).sendKeys("12");
