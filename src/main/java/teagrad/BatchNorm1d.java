@@ -64,24 +64,24 @@ public final class BatchNorm1d {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size [" + m + ", " + features + "]");
         }
         int n = features;
-        // Feature by feature (a column of x at a time), so each sum lives in a local variable:
-        // the same additions in the same order as row by row, with a third of the array traffic.
+        // A feature (a column of x) at a time, so that each sum lives in a local variable:
+        // the same additions in the same order as row by row, a third of the array traffic.
         for (int j = 0; j < n; j++) {
             double sum = 0;
             for (int k = j; k < m * n; k += n) sum += x[k];
-            double mu = sum / m;                                                    // μ
+            double mu = sum / m;                          // μ
             double sq = 0;
             for (int k = j; k < m * n; k += n) {
                 double d = x[k] - mu;
                 sq += d * d;
             }
-            double sigma2 = sq / m;                                                 // σ², biased
+            double sigma2 = sq / m;                       // σ², biased
             float inv = (float) (1 / Math.sqrt(sigma2 + eps));
             float g = gamma.data[j], b = beta.data[j];
             for (int k = j; k < m * n; k += n) {
-                float xh = (float) (x[k] - mu) * inv;                               // x̂
+                float xh = (float) (x[k] - mu) * inv;     // x̂
                 xhat[k] = xh;
-                y[k] = g * xh + b;                                                  // γ x̂ + β
+                y[k] = g * xh + b;                        // γ x̂ + β
             }
             mean[j] = mu;
             var[j] = sigma2;
@@ -112,7 +112,8 @@ public final class BatchNorm1d {
      */
     void backward(float[] dy, int m, float[] xhat, float[] invStd, float[] sumDy, float[] sumDyXhat, float[] dx) {
         int n = features;
-        for (int j = 0; j < n; j++) {                        // a column at a time, sums in locals
+        // A feature (a column) at a time, the two sums in local variables.
+        for (int j = 0; j < n; j++) {
             float sDy = 0, sDyXhat = 0;
             for (int k = j; k < m * n; k += n) {
                 sDy += dy[k];
@@ -120,12 +121,12 @@ public final class BatchNorm1d {
             }
             sumDy[j] = sDy;
             sumDyXhat[j] = sDyXhat;
-            if (!training) {                                 // μ, σ² constants: dx = γ·dy/√(σ²+ε)
+            if (!training) {   // μ and σ² are constants: dx = γ·dy / √(σ²+ε)
                 float s = gamma.data[j] * invStd[j];
                 for (int k = j; k < m * n; k += n) dx[k] += s * dy[k];
                 continue;
             }
-            float s = gamma.data[j] * invStd[j] / m;         // γ/(m·√(σ²+ε))
+            float s = gamma.data[j] * invStd[j] / m;   // γ / (m·√(σ²+ε))
             for (int k = j; k < m * n; k += n) dx[k] += s * (m * dy[k] - sDy - xhat[k] * sDyXhat);
         }
     }
