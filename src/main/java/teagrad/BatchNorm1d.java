@@ -45,11 +45,10 @@ public final class BatchNorm1d {
         Tensor y = new Tensor("batchnorm", x.shape);
         float[] xhat = new float[m * n];                       // saved for the backward
         float[] invStd = new float[n];                         // 1/√(σ² + ε) per feature
-        double[] mean = new double[n], var = new double[n];
         float[] sumDy = new float[n], sumDyXhat = new float[n];   // Σ dy = dβ and Σ dy·x̂ = dγ
         return y.define(new Tensor[] {x, gamma, beta},
             () -> {
-                if (training) forward(x.data, m, y.data, xhat, invStd, mean, var);
+                if (training) forward(x.data, m, y.data, xhat, invStd);
                 else forwardEval(x.data, m, y.data, xhat, invStd);
             },
             // The three backwards run in this order; the first computes the sums the other two add.
@@ -59,7 +58,7 @@ public final class BatchNorm1d {
     }
 
     /** Training forward: batch statistics, normalise, scale and shift, update running stats. */
-    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd, double[] mean, double[] var) {
+    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd) {
         if (m < 2) {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size [" + m + ", " + features + "]");
         }
@@ -83,14 +82,10 @@ public final class BatchNorm1d {
                 xhat[k] = xh;
                 y[k] = g * xh + b;                        // γ x̂ + β
             }
-            mean[j] = mu;
-            var[j] = sigma2;
             invStd[j] = inv;
-        }
-        // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
-        for (int j = 0; j < n; j++) {
-            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mean[j];
-            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * (float) (var[j] * m / (m - 1));
+            // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
+            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mu;
+            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * (float) (sigma2 * m / (m - 1));
         }
     }
 
