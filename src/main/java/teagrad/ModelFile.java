@@ -1,33 +1,45 @@
 package teagrad;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import teagrad.nn.BatchNorm1d;
+import teagrad.nn.Embedding;
+import teagrad.nn.Flatten;
+import teagrad.nn.Layer;
+import teagrad.nn.Linear;
+import teagrad.nn.Sequential;
+import teagrad.nn.Tanh;
 
 /**
  * The model file: one JSON document the CLI and the browser both write and read.
  * <pre>
- * {"format": "teagrad-model", "version": 1, "vocab": ".abc…", "step": 200000,
- *  "config": {"vocabSize": 27, "blockSize": 3, "embedDim": 10, "hidden": 200, "batchNorm": true, …},
+ * {"format": "teagrad-model", "version": 2, "vocab": ".abc…", "step": 200000,
+ *  "config": {"blockSize": 3, "batchSize": 32, "lr": 0.1, …},
  *  "layers": [{"type": "embedding", "weight": T}, {"type": "flatten"},
  *             {"type": "linear", "weight": T, "bias": null},
  *             {"type": "batchnorm1d", "weight": T, "bias": T, "runningMean": T, "runningVar": T, "eps": e, "momentum": m},
  *             {"type": "tanh"}, {"type": "linear", "weight": T, "bias": T}]}
  * </pre>
- * Layers mirror a PyTorch nn.Sequential; tensors are {"shape": [...], "data": [...]} row-major,
- * linear weights stored [in, out]. Reading checks everything and names what is wrong.
+ * The layer list is the network: a PyTorch nn.Sequential of Embedding, Flatten, Linear,
+ * BatchNorm1d and Tanh, any widths and depth whose shapes chain. Tensors are
+ * {"shape": [...], "data": [...]} row-major, linear weights stored [in, out]. Only
+ * config.blockSize is required; the other settings default as {@code train}'s do.
+ * Version 1 (the chapter's fixed network, with embedDim and hidden in its config) still reads.
+ * Reading checks everything and names what is wrong.
  */
 public final class ModelFile {
     private ModelFile() {}
 
     public static final String FORMAT = "teagrad-model";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** A model read from a file, with the number of steps it had been trained for. */
     public static final class Loaded {
-        public final Mlp model;
+        public final Model model;
         public final int step;
 
-        Loaded(Mlp model, int step) {
+        Loaded(Model model, int step) {
             this.model = model;
             this.step = step;
         }
@@ -35,39 +47,42 @@ public final class ModelFile {
 
     // ---- writing ----
 
-    public static String write(Mlp m, int step) {
+    public static String write(Model m, int step) {
         Config c = m.config;
         StringBuilder b = new StringBuilder(256 * 1024);
         b.append("{\"format\": \"").append(FORMAT).append("\", \"version\": ").append(VERSION)
          .append(",\n \"vocab\": ").append(Json.quote(m.vocab.toString()))
          .append(",\n \"step\": ").append(step)
-         .append(",\n \"config\": {\"vocabSize\": ").append(m.vocab.size())
-         .append(", \"blockSize\": ").append(c.blockSize).append(", \"embedDim\": ").append(c.embedDim)
-         .append(", \"hidden\": ").append(c.hidden).append(", \"batchNorm\": ").append(c.batchNorm)
-         .append(", \"momentum\": ").append(c.momentum).append(", \"eps\": ").append(c.eps)
-         .append(", \"initGain\": ").append(c.initGain).append(", \"outScale\": ").append(c.outScale)
+         .append(",\n \"config\": {\"blockSize\": ").append(c.blockSize)
          .append(", \"batchSize\": ").append(c.batchSize).append(", \"lr\": ").append(c.lr)
          .append(", \"lrDecayStep\": ").append(c.lrDecayStep).append(", \"steps\": ").append(c.steps)
-         .append(", \"seed\": ").append(c.seed).append(", \"evalEvery\": ").append(c.evalEvery).append("},\n \"layers\": [\n  ");
-        b.append("{\"type\": \"embedding\", \"weight\": "); tensor(b, m.C.data, m.C.shape); b.append("},\n  ");
-        b.append("{\"type\": \"flatten\"},\n  ");
-        b.append("{\"type\": \"linear\", \"weight\": "); tensor(b, m.W1.data, m.W1.shape);
-        b.append(", \"bias\": ");
-        if (m.b1 == null) b.append("null"); else tensor(b, m.b1.data, m.b1.shape);
-        b.append("},\n  ");
-        if (m.bn != null) {
-            BatchNorm1d bn = m.bn;
-            int[] s = {bn.features};
-            b.append("{\"type\": \"batchnorm1d\", \"weight\": "); tensor(b, bn.gamma.data, s);
-            b.append(", \"bias\": "); tensor(b, bn.beta.data, s);
-            b.append(", \"runningMean\": "); tensor(b, bn.runningMean, s);
-            b.append(", \"runningVar\": "); tensor(b, bn.runningVar, s);
-            b.append(", \"eps\": ").append(bn.eps).append(", \"momentum\": ").append(bn.momentum).append("},\n  ");
+         .append(", \"seed\": ").append(c.seed).append(", \"evalEvery\": ").append(c.evalEvery)
+         .append(", \"preset\": ").append(Json.quote(Presets.nameOf(c)))
+         .append(", \"initGain\": ").append(c.initGain).append(", \"hiddenScale\": ").append(c.hiddenScale)
+         .append(", \"hiddenBiasScale\": ").append(c.hiddenBiasScale).append(", \"outScale\": ").append(c.outScale)
+         .append(", \"outBiasScale\": ").append(c.outBiasScale)
+         .append(", \"momentum\": ").append(c.momentum).append(", \"eps\": ").append(c.eps).append("},\n \"layers\": [");
+        List<Layer> layers = m.net.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            b.append(i == 0 ? "\n  " : ",\n  ").append("{\"type\": \"").append(l.type()).append('"');
+            if (l instanceof Embedding e) {
+                b.append(", \"weight\": "); tensor(b, e.weight.data, e.weight.shape);
+            } else if (l instanceof Linear lin) {
+                b.append(", \"weight\": "); tensor(b, lin.weight.data, lin.weight.shape);
+                b.append(", \"bias\": ");
+                if (lin.bias == null) b.append("null"); else tensor(b, lin.bias.data, lin.bias.shape);
+            } else if (l instanceof BatchNorm1d bn) {
+                int[] sh = {bn.features};
+                b.append(", \"weight\": "); tensor(b, bn.gamma.data, sh);
+                b.append(", \"bias\": "); tensor(b, bn.beta.data, sh);
+                b.append(", \"runningMean\": "); tensor(b, bn.runningMean, sh);
+                b.append(", \"runningVar\": "); tensor(b, bn.runningVar, sh);
+                b.append(", \"eps\": ").append(bn.eps).append(", \"momentum\": ").append(bn.momentum);
+            }
+            b.append('}');
         }
-        b.append("{\"type\": \"tanh\"},\n  ");
-        b.append("{\"type\": \"linear\", \"weight\": "); tensor(b, m.W2.data, m.W2.shape);
-        b.append(", \"bias\": "); tensor(b, m.b2.data, m.b2.shape);
-        b.append("}\n ]}\n");
+        b.append("\n ]}\n");
         return b.toString();
     }
 
@@ -98,8 +113,8 @@ public final class ModelFile {
             throw new IllegalArgumentException("model file: \"format\" must be \"" + FORMAT + "\", got " + describe(format) + " (is this a teagrad model?)");
         }
         int version = integer(root, "version", "the document");
-        if (version != VERSION) {
-            throw new IllegalArgumentException("model file: version " + version + " is not supported (this teagrad reads version " + VERSION + ")");
+        if (version != 1 && version != VERSION) {
+            throw new IllegalArgumentException("model file: version " + version + " is not supported (this teagrad reads versions 1 and " + VERSION + ")");
         }
         Vocab vocab;
         try {
@@ -109,85 +124,178 @@ public final class ModelFile {
         }
         Map<String, Object> cfg = object(root.get("config"), "\"config\"");
         Config c = new Config();
-        int vocabSize = integer(cfg, "vocabSize", "config");
-        if (vocabSize != vocab.size()) {
-            throw new IllegalArgumentException("model file: config.vocabSize is " + vocabSize + " but the vocab has " + vocab.size() + " characters");
+        if (cfg.containsKey("vocabSize") || version == 1) {
+            int vocabSize = integer(cfg, "vocabSize", "config");
+            if (vocabSize != vocab.size()) {
+                throw new IllegalArgumentException("model file: config.vocabSize is " + vocabSize + " but the vocab has " + vocab.size() + " characters");
+            }
         }
         c.blockSize = integer(cfg, "blockSize", "config");
-        c.embedDim = integer(cfg, "embedDim", "config");
-        c.hidden = integer(cfg, "hidden", "config");
-        c.batchNorm = bool(cfg, "batchNorm", "config");
-        c.momentum = optionalFloat(cfg, "momentum", c.momentum);
-        c.eps = optionalFloat(cfg, "eps", c.eps);
+        if (c.blockSize < 1 || c.blockSize > Config.MAX_BLOCK) {
+            throw new IllegalArgumentException("model file: config.blockSize must be between 1 and " + Config.MAX_BLOCK + ", got " + c.blockSize);
+        }
         c.initGain = optionalFloat(cfg, "initGain", c.initGain);
+        c.hiddenScale = optionalFloat(cfg, "hiddenScale", c.hiddenScale);
+        c.hiddenBiasScale = optionalFloat(cfg, "hiddenBiasScale", c.hiddenBiasScale);
         c.outScale = optionalFloat(cfg, "outScale", c.outScale);
+        c.outBiasScale = optionalFloat(cfg, "outBiasScale", c.outBiasScale);
         c.batchSize = cfg.containsKey("batchSize") ? integer(cfg, "batchSize", "config") : c.batchSize;
         c.lr = optionalFloat(cfg, "lr", c.lr);
         c.lrDecayStep = cfg.containsKey("lrDecayStep") ? integer(cfg, "lrDecayStep", "config") : c.lrDecayStep;
         c.steps = cfg.containsKey("steps") ? integer(cfg, "steps", "config") : c.steps;
         c.seed = cfg.containsKey("seed") ? (long) number(cfg, "seed", "config") : c.seed;
         c.evalEvery = cfg.containsKey("evalEvery") ? integer(cfg, "evalEvery", "config") : c.evalEvery;
+        c.momentum = optionalFloat(cfg, "momentum", c.momentum);   // batch norm layers carry their own; these seed new ones
+        c.eps = optionalFloat(cfg, "eps", c.eps);
+        if (version == 1) {
+            // Version 1 spelled the (only) network out in its config; version 2's layers say it all.
+            c.embedDim = integer(cfg, "embedDim", "config");
+            c.widths = new int[] {integer(cfg, "hidden", "config")};
+            c.batchNorm = bool(cfg, "batchNorm", "config");
+            requireV1Layers(list(root.get("layers"), "\"layers\""), c.batchNorm);
+        }
+        int step = root.containsKey("step") ? integer(root, "step", "the document") : 0;
+        if (step < 0) throw new IllegalArgumentException("model file: \"step\" must not be negative");
+
+        Sequential net = network(list(root.get("layers"), "\"layers\""), c.blockSize, vocab);
+        if (version == 1) {
+            validate(c);   // its own account of the network first, as version 1 always checked it
+            if (((Linear) net.layer(2)).out != c.widths[0]) {
+                throw new IllegalArgumentException("model file: config.hidden is " + c.widths[0] + " but layers[2] has " + ((Linear) net.layer(2)).out + " outputs");
+            }
+            for (BatchNorm1d bn : bns(net)) {
+                if (bn.eps != c.eps || bn.momentum != c.momentum) {
+                    throw new IllegalArgumentException("model file: layers[3] eps/momentum (" + bn.eps + ", " + bn.momentum + ") differ from config (" + c.eps + ", " + c.momentum + ")");
+                }
+            }
+        }
+        describe(net, c);
+        validate(c);
+        return new Loaded(new Model(c, vocab, net), step);
+    }
+
+    private static void validate(Config c) {
         try {
             c.validate();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model file: config: " + e.getMessage());
         }
-        int step = root.containsKey("step") ? integer(root, "step", "the document") : 0;
-        if (step < 0) throw new IllegalArgumentException("model file: \"step\" must not be negative");
+    }
 
-        Mlp m = new Mlp(c, vocab);
-        List<Object> layers = list(root.get("layers"), "\"layers\"");
-        String[] expected = c.batchNorm
+    /** Version 1 held exactly the chapter's network. */
+    private static void requireV1Layers(List<Object> layers, boolean batchNorm) {
+        String[] expected = batchNorm
             ? new String[] {"embedding", "flatten", "linear", "batchnorm1d", "tanh", "linear"}
             : new String[] {"embedding", "flatten", "linear", "tanh", "linear"};
         if (layers.size() != expected.length) {
             throw new IllegalArgumentException("model file: expected " + expected.length + " layers (" + String.join(", ", expected) + "), got " + layers.size());
         }
-        int fanIn = c.blockSize * c.embedDim;
         for (int i = 0; i < expected.length; i++) {
-            String where = "layers[" + i + "]";
-            Map<String, Object> layer = object(layers.get(i), where);
-            Object type = layer.get("type");
+            Object type = object(layers.get(i), "layers[" + i + "]").get("type");
             if (!expected[i].equals(type)) {
-                throw new IllegalArgumentException("model file: " + where + " must be \"" + expected[i] + "\", got " + describe(type));
-            }
-            switch (expected[i]) {
-                case "embedding":
-                    load(layer, "weight", where, m.C.data, vocab.size(), c.embedDim);
-                    break;
-                case "linear":
-                    boolean first = i == 2;   // layers[2] is W1, the last layer W2
-                    if (first) {
-                        load(layer, "weight", where, m.W1.data, fanIn, c.hidden);
-                        if (m.b1 == null) {
-                            if (layer.get("bias") != null) throw new IllegalArgumentException("model file: " + where + ".bias must be null: with batch norm the first linear layer has no bias");
-                        } else {
-                            load(layer, "bias", where, m.b1.data, c.hidden);
-                        }
-                    } else {
-                        load(layer, "weight", where, m.W2.data, c.hidden, vocab.size());
-                        load(layer, "bias", where, m.b2.data, vocab.size());
-                    }
-                    break;
-                case "batchnorm1d":
-                    BatchNorm1d bn = m.bn;
-                    load(layer, "weight", where, bn.gamma.data, c.hidden);
-                    load(layer, "bias", where, bn.beta.data, c.hidden);
-                    load(layer, "runningMean", where, bn.runningMean, c.hidden);
-                    load(layer, "runningVar", where, bn.runningVar, c.hidden);
-                    for (float v : bn.runningVar) {
-                        if (v < 0) throw new IllegalArgumentException("model file: " + where + ".runningVar has a negative variance " + v);
-                    }
-                    float eps = (float) number(layer, "eps", where), mom = (float) number(layer, "momentum", where);
-                    if (eps != c.eps || mom != c.momentum) {
-                        throw new IllegalArgumentException("model file: " + where + " eps/momentum (" + eps + ", " + mom + ") differ from config (" + c.eps + ", " + c.momentum + ")");
-                    }
-                    break;
-                default:
-                    break;   // flatten and tanh carry no numbers
+                throw new IllegalArgumentException("model file: layers[" + i + "] must be \"" + expected[i] + "\", got " + describe(type));
             }
         }
-        return new Loaded(m, step);
+    }
+
+    /** The layer list as a network; every shape is checked against the layer before it. */
+    private static Sequential network(List<Object> specs, int blockSize, Vocab vocab) {
+        if (specs.isEmpty()) throw new IllegalArgumentException("model file: \"layers\" is empty");
+        List<Layer> layers = new ArrayList<>();
+        int[] width = {0};   // features coming into the next layer (after a flatten or a linear layer)
+        for (int i = 0; i < specs.size(); i++) {
+            String where = "layers[" + i + "]";
+            Map<String, Object> spec = object(specs.get(i), where);
+            Object type = spec.get("type");
+            Layer layer;
+            if ("embedding".equals(type)) {
+                int[] s = shape(spec, "weight", where, 2);
+                if (s[0] != vocab.size()) throw new IllegalArgumentException("model file: " + where + ".weight has " + s[0] + " rows, but the vocab has " + vocab.size() + " characters");
+                Embedding e = new Embedding(s[0], s[1]);
+                load(spec, "weight", where, e.weight.data, s);
+                layer = e;
+            } else if ("linear".equals(type)) {
+                int[] s = shape(spec, "weight", where, 2);
+                Linear lin = new Linear(s[0], s[1], spec.get("bias") != null);
+                load(spec, "weight", where, lin.weight.data, s);
+                if (lin.bias != null) load(spec, "bias", where, lin.bias.data, s[1]);
+                layer = lin;
+            } else if ("batchnorm1d".equals(type)) {
+                int n = shape(spec, "weight", where, 1)[0];
+                float eps = (float) number(spec, "eps", where), mom = (float) number(spec, "momentum", where);
+                if (!(eps > 0 && eps < 1)) throw new IllegalArgumentException("model file: " + where + ".eps must be in (0, 1), got " + eps);
+                if (!(mom >= 0 && mom <= 1)) throw new IllegalArgumentException("model file: " + where + ".momentum must be in [0, 1], got " + mom);
+                BatchNorm1d bn = new BatchNorm1d(n, mom, eps);
+                load(spec, "weight", where, bn.gamma.data, n);
+                load(spec, "bias", where, bn.beta.data, n);
+                load(spec, "runningMean", where, bn.runningMean, n);
+                load(spec, "runningVar", where, bn.runningVar, n);
+                for (float v : bn.runningVar) {
+                    if (v < 0) throw new IllegalArgumentException("model file: " + where + ".runningVar has a negative variance " + v);
+                }
+                layer = bn;
+            } else if ("flatten".equals(type)) {
+                layer = new Flatten();
+            } else if ("tanh".equals(type)) {
+                layer = new Tanh();
+            } else {
+                throw new IllegalArgumentException("model file: " + where + ".type must be one of embedding, flatten, linear, batchnorm1d, tanh; got " + describe(type));
+            }
+            layers.add(layer);
+        }
+        Sequential net;
+        try {
+            net = new Sequential(blockSize, layers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model file: " + e.getMessage());
+        }
+        if (net.outputs() != vocab.size()) {
+            throw new IllegalArgumentException("model file: the last layer gives " + net.outputs() + " logits, but the vocab has " + vocab.size() + " characters");
+        }
+        return net;
+    }
+
+    /** Fills the config's description of the network from the network itself. */
+    private static void describe(Sequential net, Config c) {
+        c.embedDim = net.embedding().dim;
+        List<Integer> widths = new ArrayList<>();
+        List<Layer> layers = net.layers();
+        int lastLinear = -1;
+        for (int i = 0; i < layers.size(); i++) if (layers.get(i) instanceof Linear) lastLinear = i;
+        boolean bn = false;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Linear lin && i != lastLinear) widths.add(lin.out);
+            if (layers.get(i) instanceof BatchNorm1d b && i < lastLinear) { bn = true; c.momentum = b.momentum; c.eps = b.eps; }
+        }
+        c.outBatchNorm = layers.get(layers.size() - 1) instanceof BatchNorm1d && lastLinear >= 0;
+        c.batchNorm = bn;
+        // A network without hidden layers has no width to show: its config keeps the default.
+        if (!widths.isEmpty() && widths.size() <= Config.MAX_LAYERS) {
+            c.widths = new int[widths.size()];
+            for (int i = 0; i < c.widths.length; i++) c.widths[i] = widths.get(i);
+        }
+    }
+
+    private static List<BatchNorm1d> bns(Sequential net) {
+        List<BatchNorm1d> out = new ArrayList<>();
+        for (Layer l : net.layers()) if (l instanceof BatchNorm1d b) out.add(b);
+        return out;
+    }
+
+    /** The shape of a tensor field: {@code rank} whole numbers ≥ 1. */
+    private static int[] shape(Map<String, Object> layer, String key, String where, int rank) {
+        String name = where + "." + key;
+        Map<String, Object> t = object(layer.get(key), name);
+        List<Object> s = list(t.get("shape"), name + ".shape");
+        if (s.size() != rank) throw new IllegalArgumentException("model file: " + name + " has shape " + s + ", expected " + rank + " dimensions");
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            Object v = s.get(i);
+            double d = v instanceof Json.Num n ? n.doubleValue() : Double.NaN;
+            if (!(d >= 1 && d <= 1 << 24 && d == Math.rint(d))) throw new IllegalArgumentException("model file: " + name + ".shape[" + i + "] is " + describe(v) + ", not a size");
+            out[i] = (int) d;
+        }
+        return out;
     }
 
     private static void load(Map<String, Object> layer, String key, String where, float[] into, int... shape) {

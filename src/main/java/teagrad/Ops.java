@@ -263,7 +263,7 @@ public final class Ops {
         return (float) (total / n);
     }
 
-    static void requireRank(Tensor t, int rank, String what) {
+    public static void requireRank(Tensor t, int rank, String what) {
         if (t.shape.length != rank) {
             throw new IllegalArgumentException(what + " must have " + rank + " dimensions, got " + t.shapeString());
         }

@@ -12,7 +12,7 @@ package teagrad;
  */
 public final class Rng {
     /** Stream ids: one independent generator per purpose. */
-    public static final int INIT = 1, SPLIT = 2, BATCHES = 3, SAMPLES = 4;
+    public static final int INIT = 1, SPLIT = 2, BATCHES = 3, SAMPLES = 4, PROBE = 5;
 
     private int s0, s1, s2, s3;
 

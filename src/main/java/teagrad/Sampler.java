@@ -12,15 +12,14 @@ public final class Sampler {
     private final int block;
     private final Rng rng;
     private final int[] context;
-    private final float[] h, logits;
+    private final float[] logits;
 
-    public Sampler(Mlp model, long seed) {
+    public Sampler(Model model, long seed) {
         net = new Inference(model);
         vocab = model.vocab;
         block = model.config.blockSize;
         rng = new Rng(seed, Rng.SAMPLES);
         context = new int[block];
-        h = new float[model.config.hidden];
         logits = new float[vocab.size()];
     }
 
@@ -29,7 +28,7 @@ public final class Sampler {
         java.util.Arrays.fill(context, Vocab.END);
         StringBuilder name = new StringBuilder();
         for (int len = 0; len < MAX_LENGTH; len++) {
-            net.logits(context, 0, h, logits);
+            net.logits(context, 0, logits);
             int ix = draw(logits);
             if (ix == Vocab.END) break;
             name.appendCodePoint(vocab.codePoint(ix));

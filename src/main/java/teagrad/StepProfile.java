@@ -26,9 +26,10 @@ public final class StepProfile {
         if (reps < 1 || reps > 100_000) throw new IllegalArgumentException("profile: reps must be in [1, 100000], got " + reps);
         Config c = config.copy();
         c.steps = Config.MAX_STEPS;   // a run long enough for every repetition
-        Trainer trainer = new Trainer(new Mlp(c, data.vocab), data);
+        Trainer trainer = new Trainer(Model.init(c, data.vocab), data);
         for (int i = 0; i < 2000; i++) trainer.trainStep();   // past the start, and JIT-compiled
         Tensor[] ops = trainer.lastPass().graph.ops();
+        java.util.Map<Tensor, String> names = trainer.model.net.parameterNames();   // "2.weight" rather than "weight"
 
         // What is timed: every forward and backward function in graph order, then the whole step.
         // Each round times them all once, so that every figure sees the same drift.
@@ -62,7 +63,7 @@ public final class StepProfile {
             out.append("  ").append(label(op.name, 16)).append(label(op.shapeString(), 11)).append("forward ").append(number(median[p++], 6));
             for (Tensor in : op.inputs) {
                 sum += median[p];
-                out.append("   d").append(in.name).append(' ').append(number(median[p++], 5));
+                out.append("   d").append(names.getOrDefault(in, in.name)).append(' ').append(number(median[p++], 5));
             }
             out.append('\n');
         }

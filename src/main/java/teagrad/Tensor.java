@@ -51,7 +51,7 @@ public final class Tensor {
     }
 
     /** Makes this tensor the result of an op: its inputs, its forward, one backward per input. */
-    Tensor define(Tensor[] inputs, Runnable forward, Runnable... backward) {
+    public Tensor define(Tensor[] inputs, Runnable forward, Runnable... backward) {
         if (backward.length != inputs.length) throw new IllegalStateException(name + ": one backward per input");
         this.inputs = inputs;
         this.forward = forward;

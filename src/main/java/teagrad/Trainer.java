@@ -1,5 +1,8 @@
 package teagrad;
 
+import teagrad.nn.BatchNorm1d;
+import teagrad.nn.Sequential;
+
 /**
  * Minibatch SGD, the notebook's training loop: draw {@code batchSize} examples uniformly with
  * replacement from the training split, forward, backward, {@code p -= lr · grad}, with the
@@ -16,21 +19,23 @@ public final class Trainer {
         }
     }
 
-    public final Mlp model;
+    public final Model model;
     public final Dataset data;
-    private final Mlp.Pass pass;
+    private final Sequential.Pass pass;
     private final Tensor[] params;
+    private final BatchNorm1d[] bns;
     private final Rng batches;
     private final int[] rows;
-    private final float[] savedMean, savedVar;   // running stats before the step, in case it diverges
+    private final float[][] savedMean, savedVar;   // running stats before the step, in case it diverges
     private int step;
+    private float lastLr;
 
-    public Trainer(Mlp model, Dataset data) {
+    public Trainer(Model model, Dataset data) {
         this(model, data, 0);
     }
 
     /** Continues a model already trained for {@code startStep} steps (the learning-rate schedule goes on from there). */
-    public Trainer(Mlp model, Dataset data, int startStep) {
+    public Trainer(Model model, Dataset data, int startStep) {
         if (!model.vocab.equals(data.vocab)) {
             throw new IllegalArgumentException("the model's vocabulary (" + model.vocab.size() + " characters) differs from the word list's (" + data.vocab.size() + ")");
         }
@@ -45,10 +50,15 @@ public final class Trainer {
         params = model.parameters().toArray(new Tensor[0]);
         batches = new Rng(model.config.seed, Rng.BATCHES);
         rows = new int[b];
-        int h = model.config.hidden;
-        savedMean = new float[h];
-        savedVar = new float[h];
+        bns = model.batchNorms().toArray(new BatchNorm1d[0]);
+        savedMean = new float[bns.length][];
+        savedVar = new float[bns.length][];
+        for (int i = 0; i < bns.length; i++) {
+            savedMean[i] = new float[bns[i].features];
+            savedVar[i] = new float[bns[i].features];
+        }
         step = startStep;
+        lastLr = model.config.learningRate(Math.max(0, step - 1));
     }
 
     /** Steps done so far. */
@@ -64,23 +74,13 @@ public final class Trainer {
         model.train();
         for (int i = 0; i < rows.length; i++) rows[i] = batches.nextInt(data.train.size);
         pass.load(data.train, rows);
-        BatchNorm1d bn = model.bn;
-        if (bn != null) {
-            System.arraycopy(bn.runningMean, 0, savedMean, 0, savedMean.length);
-            System.arraycopy(bn.runningVar, 0, savedVar, 0, savedVar.length);
-        }
-        pass.graph.forward();
-        float loss = pass.loss.item();
-        for (Tensor p : params) p.zeroGrad();
-        pass.graph.backward();
+        float loss = forwardBackward();
         if (!Float.isFinite(loss) || !gradientsFinite()) {
-            if (bn != null) {
-                System.arraycopy(savedMean, 0, bn.runningMean, 0, savedMean.length);
-                System.arraycopy(savedVar, 0, bn.runningVar, 0, savedVar.length);
-            }
+            restoreRunningStats();
             throw new Diverged(step + 1, loss);
         }
         float lr = model.config.learningRate(step);
+        lastLr = lr;
         for (Tensor p : params) {
             float[] d = p.data, g = p.grad;
             for (int i = 0; i < d.length; i++) d[i] -= lr * g[i];
@@ -89,11 +89,50 @@ public final class Trainer {
         return loss;
     }
 
+    /** Forward and backward on the loaded batch, the running statistics saved first. */
+    private float forwardBackward() {
+        for (int i = 0; i < bns.length; i++) {
+            System.arraycopy(bns[i].runningMean, 0, savedMean[i], 0, savedMean[i].length);
+            System.arraycopy(bns[i].runningVar, 0, savedVar[i], 0, savedVar[i].length);
+        }
+        pass.graph.forward();
+        float loss = pass.loss.item();
+        for (Tensor p : params) p.zeroGrad();
+        pass.graph.backward();
+        return loss;
+    }
+
+    private void restoreRunningStats() {
+        for (int i = 0; i < bns.length; i++) {
+            System.arraycopy(savedMean[i], 0, bns[i].runningMean, 0, savedMean[i].length);
+            System.arraycopy(savedVar[i], 0, bns[i].runningVar, 0, savedVar[i].length);
+        }
+    }
+
+    /**
+     * Fills the step's buffers without taking a step, for a look at the network before training
+     * (the diagnostics at step 0): forward and backward on a batch from a stream of its own, so
+     * the training batches are not touched, and the running statistics put back as they were.
+     * The next step overwrites everything it leaves.
+     */
+    public float probe() {
+        model.train();
+        Rng probes = new Rng(model.config.seed, Rng.PROBE);
+        for (int i = 0; i < rows.length; i++) rows[i] = probes.nextInt(data.train.size);
+        pass.load(data.train, rows);
+        float loss = forwardBackward();
+        restoreRunningStats();
+        return loss;
+    }
+
+    /** The learning rate of the last step taken (of the coming one before any). */
+    public float lastLearningRate() { return lastLr; }
+
     private boolean gradientsFinite() {
         for (Tensor p : params) for (float g : p.grad) if (g * 0f != 0f) return false;   // NaN·0 and Inf·0 are NaN
         return true;
     }
 
-    /** The minibatch graph of the last step (for tests and the activations view). */
-    public Mlp.Pass lastPass() { return pass; }
+    /** The minibatch graph of the last step: its buffers hold every layer's output and gradient. */
+    public Sequential.Pass lastPass() { return pass; }
 }

@@ -11,6 +11,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.nn.BatchNorm1d;
+import teagrad.nn.Embedding;
+import teagrad.nn.Layer;
+import teagrad.nn.Linear;
+import teagrad.nn.Sequential;
+import teagrad.nn.Tanh;
 
 /**
  * Every op's backward against central finite differences of an independent, textbook
@@ -299,7 +305,7 @@ class GradCheckTest {
         System.arraycopy(gaussian(rnd, n, 0.5), 0, bn.beta.data, 0, n);
         Tensor x = leaf("x", rnd, 2, m, n);
         for (int i = 0; i < x.size(); i++) x.data[i] += 0.7f;   // a non-zero mean to remove
-        bn.training = true;
+        bn.train(true);
         Tensor out = bn.apply(x);
         double eps = bn.eps;
         check("batchnorm(train)", out, new Tensor[] {x, bn.gamma, bn.beta},
@@ -320,7 +326,7 @@ class GradCheckTest {
         }
         float[] runMean = bn.runningMean.clone(), runVar = bn.runningVar.clone();
         Tensor x = leaf("x", rnd, 2, m, n);
-        bn.training = false;
+        bn.train(false);
         Tensor out = bn.apply(x);
         double eps = bn.eps;
         check("batchnorm(eval)", out, new Tensor[] {x, bn.gamma, bn.beta},
@@ -353,34 +359,40 @@ class GradCheckTest {
 
     enum Mode { BATCH_NORM_TRAINING, BATCH_NORM_EVAL, NO_BATCH_NORM }
 
-    /** Tiny network: vocab 5, block 2, embed 3, hidden 4, batch 6, with non-trivial parameters. */
-    static final class Tiny {
-        final Mlp model;
-        final Mlp.Pass pass;
+    /**
+     * A small network (vocab 5, block 2, embed 3, batch 6) with non-trivial parameters: the
+     * chapter's shape (one hidden layer of 4) or a deep one (hidden 4, 3, 5; with batch norm also
+     * on the logits, as the lecture's deep net has it).
+     */
+    static final class Net {
+        final Model model;
+        final Sequential.Pass pass;
         final Mode mode;
+        final java.util.Map<BatchNorm1d, float[][]> saved = new java.util.HashMap<>();   // running stats before the forward
 
-        Tiny(Mode mode, long seed) {
+        Net(Mode mode, long seed, boolean deep) {
             this.mode = mode;
             Config c = new Config();
             c.embedDim = 3;
             c.blockSize = 2;
-            c.hidden = 4;
+            c.widths = deep ? new int[] {4, 3, 5} : new int[] {4};
             c.batchSize = 6;
             c.batchNorm = mode != Mode.NO_BATCH_NORM;
-            model = new Mlp(c, Vocab.parse(".abcd"));
+            c.outBatchNorm = deep && c.batchNorm;
+            model = Model.init(c, Vocab.parse(".abcd"));
             Random rnd = new Random(seed);
-            // The notebook's init makes W2 ≈ 0.01, which would make most gradients tiny; use
-            // O(1) values everywhere so every path carries a clearly measurable gradient.
-            for (Tensor p : model.parameters()) {
-                float offset = model.bn != null && p == model.bn.gamma ? 1f : 0f;   // γ around 1
-                float[] g = gaussian(rnd, p.size(), 0.8);
-                for (int i = 0; i < g.length; i++) p.data[i] = g[i] + offset;
-            }
-            if (model.bn != null) {
-                for (int j = 0; j < c.hidden; j++) {
-                    model.bn.runningMean[j] = (float) rnd.nextGaussian();
-                    model.bn.runningVar[j] = (float) (0.3 + 2 * rnd.nextDouble());
+            // The notebook's init makes the output weights ≈ 0.01, which would make most gradients
+            // tiny; use O(1) values everywhere so every path carries a clearly measurable gradient.
+            for (BatchNorm1d bn : model.batchNorms()) {
+                for (int j = 0; j < bn.features; j++) {
+                    bn.runningMean[j] = (float) rnd.nextGaussian();
+                    bn.runningVar[j] = (float) (0.3 + 2 * rnd.nextDouble());
                 }
+            }
+            for (Tensor p : model.parameters()) {
+                boolean gamma = model.batchNorms().stream().anyMatch(bn -> bn.gamma == p);
+                float[] g = gaussian(rnd, p.size(), 0.8);
+                for (int i = 0; i < g.length; i++) p.data[i] = g[i] + (gamma ? 1f : 0f);   // γ around 1
             }
             pass = model.pass(c.batchSize);
             for (int i = 0; i < pass.x.length; i++) pass.x[i] = rnd.nextInt(5);   // 12 indices from 5: repeats
@@ -388,70 +400,77 @@ class GradCheckTest {
             if (mode == Mode.BATCH_NORM_EVAL) model.eval(); else model.train();
         }
 
-        /** The whole network in double, from parameters listed as model.parameters() lists them. */
-        double loss(double[][] p) {
-            Config c = model.config;
-            int B = pass.batch, block = c.blockSize, d = c.embedDim, hid = c.hidden, v = 5, fan = block * d;
-            int k = 0;
-            double[] C = p[k++], W1 = p[k++];
-            double[] b1 = model.b1 != null ? p[k++] : null;
-            double[] gamma = model.bn != null ? p[k++] : null, beta = model.bn != null ? p[k++] : null;
-            double[] W2 = p[k++], b2 = p[k++];
-            double[] flat = new double[B * fan];
-            for (int i = 0; i < B; i++) {
-                for (int q = 0; q < block; q++) {
-                    for (int e = 0; e < d; e++) flat[i * fan + q * d + e] = C[pass.x[i * block + q] * d + e];
-                }
-            }
-            double[] pre = refMatmul(flat, W1, b1, B, fan, hid);
-            double[] act;
-            if (mode == Mode.BATCH_NORM_TRAINING) act = refBatchNormTrain(pre, gamma, beta, B, hid, model.bn.eps);
-            else if (mode == Mode.BATCH_NORM_EVAL) act = refBatchNormEval(pre, gamma, beta, savedMean, savedVar, B, hid, model.bn.eps);
-            else act = pre;
-            double[] logits = refMatmul(refTanh(act), W2, b2, B, hid, v);
-            return refCrossEntropy(logits, pass.y, B, v);
+        void saveRunningStats() {
+            for (BatchNorm1d bn : model.batchNorms()) saved.put(bn, new float[][] {bn.runningMean.clone(), bn.runningVar.clone()});
         }
 
-        float[] savedMean, savedVar;   // running stats before the forward (training mode moves them)
-
-        void saveRunningStats() {
-            if (model.bn != null) {
-                savedMean = model.bn.runningMean.clone();
-                savedVar = model.bn.runningVar.clone();
+        /** The whole network in double, layer by layer, from parameters listed as model.parameters() lists them. */
+        double loss(double[][] p) {
+            int B = pass.batch, block = model.config.blockSize, k = 0;
+            double[] h = null;
+            int width = 0;
+            for (Layer l : model.net.layers()) {
+                if (l instanceof Embedding e) {
+                    double[] C = p[k++];
+                    width = block * e.dim;
+                    h = new double[B * width];
+                    for (int r = 0; r < B * block; r++) {
+                        for (int d = 0; d < e.dim; d++) h[r * e.dim + d] = C[pass.x[r] * e.dim + d];
+                    }
+                } else if (l instanceof Linear lin) {
+                    double[] w = p[k++], b = lin.bias != null ? p[k++] : null;
+                    h = refMatmul(h, w, b, B, lin.in, lin.out);
+                    width = lin.out;
+                } else if (l instanceof BatchNorm1d bn) {
+                    double[] gamma = p[k++], beta = p[k++];
+                    h = mode == Mode.BATCH_NORM_TRAINING
+                        ? refBatchNormTrain(h, gamma, beta, B, width, bn.eps)
+                        : refBatchNormEval(h, gamma, beta, saved.get(bn)[0], saved.get(bn)[1], B, width, bn.eps);
+                } else if (l instanceof Tanh) {
+                    h = refTanh(h);
+                }   // Flatten: the same numbers
             }
+            return refCrossEntropy(h, pass.y, B, width);
         }
     }
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Mode.class)
     void wholeNetworkLossGradientMatchesFiniteDifferencesForEveryParameter(Mode mode) {
-        for (long seed = 1; seed <= 3; seed++) {
-            Tiny t = new Tiny(mode, seed);
-            t.saveRunningStats();
-            List<Tensor> params = t.model.parameters();
-            double[][] p = new double[params.size()][];
-            for (int i = 0; i < p.length; i++) p[i] = toDouble(params.get(i).data);
+        for (long seed = 1; seed <= 3; seed++) checkWholeNetwork(new Net(mode, seed, false), mode + " seed " + seed);
+    }
 
-            t.pass.graph.forward();
-            double expectedLoss = t.loss(p);
-            assertEquals(expectedLoss, t.pass.loss.item(), FORWARD_TOL * Math.max(1, expectedLoss), mode + " loss");
-            for (Tensor q : params) q.zeroGrad();
-            t.pass.graph.backward();
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Mode.class)
+    void deepNetworkLossGradientMatchesFiniteDifferencesForEveryParameter(Mode mode) {
+        for (long seed = 1; seed <= 2; seed++) checkWholeNetwork(new Net(mode, seed, true), "deep " + mode + " seed " + seed);
+    }
 
-            for (int q = 0; q < p.length; q++) {
-                double[] fd = new double[p[q].length];
-                for (int i = 0; i < fd.length; i++) {
-                    double keep = p[q][i];
-                    p[q][i] = keep + H;
-                    double plus = t.loss(p);
-                    p[q][i] = keep - H;
-                    double minus = t.loss(p);
-                    p[q][i] = keep;
-                    fd[i] = (plus - minus) / (2 * H);
-                }
-                assertTrue(maxAbs(fd) > 1e-4, mode + " seed " + seed + ": d loss/d " + params.get(q).name + " should not vanish");
-                assertGradClose(fd, params.get(q).grad, mode + " seed " + seed + " d loss/d " + params.get(q).name);
+    private static void checkWholeNetwork(Net t, String what) {
+        t.saveRunningStats();
+        List<Tensor> params = t.model.parameters();
+        double[][] p = new double[params.size()][];
+        for (int i = 0; i < p.length; i++) p[i] = toDouble(params.get(i).data);
+
+        t.pass.graph.forward();
+        double expectedLoss = t.loss(p);
+        assertEquals(expectedLoss, t.pass.loss.item(), FORWARD_TOL * Math.max(1, expectedLoss), what + " loss");
+        for (Tensor q : params) q.zeroGrad();
+        t.pass.graph.backward();
+
+        for (int q = 0; q < p.length; q++) {
+            double[] fd = new double[p[q].length];
+            for (int i = 0; i < fd.length; i++) {
+                double keep = p[q][i];
+                p[q][i] = keep + H;
+                double plus = t.loss(p);
+                p[q][i] = keep - H;
+                double minus = t.loss(p);
+                p[q][i] = keep;
+                fd[i] = (plus - minus) / (2 * H);
             }
+            assertTrue(maxAbs(fd) > 1e-5, what + ": d loss/d parameter " + q + " (" + params.get(q).name + ") should not vanish");
+            assertGradClose(fd, params.get(q).grad, what + " d loss/d parameter " + q + " (" + params.get(q).name + ")");
         }
     }
 
@@ -460,16 +479,15 @@ class GradCheckTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Mode.class)
     void leafGradientsAccumulateAcrossBackwardsWhileIntermediateGradientsAreRecomputedFromZero(Mode mode) {
-        Tiny t = new Tiny(mode, 7);
+        Net t = new Net(mode, 7, false);
         List<Tensor> params = t.model.parameters();
         t.pass.graph.forward();
         for (Tensor p : params) p.zeroGrad();
         t.pass.graph.backward();
         List<float[]> once = new ArrayList<>();
         for (Tensor p : params) once.add(p.grad.clone());
-        Tensor[] intermediates = t.pass.hbn == null
-            ? new Tensor[] {t.pass.hpreact, t.pass.h, t.pass.logits}
-            : new Tensor[] {t.pass.hpreact, t.pass.hbn, t.pass.h, t.pass.logits};
+        List<Tensor> intermediates = new ArrayList<>();
+        for (int i = 2; i < t.model.net.size(); i++) intermediates.add(t.pass.output(i));   // after the fused first layers
         List<float[]> inter = new ArrayList<>();
         for (Tensor x : intermediates) inter.add(x.grad.clone());
 
@@ -484,9 +502,9 @@ class GradCheckTest {
                 assertEquals(2.0 * g1[i], g2[i], 1e-6 * scale + 1e-12, mode + " " + params.get(q).name + "[" + i + "] after two backwards");
             }
         }
-        for (int q = 0; q < intermediates.length; q++) {
-            assertArrayEquals(inter.get(q), intermediates[q].grad,
-                mode + " " + intermediates[q].name + ".grad must be recomputed, not accumulated, by a second backward");
+        for (int q = 0; q < intermediates.size(); q++) {
+            assertArrayEquals(inter.get(q), intermediates.get(q).grad,
+                mode + " " + intermediates.get(q).name + ".grad must be recomputed, not accumulated, by a second backward");
         }
         assertEquals(1f, t.pass.loss.grad[0], "d loss / d loss");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import teagrad.nn.BatchNorm1d;
 
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +103,7 @@ class OpsTest {
         bn.runningMean[1] = -2f;
         bn.runningVar[0] = 4f;
         bn.runningVar[1] = 0.25f;
-        bn.training = false;
+        bn.train(false);
         Tensor y = bn.apply(Tensor.of("x", new float[] {2.5f, -1f}, 1, 2));
         Graph g = new Graph(y);
         g.forward();

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.nn.BatchNorm1d;
+import teagrad.nn.Embedding;
+import teagrad.nn.Linear;
+import teagrad.nn.Sequential;
 
 /**
  * The whole network against PyTorch (float64) on the same parameters and batch: loss,
@@ -22,28 +26,31 @@ class ReferenceParityTest {
 
     static final class Fixture {
         final Reference ref;
-        final Mlp model;
-        final Mlp.Pass pass;
+        final Model model;
+        final Sequential.Pass pass;
+        final BatchNorm1d bn;
 
         Fixture(String file) throws Exception {
             ref = Reference.load(file);
             Config c = new Config();
             c.blockSize = ref.integer("config.blockSize");
             c.embedDim = ref.integer("config.embedDim");
-            c.hidden = ref.integer("config.hidden");
+            c.widths = new int[] {ref.integer("config.hidden")};
             c.batchSize = ref.integer("config.batchSize");
             c.momentum = (float) ref.number("config.momentum");
             c.eps = (float) ref.number("config.eps");
             int vocabSize = ref.integer("config.vocabSize");
             StringBuilder letters = new StringBuilder(".");
             for (int i = 1; i < vocabSize; i++) letters.append((char) ('a' + i - 1));
-            model = new Mlp(c, Vocab.parse(letters.toString()));
-            copy("params.C", model.C);
-            copy("params.W1", model.W1);
-            copy("params.bngain", model.bn.gamma);
-            copy("params.bnbias", model.bn.beta);
-            copy("params.W2", model.W2);
-            copy("params.b2", model.b2);
+            model = Model.init(c, Vocab.parse(letters.toString()));
+            // Embedding, Flatten, Linear, BatchNorm1d, Tanh, Linear: the chapter's network
+            bn = (BatchNorm1d) model.net.layer(3);
+            copy("params.C", ((Embedding) model.net.layer(0)).weight);
+            copy("params.W1", ((Linear) model.net.layer(2)).weight);
+            copy("params.bngain", bn.gamma);
+            copy("params.bnbias", bn.beta);
+            copy("params.W2", ((Linear) model.net.layer(5)).weight);
+            copy("params.b2", ((Linear) model.net.layer(5)).bias);
             pass = model.pass(c.batchSize);
             System.arraycopy(ref.ints("inputs.X"), 0, pass.x, 0, pass.x.length);
             System.arraycopy(ref.ints("inputs.Y"), 0, pass.y, 0, pass.y.length);
@@ -70,26 +77,23 @@ class ReferenceParityTest {
     void trainingStepMatchesPyTorch(String file) throws Exception {
         Fixture f = new Fixture(file);
         Reference r = f.ref;
-        assertClose(r.tensor("train.runningMeanBefore"), f.model.bn.runningMean, "running mean before");
-        assertClose(r.tensor("train.runningVarBefore"), f.model.bn.runningVar, "running var before");
+        assertClose(r.tensor("train.runningMeanBefore"), f.bn.runningMean, "running mean before");
+        assertClose(r.tensor("train.runningVarBefore"), f.bn.runningVar, "running var before");
         f.model.train();
         f.pass.graph.forward();
         assertEquals(r.number("train.loss"), f.pass.loss.item(), TOL * Math.max(1, r.number("train.loss")), "loss");
-        assertClose(r.tensor("train.activations.hpreact"), f.pass.hpreact.data, "hpreact");
-        assertClose(r.tensor("train.activations.hbn"), f.pass.hbn.data, "hbn");
-        assertClose(r.tensor("train.activations.h"), f.pass.h.data, "h");
+        assertClose(r.tensor("train.activations.hpreact"), f.pass.output(2).data, "hpreact");
+        assertClose(r.tensor("train.activations.hbn"), f.pass.output(3).data, "hbn");
+        assertClose(r.tensor("train.activations.h"), f.pass.output(4).data, "h");
         assertClose(r.tensor("train.activations.logits"), f.pass.logits.data, "logits");
-        assertClose(r.tensor("train.runningMeanAfter"), f.model.bn.runningMean, "running mean after one step");
-        assertClose(r.tensor("train.runningVarAfter"), f.model.bn.runningVar, "running var after one step (unbiased)");
+        assertClose(r.tensor("train.runningMeanAfter"), f.bn.runningMean, "running mean after one step");
+        assertClose(r.tensor("train.runningVarAfter"), f.bn.runningVar, "running var after one step (unbiased)");
 
         for (Tensor p : f.model.parameters()) p.zeroGrad();
         f.pass.graph.backward();
-        assertClose(r.tensor("train.grads.C"), f.model.C.grad, "dC");
-        assertClose(r.tensor("train.grads.W1"), f.model.W1.grad, "dW1");
-        assertClose(r.tensor("train.grads.bngain"), f.model.bn.gamma.grad, "dbngain");
-        assertClose(r.tensor("train.grads.bnbias"), f.model.bn.beta.grad, "dbnbias");
-        assertClose(r.tensor("train.grads.W2"), f.model.W2.grad, "dW2");
-        assertClose(r.tensor("train.grads.b2"), f.model.b2.grad, "db2");
+        java.util.List<Tensor> ps = f.model.parameters();   // C, W1, γ, β, W2, b2
+        String[] names = {"C", "W1", "bngain", "bnbias", "W2", "b2"};
+        for (int i = 0; i < names.length; i++) assertClose(r.tensor("train.grads." + names[i]), ps.get(i).grad, "d" + names[i]);
     }
 
     @ParameterizedTest
@@ -97,14 +101,14 @@ class ReferenceParityTest {
     void evalModeUsesRunningStatistics(String file) throws Exception {
         Fixture f = new Fixture(file);
         Reference r = f.ref;
-        System.arraycopy(r.floats("eval.runningMean"), 0, f.model.bn.runningMean, 0, f.model.config.hidden);
-        System.arraycopy(r.floats("eval.runningVar"), 0, f.model.bn.runningVar, 0, f.model.config.hidden);
-        float[] meanBefore = f.model.bn.runningMean.clone();
+        System.arraycopy(r.floats("eval.runningMean"), 0, f.bn.runningMean, 0, f.bn.features);
+        System.arraycopy(r.floats("eval.runningVar"), 0, f.bn.runningVar, 0, f.bn.features);
+        float[] meanBefore = f.bn.runningMean.clone();
         f.model.eval();
         f.pass.graph.forward();
         assertEquals(r.number("eval.loss"), f.pass.loss.item(), TOL * Math.max(1, r.number("eval.loss")), "eval loss");
         assertClose(r.tensor("eval.logits"), f.pass.logits.data, "eval logits");
-        assertTrue(java.util.Arrays.equals(meanBefore, f.model.bn.runningMean), "eval mode must not touch running stats");
+        assertTrue(java.util.Arrays.equals(meanBefore, f.bn.runningMean), "eval mode must not touch running stats");
 
         // The graph-free evaluator (table lookup, batch norm folded in) agrees on the same batch.
         Dataset.Split batch = new Dataset.Split(f.pass.x.clone(), f.pass.y.clone(), f.model.config.blockSize);

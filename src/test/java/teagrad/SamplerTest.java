@@ -13,21 +13,21 @@ import org.junit.jupiter.api.Test;
 
 /** Names drawn from a model. */
 class SamplerTest {
-    static Mlp trained;
+    static Model trained;
 
     @BeforeAll
     static void trainALittle() {
         Config c = new Config();
-        c.hidden = 64;
+        c.widths = new int[] {64};
         c.steps = 300;
         Dataset data = new Dataset(TestData.names().subList(0, 3000), c.blockSize, c.seed);
-        Trainer t = new Trainer(new Mlp(c, data.vocab), data);
+        Trainer t = new Trainer(Model.init(c, data.vocab), data);
         while (!t.finished()) t.trainStep();
         Inference.calibrate(t.model, data.train);
         trained = t.model;
     }
 
-    static List<String> sample(Mlp m, long seed, int n) {
+    static List<String> sample(Model m, long seed, int n) {
         Sampler s = new Sampler(m, seed);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) names.add(s.next());
@@ -35,13 +35,13 @@ class SamplerTest {
     }
 
     /** A network whose logits are b2 whatever the context: W2 = 0. */
-    static Mlp fixedLogits(String vocab, float[] b2) {
+    static Model fixedLogits(String vocab, float[] b2) {
         Config c = new Config();
-        c.hidden = 4;
+        c.widths = new int[] {4};
         c.embedDim = 2;
-        Mlp m = new Mlp(c, Vocab.parse(vocab));
-        Arrays.fill(m.W2.data, 0f);
-        System.arraycopy(b2, 0, m.b2.data, 0, b2.length);
+        Model m = Model.init(c, Vocab.parse(vocab));
+        Arrays.fill(Chapter.last(m).weight.data, 0f);
+        System.arraycopy(b2, 0, Chapter.last(m).bias.data, 0, b2.length);
         return m;
     }
 
@@ -56,10 +56,10 @@ class SamplerTest {
         String letters = trained.vocab.toString().substring(1);
         // the trained model and an untrained one (near-uniform: long names that hit the cap)
         Config c = new Config();
-        c.hidden = 16;
-        Mlp untrained = new Mlp(c, trained.vocab);
+        c.widths = new int[] {16};
+        Model untrained = Model.init(c, trained.vocab);
         int capped = 0;
-        for (Mlp m : List.of(trained, untrained)) {
+        for (Model m : List.of(trained, untrained)) {
             for (String name : sample(m, 3, 500)) {
                 assertFalse(name.contains("."), name);
                 assertTrue(name.codePointCount(0, name.length()) <= Sampler.MAX_LENGTH, name);
@@ -83,7 +83,7 @@ class SamplerTest {
         Arrays.fill(b2, -30f);
         b2[0] = 20f;   // '.'
         b2[3] = 20f;   // 'c'
-        Mlp m = fixedLogits(".abcd", b2);
+        Model m = fixedLogits(".abcd", b2);
         List<String> names = sample(m, 11, 2000);
         int total = 0;
         for (String n : names) {
@@ -99,20 +99,20 @@ class SamplerTest {
     @Test
     void biasFavouringOnlyOneLetterRunsToMaxLength() {
         float[] b2 = {-40f, -40f, 40f};
-        Mlp m = fixedLogits(".ab", b2);
+        Model m = fixedLogits(".ab", b2);
         for (String n : sample(m, 1, 5)) assertEquals("b".repeat(Sampler.MAX_LENGTH), n);
     }
 
     @Test
     void biasFavouringDotGivesEmptyNames() {
-        Mlp m = fixedLogits(".ab", new float[] {40f, -40f, -40f});
+        Model m = fixedLogits(".ab", new float[] {40f, -40f, -40f});
         for (String n : sample(m, 1, 5)) assertEquals("", n);
     }
 
     @Test
     void aLetterOutsideTheBasicPlaneIsOneCharacterOfTheName() {
         String smile = new String(Character.toChars(0x1F600));
-        Mlp m = fixedLogits(".a" + smile, new float[] {-40f, -40f, 40f});
+        Model m = fixedLogits(".a" + smile, new float[] {-40f, -40f, 40f});
         String n = new Sampler(m, 1).next();
         assertEquals(smile.repeat(Sampler.MAX_LENGTH), n);
     }
@@ -121,7 +121,7 @@ class SamplerTest {
     void charactersAreDrawnWithTheirSoftmaxProbabilities() {
         // P('.') = 0.5, P('a') = 0.3, P('b') = 0.2 at every position: the first character
         float[] b2 = {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.2)};
-        Mlp m = fixedLogits(".ab", b2);
+        Model m = fixedLogits(".ab", b2);
         int n = 20_000;
         int[] counts = new int[3];
         for (String name : sample(m, 5, n)) counts[name.isEmpty() ? 0 : name.charAt(0) == 'a' ? 1 : 2]++;

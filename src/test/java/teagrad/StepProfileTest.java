@@ -22,10 +22,10 @@ class StepProfileTest {
     void listsEveryOpOfTheGraphWithEachBackwardNamedByItsInput() {
         String table = profile(TrainerTest.small());
         List<String> expected = List.of(
-            "embeddingLinear ", "dC ", "dW1 ",
-            "batchnorm ", "dembeddingLinear ", "dbngain ", "dbnbias ",
+            "embeddingLinear ", "d0.weight ", "d2.weight ",
+            "batchnorm ", "dembeddingLinear ", "d3.weight ", "d3.bias ",
             "tanh ", "dbatchnorm ",
-            "matmul ", "dtanh ", "dW2 ", "db2 ",
+            "matmul ", "dtanh ", "d5.weight ", "d5.bias ",
             "crossEntropy ", "dmatmul ");
         int at = 0;
         for (String e : expected) {   // in graph order: forward first, output last

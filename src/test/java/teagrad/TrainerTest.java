@@ -20,12 +20,12 @@ class TrainerTest {
 
     static Trainer trainer(List<String> words, Config c) {
         Dataset data = new Dataset(words, c.blockSize, c.seed);
-        return new Trainer(new Mlp(c, data.vocab), data);
+        return new Trainer(Model.init(c, data.vocab), data);
     }
 
     static Config small() {
         Config c = new Config();
-        c.hidden = 48;
+        c.widths = new int[] {48};
         c.steps = 50;
         c.seed = 1234;
         return c;
@@ -38,12 +38,12 @@ class TrainerTest {
     }
 
     /** Parameters and running stats, bit for bit. */
-    static List<int[]> state(Mlp m) {
+    static List<int[]> state(Model m) {
         List<int[]> s = new ArrayList<>();
         for (Tensor p : m.parameters()) s.add(bits(p.data));
-        if (m.bn != null) {
-            s.add(bits(m.bn.runningMean));
-            s.add(bits(m.bn.runningVar));
+        if (Chapter.bn(m) != null) {
+            s.add(bits(Chapter.bn(m).runningMean));
+            s.add(bits(Chapter.bn(m).runningVar));
         }
         return s;
     }
@@ -140,12 +140,12 @@ class TrainerTest {
         Config c = small();
         Trainer t = trainer(someNames(500), c);
         for (int i = 0; i < 5; i++) t.trainStep();
-        Mlp m = t.model;
+        Model m = t.model;
         // W2 poisons the logits after batch norm has already updated its running stats; the
         // row of '.' in C poisons hpreact (every batch has '.' padding), so the batch
         // statistics themselves become NaN.
-        if (poisoned.equals("W2")) m.W2.data[3] = Float.NaN;
-        else m.C.data[0] = Float.NaN;
+        if (poisoned.equals("W2")) Chapter.last(m).weight.data[3] = Float.NaN;
+        else Chapter.embedding(m).weight.data[0] = Float.NaN;
         List<int[]> before = state(m);
 
         Trainer.Diverged e = assertThrows(Trainer.Diverged.class, t::trainStep);
@@ -163,7 +163,7 @@ class TrainerTest {
         c.batchNorm = false;
         Trainer t = trainer(someNames(500), c);
         t.trainStep();
-        t.model.b2.data[0] = Float.POSITIVE_INFINITY;
+        Chapter.last(t.model).bias.data[0] = Float.POSITIVE_INFINITY;
         List<int[]> before = state(t.model);
         Trainer.Diverged e = assertThrows(Trainer.Diverged.class, t::trainStep);
         assertEquals(2, e.step);
@@ -177,7 +177,7 @@ class TrainerTest {
         Config c = new Config();   // the notebook's network: hidden 200, batch 32, lr 0.1
         c.steps = 2000;
         Dataset data = new Dataset(TestData.names(), c.blockSize, c.seed);
-        Mlp m = new Mlp(c, data.vocab);
+        Model m = Model.init(c, data.vocab);
         double devBefore = new Inference(m).loss(data.val);
         assertEquals(Math.log(27), devBefore, 0.15, "near-uniform predictions at init (−ln 1/27 = 3.30)");
         Trainer t = new Trainer(m, data);
@@ -203,7 +203,7 @@ class TrainerTest {
         List<String> words = someNames(3000);
         Trainer t = trainer(words, c);
         while (!t.finished()) t.trainStep();
-        Mlp m = t.model;
+        Model m = t.model;
         Inference.calibrate(m, t.data.train);
 
         int n = 500;
@@ -211,12 +211,12 @@ class TrainerTest {
         assertTrue(dev.size >= n);
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) rows[i] = i;
-        Mlp.Pass pass = m.pass(n);
+        teagrad.nn.Sequential.Pass pass = m.pass(n);
         pass.load(dev, rows);
-        float[] meanBefore = m.bn.runningMean.clone();
+        float[] meanBefore = Chapter.bn(m).runningMean.clone();
         m.eval();
         pass.graph.forward();
-        assertArrayEquals(meanBefore, m.bn.runningMean, "eval mode leaves running stats alone");
+        assertArrayEquals(meanBefore, Chapter.bn(m).runningMean, "eval mode leaves running stats alone");
 
         Dataset.Split chunk = new Dataset.Split(
             java.util.Arrays.copyOf(dev.x, n * c.blockSize), java.util.Arrays.copyOf(dev.y, n), c.blockSize);
@@ -241,7 +241,7 @@ class TrainerTest {
         int n = dev.size;
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) rows[i] = i;
-        Mlp.Pass pass = t.model.pass(n);
+        teagrad.nn.Sequential.Pass pass = t.model.pass(n);
         pass.load(dev, rows);
         pass.graph.forward();
         assertEquals(pass.loss.item(), new Inference(t.model).loss(dev), 1e-5 * pass.loss.item());
@@ -250,30 +250,30 @@ class TrainerTest {
     @Test
     void calibrateSetsRunningStatsToTheMeanAndUnbiasedVarianceOfHpreactOverTheSplit() {
         Config c = small();
-        c.hidden = 16;
+        c.widths = new int[] {16};
         c.steps = 20;
         Trainer t = trainer(someNames(60), c);
         while (!t.finished()) t.trainStep();
-        Mlp m = t.model;
+        Model m = t.model;
         Dataset.Split train = t.data.train;
 
         Inference.calibrate(m, train);
 
         // hpreact of every training example through the graph, then mean and var by hand.
-        int n = train.size, h = c.hidden;
+        int n = train.size, h = c.widths[0];
         int[] rows = new int[n];
         for (int i = 0; i < n; i++) rows[i] = i;
-        Mlp.Pass pass = m.pass(n);
+        teagrad.nn.Sequential.Pass pass = m.pass(n);
         pass.load(train, rows);
         m.eval();
         pass.graph.forward();
         for (int j = 0; j < h; j++) {
             double mean = 0;
-            for (int i = 0; i < n; i++) mean += pass.hpreact.data[i * h + j];
+            for (int i = 0; i < n; i++) mean += pass.output(2).data[i * h + j];
             mean /= n;
             double ss = 0;
             for (int i = 0; i < n; i++) {
-                double d = pass.hpreact.data[i * h + j] - mean;
+                double d = pass.output(2).data[i * h + j] - mean;
                 ss += d * d;
             }
             double unbiased = ss / (n - 1);
@@ -282,9 +282,9 @@ class TrainerTest {
             // of √E[x²] and the variance to ~2e-6 of E[x²]; we allow 1e-5. The biased variance
             // would be off by a factor (n−1)/n, i.e. 1/n ≈ 0.3% here, far above that.
             double secondMoment = unbiased + mean * mean;
-            assertEquals(mean, m.bn.runningMean[j], 1e-5 * Math.sqrt(secondMoment), "running mean " + j);
-            assertEquals(unbiased, m.bn.runningVar[j], 1e-5 * secondMoment, "running var " + j + " (unbiased)");
-            assertTrue(Math.abs(ss / n - m.bn.runningVar[j]) > 1e-5 * secondMoment * 10, "distinguishable from the biased variance");
+            assertEquals(mean, Chapter.bn(m).runningMean[j], 1e-5 * Math.sqrt(secondMoment), "running mean " + j);
+            assertEquals(unbiased, Chapter.bn(m).runningVar[j], 1e-5 * secondMoment, "running var " + j + " (unbiased)");
+            assertTrue(Math.abs(ss / n - Chapter.bn(m).runningVar[j]) > 1e-5 * secondMoment * 10, "distinguishable from the biased variance");
         }
     }
 
@@ -310,7 +310,8 @@ class TrainerTest {
     void validateRefusesImpossibleSettingsNamingTheField() {
         assertTrue(refusal(c -> c.batchSize = 1).contains("batchSize"));
         assertTrue(refusal(c -> c.batchSize = 1).contains("batch norm"));
-        assertTrue(refusal(c -> c.hidden = 0).contains("hidden"));
+        assertTrue(refusal(c -> c.widths = new int[] {0}).contains("hidden width"));
+        assertTrue(refusal(c -> c.widths = new int[11]).contains("hidden layers"));
         assertTrue(refusal(c -> c.lr = Float.NaN).contains("lr"));
         assertTrue(refusal(c -> c.lr = 0).contains("lr"));
         assertTrue(refusal(c -> c.lr = Float.POSITIVE_INFINITY).contains("lr"));
@@ -338,18 +339,18 @@ class TrainerTest {
     @Test
     void aModelCannotBeBuiltFromAnInvalidConfig() {
         Config c = new Config();
-        c.hidden = 0;
-        assertThrows(IllegalArgumentException.class, () -> new Mlp(c, Vocab.parse(".ab")));
+        c.widths = new int[] {0};
+        assertThrows(IllegalArgumentException.class, () -> Model.init(c, Vocab.parse(".ab")));
     }
 
     @Test
     void theTrainerRefusesDataThatDoesNotFitTheModel() {
         Config c = small();
         Dataset data = new Dataset(someNames(200), c.blockSize, c.seed);
-        Mlp otherVocab = new Mlp(c, Vocab.parse(".abc"));
+        Model otherVocab = Model.init(c, Vocab.parse(".abc"));
         assertThrows(IllegalArgumentException.class, () -> new Trainer(otherVocab, data));
         Dataset otherBlock = new Dataset(someNames(200), 4, c.seed);
-        Mlp m = new Mlp(c, data.vocab);
+        Model m = Model.init(c, data.vocab);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(m, otherBlock));
         assertTrue(e.getMessage().contains("block size"), e.getMessage());
     }

@@ -9,7 +9,7 @@ import teagrad.Baseline;
 import teagrad.Config;
 import teagrad.Dataset;
 import teagrad.Inference;
-import teagrad.Mlp;
+import teagrad.Model;
 import teagrad.StepProfile;
 import teagrad.Trainer;
 
@@ -40,9 +40,9 @@ final class BenchCommand {
             List<String> words = Inputs.words(a.string("data", "data/names.txt"), out);
             Config c = new Config();
             Dataset data = new Dataset(words, c.blockSize, c.seed);
-            Mlp model = new Mlp(c, data.vocab);
+            Model model = Model.init(c, data.vocab);
             Trainer trainer = new Trainer(model, data);
-            Baseline baseline = new Baseline(c.batchSize, c.blockSize * c.embedDim, c.hidden, data.vocab.size());
+            Baseline baseline = new Baseline(c.batchSize, c.blockSize * c.embedDim, c.widths[0], data.vocab.size());
 
             // Warm-up: let the JIT compile both before anything counts.
             timeTraining(trainer, 1500);

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import teagrad.Dataset;
 import teagrad.Inference;
-import teagrad.Mlp;
+import teagrad.Model;
 import teagrad.ModelFile;
 
 /** {@code eval}: the eval-mode loss of a saved model on the splits of a word list. */
@@ -34,7 +34,7 @@ final class EvalCommand {
                 throw new Args.UsageError("--split must be train, val, test or all, got '" + split + "'");
             }
             ModelFile.Loaded loaded = Inputs.model(a.string("model", null));
-            Mlp m = loaded.model;
+            Model m = loaded.model;
             List<String> words = Inputs.words(a.string("data", "data/names.txt"), out);
             Dataset data;
             Dataset.Split all;

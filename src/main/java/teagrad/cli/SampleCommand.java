@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import teagrad.Dataset;
-import teagrad.Mlp;
+import teagrad.Model;
 import teagrad.Sampler;
 
 /** {@code sample}: names from a saved model, each marked new or seen in training. */
@@ -33,7 +33,7 @@ final class SampleCommand {
             int count = a.integer("count", 20, 1);
             if (count > 100_000) throw new Args.UsageError("--count must be at most 100000, got " + count);
             long seed = a.longInteger("seed", 42);
-            Mlp m = Inputs.model(a.string("model", null)).model;
+            Model m = Inputs.model(a.string("model", null)).model;
             Dataset data = null;
             String dataFile = a.string("data", null);
             if (dataFile != null || Files.exists(Path.of("data/names.txt"))) {

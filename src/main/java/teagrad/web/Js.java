@@ -4,6 +4,8 @@ import org.teavm.jso.JSBody;
 import org.teavm.jso.JSFunctor;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.typedarrays.Float32Array;
+import org.teavm.jso.typedarrays.Int32Array;
+import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * The few browser calls the worker needs, each one line of JavaScript. Jso-apis 0.16 has no
@@ -56,6 +58,29 @@ final class Js {
     @JSBody(params = {"a", "v"}, script = "a.push(v);")
     static native void push(JSObject array, boolean value);
 
+    @JSBody(params = {"a", "v"}, script = "a.push(v);")
+    static native void push(JSObject array, double value);
+
+    @JSBody(params = {"a", "v"}, script = "a.push(v);")
+    static native void push(JSObject array, JSObject value);
+
+    /** The same bytes seen as unsigned (the page reads 0/1 pixels). */
+    @JSBody(params = "a", script = "return new Uint8Array(a.buffer);")
+    static native JSObject unsigned(Int8Array a);
+
+    /** An array property of whole numbers, or null when absent or not such an array. */
+    @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k];"
+        + "if (!Array.isArray(v)) return null; for (var i = 0; i < v.length; i++) if (typeof v[i] !== 'number' || v[i] !== Math.floor(v[i])) return null;"
+        + "return new Int32Array(v);")
+    static native Int32Array ints(JSObject o, String key);
+
+    /** Posts a message whose typed arrays move to the page instead of being copied. */
+    @JSBody(params = {"message", "buffers"}, script = "self.postMessage(message, buffers);")
+    static native void postTransferAll(JSObject message, JSObject buffers);
+
+    @JSBody(params = {"buffers", "a"}, script = "buffers.push(a.buffer);")
+    static native void pushBuffer(JSObject buffers, JSObject typedArray);
+
     @JSBody(params = {"o", "k", "v"}, script = "o[k] = v;")
     static native void set(JSObject o, String key, String value);
 
@@ -75,6 +100,9 @@ final class Js {
     /** A number property, or NaN when absent or not a number (validation then names it). */
     @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k]; return typeof v === 'number' ? v : NaN;")
     static native double number(JSObject o, String key);
+
+    @JSBody(params = {"o", "k"}, script = "return o != null && o[k] !== undefined;")
+    static native boolean has(JSObject o, String key);
 
     @JSBody(params = {"o", "k"}, script = "return o != null && o[k] === true;")
     static native boolean bool(JSObject o, String key);

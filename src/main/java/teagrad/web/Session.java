@@ -4,71 +4,86 @@ import java.util.List;
 import teagrad.Config;
 import teagrad.Dataset;
 import teagrad.Inference;
-import teagrad.Mlp;
+import teagrad.Model;
 import teagrad.ModelFile;
+import teagrad.Presets;
 import teagrad.Sampler;
 import teagrad.Trainer;
-import teagrad.Vocab;
 import teagrad.Words;
+import teagrad.diagnostics.Diagnostics;
+import teagrad.nn.Sequential;
+import teagrad.nn.Tanh;
 
 /**
  * What the page's worker holds: a word list, a configuration, a model and its trainer.
  * Pure Java (no browser API), so the JVM tests cover it; {@link WorkerMain} only turns
  * messages into calls. Every command either succeeds or throws IllegalArgumentException with
- * a message for the page and leaves the previous state untouched.
+ * a message for the page and leaves the previous state untouched: the new state is built
+ * first, then swapped in.
  */
 public final class Session {
     private List<String> words;
     private Dataset data;
     private Config config = new Config();
-    private Mlp model;
+    private Model model;
     private Trainer trainer;        // null when the model cannot train on the current data
     private String cannotTrain;     // why not, for the page
-    private int step;               // steps the model has been trained for
+    private int importedStep;       // steps of a model without a trainer (the trainer counts its own)
     private float[] losses = new float[64];   // batch losses not yet reported
     private int pending;
+    private int inspected = -1;     // the tanh layer whose saturation picture the page shows
 
     /** Replaces the word list: splits it with the current seed and block size, fresh model. */
     public void loadWords(String text) {
         List<String> parsed = Words.parse(text);
         Dataset d = new Dataset(parsed, config.blockSize, config.seed);
         if (d.train.size == 0) throw new IllegalArgumentException("the word list needs at least 2 words to have a training split");
+        Model m = Model.init(config, d.vocab);
         words = parsed;
         data = d;
-        fresh();
+        swap(m, new Trainer(m, d));
     }
 
     /** New hyperparameters: validated first; a fresh model (the data is re-split if seed or block changed). */
     public void configure(Config c) {
         c.validate();
-        Dataset d = data;
-        if (words != null && (c.blockSize != config.blockSize || c.seed != config.seed)) {
-            d = new Dataset(words, c.blockSize, c.seed);
+        if (words == null) {   // no word list yet: remember the settings for when it comes
+            config = c.copy();
+            return;
         }
+        Dataset d = new Dataset(words, c.blockSize, c.seed);   // the seed and block size decide the split
+        Model m = Model.init(c, d.vocab);
+        Trainer t = new Trainer(m, d);
         config = c.copy();
         data = d;
-        fresh();
+        swap(m, t);
+    }
+
+    /** One of the lecture's experiments: its network and init, this run's other settings. */
+    public void preset(String name) {
+        configure(Presets.apply(name, config));
     }
 
     /** A freshly initialised model with the current configuration. */
     public void reset() {
         requireData();
-        fresh();
+        configure(config);
     }
 
-    private void fresh() {
-        if (data == null) return;
-        model = new Mlp(config, data.vocab);
-        trainer = new Trainer(model, data);
+    private void swap(Model m, Trainer t) {
+        model = m;
+        trainer = t;
         cannotTrain = null;
-        step = 0;
+        importedStep = 0;
         pending = 0;
+        inspected = -1;
+        if (t != null && t.stepsDone() == 0) t.probe();   // the diagnostics at step 0 show the init
     }
 
     /** Replaces the model with one from a model file; the current model stays if it is invalid. */
     public void importModel(String json) {
         ModelFile.Loaded loaded = ModelFile.read(json);
-        Mlp m = loaded.model;
+        Model m = loaded.model;
         Trainer t = null;
         Dataset d = data;
         String why = null;
@@ -76,23 +91,23 @@ public final class Session {
             why = "load a word list to train this model further";
         } else if (!m.vocab.equals(data.vocab)) {
             why = "the model's vocabulary (" + m.vocab.size() + " characters) differs from the word list's (" + data.vocab.size() + "): load its word list to train it further";
-            d = null;
         } else {
             d = new Dataset(words, m.vocab, m.config.blockSize, m.config.seed);   // the splits it was trained on
             t = new Trainer(m, d, loaded.step);
         }
         model = m;
         config = m.config.copy();
-        if (d != null) data = d;
+        data = d;
         trainer = t;
         cannotTrain = why;
-        step = loaded.step;
+        importedStep = loaded.step;
         pending = 0;
+        inspected = -1;
     }
 
     public String exportModel() {
         requireModel();
-        return ModelFile.write(model, step);
+        return ModelFile.write(model, step());
     }
 
     /**
@@ -103,9 +118,8 @@ public final class Session {
     public int train(int n) {
         requireTrainer();
         int done = 0;
-        while (done < n && step < config.steps) {
+        while (done < n && !trainer.finished()) {
             float loss = trainer.trainStep();
-            step++;
             done++;
             if (pending == losses.length) losses = java.util.Arrays.copyOf(losses, 2 * pending);
             losses[pending++] = loss;
@@ -120,10 +134,10 @@ public final class Session {
         return out;
     }
 
-    public boolean finished() { return step >= config.steps; }
+    public boolean finished() { return step() >= config.steps; }
 
     /** Whether the dev loss is due after the step just taken (every evalEvery steps, and at the end). */
-    public boolean devDue() { return step > 0 && (step % config.evalEvery == 0 || step == config.steps); }
+    public boolean devDue() { int s = step(); return s > 0 && (s % config.evalEvery == 0 || s == config.steps); }
 
     public double devLoss() {
         requireModel();
@@ -153,6 +167,38 @@ public final class Session {
         return names;
     }
 
+    /**
+     * The lecture's diagnostics of the last step (of the step-0 look at the init before any),
+     * or null when the model has no trainer and so no step buffers.
+     */
+    public Diagnostics diagnostics() {
+        if (trainer == null) return null;
+        return new Diagnostics(model.net, trainer.lastPass(), trainer.lastLearningRate());
+    }
+
+    /** Chooses the tanh layer (its index in the network) whose saturation picture is shown. */
+    public void inspect(int layer) {
+        requireModel();
+        Sequential net = model.net;
+        if (layer < 0 || layer >= net.size() || !(net.layer(layer) instanceof Tanh)) {
+            throw new IllegalArgumentException("layer " + layer + " is not a tanh layer of this network");
+        }
+        inspected = layer;
+    }
+
+    /** The tanh layer the saturation picture shows: the chosen one, else the first. */
+    public int inspectedLayer() {
+        if (inspected >= 0) return inspected;
+        for (int i = 0; model != null && i < model.net.size(); i++) if (model.net.layer(i) instanceof Tanh) return i;
+        return -1;
+    }
+
+    /** The saturation picture of the inspected layer: 1 where |t| > 0.97, [batch × units]; null without one. */
+    public byte[] saturation() {
+        int layer = inspectedLayer();
+        return trainer == null || layer < 0 ? null : Diagnostics.saturation(trainer.lastPass(), layer);
+    }
+
     private void requireData() {
         if (data == null) throw new IllegalArgumentException("no word list loaded yet");
     }
@@ -167,19 +213,14 @@ public final class Session {
         if (trainer == null) throw new IllegalArgumentException(cannotTrain);
     }
 
-    public int step() { return step; }
+    /** Steps the model has been trained for. */
+    public int step() { return trainer != null ? trainer.stepsDone() : importedStep; }
 
     public Config config() { return config.copy(); }
 
-    public Mlp model() { return model; }
+    public Model model() { return model; }
 
     public Dataset data() { return data; }
 
     public int wordCount() { return words == null ? 0 : words.size(); }
-
-    public Vocab vocab() { return model != null ? model.vocab : data == null ? null : data.vocab; }
-
-    public boolean canTrain() { return trainer != null; }
-
-    public String cannotTrainReason() { return cannotTrain; }
 }

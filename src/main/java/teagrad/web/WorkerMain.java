@@ -3,8 +3,14 @@ package teagrad.web;
 import org.teavm.classlib.PlatformDetector;
 import org.teavm.jso.JSObject;
 import org.teavm.jso.typedarrays.Float32Array;
+import org.teavm.jso.typedarrays.Int32Array;
+import org.teavm.jso.typedarrays.Int8Array;
 import teagrad.Config;
+import teagrad.Presets;
 import teagrad.Trainer;
+import teagrad.diagnostics.Diagnostics;
+import teagrad.diagnostics.Stats;
+import teagrad.nn.Layer;
 
 /**
  * The Web Worker the page talks to (compiled by TeaVM to WebAssembly GC and to JavaScript).
@@ -16,17 +22,29 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     private static final double SLICE_MS = 40;
+    /** The diagnostics views are refreshed at most this often while training (they cost ~1% then). */
+    private static final double DIAGNOSTICS_MS = 250;
 
     private static final Session session = new Session();
     private static boolean running;
     private static double rateSince;      // time of the last progress message
     private static int rateFromStep;      // step at that time
     private static double stepsPerSecond;
+    private static double diagnosedAt = Double.NEGATIVE_INFINITY;   // time of the last diagnostics message
 
     public static void main(String[] args) {
         Js.onMessage(WorkerMain::receive);
         JSObject ready = reply("ready");
         Js.set(ready, "engine", PlatformDetector.isWebAssemblyGC() ? "wasm" : "js");
+        JSObject presets = Js.array();
+        for (Presets.Preset p : Presets.ALL) {
+            JSObject o = Js.object();
+            Js.set(o, "name", p.name());
+            Js.set(o, "title", p.title());
+            Js.set(o, "summary", p.summary());
+            Js.push(presets, o);
+        }
+        Js.set(ready, "presets", presets);
         Js.post(ready);   // the page waits for this: messages sent before onmessage existed would be lost
     }
 
@@ -51,18 +69,35 @@ public final class WorkerMain {
                 session.loadWords(text);
                 postDataset();
                 postModel();
+                postDiagnostics();
                 break;
             case "configure":
                 running = false;
                 session.configure(config(Js.child(msg, "config")));
                 postDataset();
                 postModel();
+                postDiagnostics();
+                break;
+            case "preset":
+                running = false;
+                String name = Js.string(msg, "name");
+                if (name == null) throw new IllegalArgumentException("no preset name in the message");
+                session.preset(name);
+                postDataset();
+                postModel();
+                postProgress();
+                postDiagnostics();
+                break;
+            case "inspect":
+                session.inspect(whole(msg, "layer"));
+                postDiagnostics();
                 break;
             case "reset":
                 running = false;
                 session.reset();
                 postModel();
                 postProgress();
+                postDiagnostics();
                 break;
             case "start":
                 if (running) return;
@@ -85,6 +120,7 @@ public final class WorkerMain {
                 if (session.finished()) throw new IllegalArgumentException("the run has reached its " + session.config().steps + " steps: Reset, or raise Steps");
                 session.train(1);
                 postProgress();
+                postDiagnostics();
                 if (session.devDue()) postDev();
                 break;
             case "evaluate":
@@ -112,6 +148,7 @@ public final class WorkerMain {
                 postModel();
                 if (session.data() != null) postDataset();
                 postProgress();
+                postDiagnostics();
                 break;
             default:
                 throw new IllegalArgumentException("unknown message type '" + type + "'");
@@ -134,6 +171,7 @@ public final class WorkerMain {
                 if (session.finished()) {
                     running = false;
                     postProgress();
+                    postDiagnostics();
                     postLosses();
                     JSObject d = reply("done");
                     Js.set(d, "step", session.step());
@@ -142,6 +180,7 @@ public final class WorkerMain {
                 }
             }
             postProgress();
+            if (Js.now() - diagnosedAt >= DIAGNOSTICS_MS) postDiagnostics();
             Js.later(WorkerMain::slice);
         } catch (Trainer.Diverged e) {
             diverged(e);
@@ -156,7 +195,16 @@ public final class WorkerMain {
         Config c = session.config();
         c.embedDim = whole(o, "embedDim");
         c.blockSize = whole(o, "blockSize");
-        c.hidden = whole(o, "hidden");
+        Int32Array widths = Js.ints(o, "widths");
+        if (widths == null) throw new IllegalArgumentException("widths must be an array of whole numbers, like [100, 100, 100]");
+        c.widths = widths.copyToJavaArray();
+        c.initGain = (float) Js.number(o, "initGain");
+        // The init scales come back as the worker sent them (the page has no fields for them).
+        c.hiddenScale = optional(o, "hiddenScale", c.hiddenScale);
+        c.hiddenBiasScale = optional(o, "hiddenBiasScale", c.hiddenBiasScale);
+        c.outScale = optional(o, "outScale", c.outScale);
+        c.outBiasScale = optional(o, "outBiasScale", c.outBiasScale);
+        if (Js.has(o, "outBatchNorm")) c.outBatchNorm = Js.bool(o, "outBatchNorm");
         c.batchSize = whole(o, "batchSize");
         c.steps = whole(o, "steps");
         c.lrDecayStep = whole(o, "lrDecayStep");
@@ -168,6 +216,10 @@ public final class WorkerMain {
         c.momentum = (float) Js.number(o, "momentum");
         c.batchNorm = Js.bool(o, "batchNorm");
         return c;
+    }
+
+    private static float optional(JSObject o, String key, float fallback) {
+        return Js.has(o, key) ? (float) Js.number(o, key) : fallback;
     }
 
     private static int whole(JSObject o, String key) {
@@ -242,7 +294,7 @@ public final class WorkerMain {
     private static void postBaseline(double ms) {
         if (!(ms > 0 && ms <= 60_000)) throw new IllegalArgumentException("baseline: ms must be in (0, 60000]");
         Config c = session.config();
-        teagrad.Baseline b = new teagrad.Baseline(c.batchSize, c.blockSize * c.embedDim, c.hidden, 27);
+        teagrad.Baseline b = new teagrad.Baseline(c.batchSize, c.blockSize * c.embedDim, c.widths[0], session.data().vocab.size());
         double start = Js.now();
         int steps = 0;
         float sink = 0;
@@ -307,8 +359,17 @@ public final class WorkerMain {
         JSObject cfg = Js.object();
         Js.set(cfg, "embedDim", c.embedDim);
         Js.set(cfg, "blockSize", c.blockSize);
-        Js.set(cfg, "hidden", c.hidden);
+        JSObject widths = Js.array();
+        for (int w : c.widths) Js.push(widths, w);
+        Js.set(cfg, "widths", widths);
         Js.set(cfg, "batchNorm", c.batchNorm);
+        Js.set(cfg, "outBatchNorm", c.outBatchNorm);
+        Js.set(cfg, "initGain", c.initGain);
+        Js.set(cfg, "hiddenScale", c.hiddenScale);
+        Js.set(cfg, "hiddenBiasScale", c.hiddenBiasScale);
+        Js.set(cfg, "outScale", c.outScale);
+        Js.set(cfg, "outBiasScale", c.outBiasScale);
+        Js.set(cfg, "preset", Presets.nameOf(c));
         Js.set(cfg, "momentum", c.momentum);
         Js.set(cfg, "batchSize", c.batchSize);
         Js.set(cfg, "lr", c.lr);
@@ -321,8 +382,72 @@ public final class WorkerMain {
         Js.set(r, "step", session.step());
         Js.set(r, "config", cfg);
         Js.set(r, "vocab", session.model().vocab.toString());
-        Js.set(r, "canTrain", session.canTrain());
-        if (session.cannotTrainReason() != null) Js.set(r, "reason", session.cannotTrainReason());
+        JSObject layers = Js.array();
+        for (Layer l : session.model().net.layers()) Js.push(layers, l.toString());
+        Js.set(r, "layers", layers);
         Js.post(r);
+    }
+
+    /** The lecture's look inside the network at the last step (the views beside the chart). */
+    private static void postDiagnostics() {
+        Diagnostics d = session.diagnostics();
+        if (d == null) return;
+        diagnosedAt = Js.now();
+        JSObject buffers = Js.array();
+        JSObject tanh = Js.array();
+        for (Diagnostics.TanhLayer t : d.tanh) {
+            JSObject o = Js.object();
+            Js.set(o, "layer", t.layer);
+            Js.set(o, "label", t.label);
+            Js.set(o, "saturated", t.saturated);
+            stats(o, "", t.out, buffers);
+            stats(o, "grad", t.grad, buffers);
+            Js.push(tanh, o);
+        }
+        JSObject weights = Js.array();
+        for (Diagnostics.Weight w : d.weights) {
+            JSObject o = Js.object();
+            Js.set(o, "layer", w.layer);
+            Js.set(o, "label", w.label);
+            JSObject shape = Js.array();
+            Js.push(shape, w.shape[0]);
+            Js.push(shape, w.shape[1]);
+            Js.set(o, "shape", shape);
+            Js.set(o, "gradMean", w.gradMean);
+            Js.set(o, "gradStd", w.gradStd);
+            Js.set(o, "gradToData", w.gradToData);
+            Js.set(o, "log10UpdateToData", w.log10UpdateToData);
+            Js.push(weights, o);
+        }
+        JSObject r = reply("diagnostics");
+        Js.set(r, "step", session.step());
+        Js.set(r, "lr", d.lr);
+        Js.set(r, "tanh", tanh);
+        Js.set(r, "weights", weights);
+        byte[] bits = session.saturation();
+        int layer = session.inspectedLayer();
+        if (bits != null) {
+            JSObject sat = Js.object();
+            int cols = session.model().net.shape(layer)[0];
+            Js.set(sat, "layer", layer);
+            Js.set(sat, "rows", bits.length / cols);
+            Js.set(sat, "cols", cols);
+            JSObject array = Js.unsigned(Int8Array.copyFromJavaArray(bits));
+            Js.set(sat, "bits", array);
+            Js.pushBuffer(buffers, array);
+            Js.set(r, "saturation", sat);
+        }
+        Js.postTransferAll(r, buffers);
+    }
+
+    /** mean, std, min, max and the histogram as {prefix}Mean, … ("" → mean, "grad" → gradMean). */
+    private static void stats(JSObject o, String prefix, Stats s, JSObject buffers) {
+        Js.set(o, prefix.isEmpty() ? "mean" : prefix + "Mean", s.mean);
+        Js.set(o, prefix.isEmpty() ? "std" : prefix + "Std", s.std);
+        Js.set(o, prefix.isEmpty() ? "min" : prefix + "Min", s.min);
+        Js.set(o, prefix.isEmpty() ? "max" : prefix + "Max", s.max);
+        Float32Array hist = Float32Array.copyFromJavaArray(s.density);
+        Js.set(o, prefix.isEmpty() ? "hist" : prefix + "Hist", hist);
+        Js.pushBuffer(buffers, hist);
     }
 }

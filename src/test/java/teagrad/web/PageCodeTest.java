@@ -16,7 +16,7 @@ class PageCodeTest {
     @ValueSource(strings = {"code-bn-forward", "code-bn-backward"})
     void theChapterShowsTheRealBatchNormCode(String id) throws Exception {
         String page = Files.readString(Path.of("webapp", "index.html"), StandardCharsets.UTF_8);
-        String source = Files.readString(Path.of("src", "main", "java", "teagrad", "BatchNorm1d.java"), StandardCharsets.UTF_8);
+        String source = Files.readString(Path.of("src", "main", "java", "teagrad", "nn", "BatchNorm1d.java"), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("id=\"" + id + "\">.*?<pre><code[^>]*>(.*?)</code></pre>", Pattern.DOTALL).matcher(page);
         assertTrue(m.find(), "the page has a code block #" + id);
         String shown = m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");

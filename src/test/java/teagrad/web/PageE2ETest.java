@@ -24,7 +24,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import teagrad.Config;
 import teagrad.Dataset;
-import teagrad.Mlp;
+import teagrad.Model;
 import teagrad.Trainer;
 import teagrad.Words;
 import teagrad.cli.ServeCommand;
@@ -157,7 +157,7 @@ class PageE2ETest {
     void aJvmModelImportedIntoTheWasmPageSamplesTheSameNames(@TempDir Path tmp) throws Exception {
         Trainer t = jvmTrainer(3, 300);
         while (!t.finished()) t.trainStep();
-        Mlp model = t.model;
+        Model model = t.model;
         Path file = tmp.resolve("model.json");
         Files.writeString(file, teagrad.ModelFile.write(model, t.stepsDone()), StandardCharsets.UTF_8);
         teagrad.Sampler sampler = new teagrad.Sampler(model, 11);
@@ -244,7 +244,7 @@ class PageE2ETest {
         c.seed = seed;
         c.steps = steps;
         Dataset d = new Dataset(names, c.blockSize, c.seed);
-        return new Trainer(new Mlp(c, d.vocab), d);
+        return new Trainer(Model.init(c, d.vocab), d);
     }
 
     /** Opens the page and waits until its worker is ready and the data set loaded. */

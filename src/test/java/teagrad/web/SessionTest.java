@@ -26,7 +26,7 @@ class SessionTest {
     static Session trained(int steps) {
         Session s = new Session();
         Config c = new Config();
-        c.hidden = 16;
+        c.widths = new int[] {16};
         c.steps = 1000;
         s.configure(c);
         s.loadWords(words());
@@ -61,7 +61,7 @@ class SessionTest {
     void aCorruptModelFileIsRefusedAndTheCurrentModelStays() {
         Session s = trained(10);
         String before = s.exportModel();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.importModel(before.replace("\"version\": 1", "\"version\": 9")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.importModel(before.replace("\"version\": 2", "\"version\": 9")));
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> s.importModel(before.substring(0, before.length() / 2)));
         assertEquals(before, s.exportModel());
@@ -75,7 +75,7 @@ class SessionTest {
         t.loadWords(words());
         t.importModel(file);
         assertEquals(30, t.step());
-        assertTrue(t.canTrain());
+        t.requireTrainer();   // trainable: no exception
         assertEquals(file, t.exportModel(), "import then export gives the same file");
         t.train(5);
         assertEquals(35, t.step());
@@ -121,7 +121,6 @@ class SessionTest {
         Session t = new Session();
         t.loadWords("xyz\nzyx\nqqq\n");
         t.importModel(file);
-        assertFalse(t.canTrain());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, t::requireTrainer);
         assertTrue(e.getMessage().contains("vocabulary"), e.getMessage());
         assertEquals(3, t.sample(3, 1, new boolean[3]).length);

@@ -1,4 +1,8 @@
-package teagrad;
+package teagrad.nn;
+
+import java.util.List;
+import teagrad.Ops;
+import teagrad.Tensor;
 
 /**
  * Batch normalisation over a [batch × features] input, as torch.nn.BatchNorm1d does it.
@@ -12,7 +16,7 @@ package teagrad;
  * Training mode also updates the running statistics that eval mode normalises with:
  * running = (1 − momentum)·running + momentum·batch, the variance tracked unbiased (m/(m−1)·σ²).
  */
-public final class BatchNorm1d {
+public final class BatchNorm1d extends Layer {
     public final int features;
     public final Tensor gamma;           // γ, "bngain": starts at 1
     public final Tensor beta;            // β, "bnbias": starts at 0
@@ -21,7 +25,7 @@ public final class BatchNorm1d {
     public final float momentum;
     public final float eps;
     /** Training normalises with batch statistics; eval with the running ones. */
-    public boolean training = true;
+    boolean training = true;
 
     public BatchNorm1d(int features, float momentum, float eps) {
         this.features = features;
@@ -35,8 +39,23 @@ public final class BatchNorm1d {
         java.util.Arrays.fill(runningVar, 1f);
     }
 
+    @Override public String type() { return "batchnorm1d"; }
+
+    @Override public List<Tensor> parameters() { return List.of(gamma, beta); }
+
+    @Override public void train(boolean on) { training = on; }
+
+    public boolean training() { return training; }
+
+    @Override int[] outShape(int[] in) {
+        if (in.length != 1 || in[0] != features) throw new IllegalArgumentException("expects " + features + " features, but its input is " + describe(in));
+        return in;
+    }
+
+    @Override public String toString() { return "BatchNorm1d(" + features + ")"; }
+
     /** The batch-norm op on x[m × features]; the mode is read at every run of the graph. */
-    public Tensor apply(Tensor x) {
+    @Override public Tensor apply(Tensor x) {
         Ops.requireRank(x, 2, "batch norm input");
         if (x.dim(1) != features) {
             throw new IllegalArgumentException("batch norm: input " + x.shapeString() + " has " + x.dim(1) + " features, layer has " + features);
