@@ -39,21 +39,6 @@ public final class BatchNorm1d extends Layer {
         java.util.Arrays.fill(runningVar, 1f);
     }
 
-    @Override public String type() { return "batchnorm1d"; }
-
-    @Override public List<Tensor> parameters() { return List.of(gamma, beta); }
-
-    @Override public void train(boolean on) { training = on; }
-
-    public boolean training() { return training; }
-
-    @Override int[] outShape(int[] in) {
-        if (in.length != 1 || in[0] != features) throw new IllegalArgumentException("expects " + features + " features, but its input is " + describe(in));
-        return in;
-    }
-
-    @Override public String toString() { return "BatchNorm1d(" + features + ")"; }
-
     /** The batch-norm op on x[m × features]; the mode is read at every run of the graph. */
     @Override public Tensor apply(Tensor x) {
         Ops.requireRank(x, 2, "batch norm input");
@@ -144,4 +129,21 @@ public final class BatchNorm1d extends Layer {
             for (int k = j; k < m * n; k += n) dx[k] += s * (m * dy[k] - sDy - xhat[k] * sDyXhat);
         }
     }
+
+    // ---- as a layer of a Sequential
+
+    @Override public String type() { return "batchnorm1d"; }
+
+    @Override public List<Tensor> parameters() { return List.of(gamma, beta); }
+
+    @Override public void train(boolean on) { training = on; }
+
+    public boolean training() { return training; }
+
+    @Override int[] outShape(int[] in) {
+        if (in.length != 1 || in[0] != features) throw new IllegalArgumentException("expects " + features + " features, but its input is " + describe(in));
+        return in;
+    }
+
+    @Override public String toString() { return "BatchNorm1d(" + features + ")"; }
 }
