@@ -98,8 +98,8 @@ class RunLog {
       settings: shortSettings(c, widths),
       widths: widths.slice(),
       batchNorm: !!c.batchNorm,
-      initGain: Number.isFinite(c.initGain) ? c.initGain : null,
-      lr: c.lr, batchSize: c.batchSize, seed: c.seed,
+      initGain: Number.isFinite(c.initGain) ? round7(c.initGain) : null,
+      lr: Number.isFinite(c.lr) ? round7(c.lr) : null, batchSize: c.batchSize, seed: c.seed,
       status: r.status,
       firstLoss: r.firstLoss,
       train: ev ? ev.train : null,
@@ -161,6 +161,7 @@ class RunLog {
   }
 }
 
+const round7 = x => Number(x.toPrecision(7));   // the worker's float32 settings as typed: 0.1, not 0.10000000149
 const loss4 = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
 
 function duration(sec) {
