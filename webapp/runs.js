@@ -84,7 +84,8 @@ class RunLog {
     r.row = {};
     this.rows.push(r.row);
     this.updateRow(r);
-    this.chart.keepRun(`#${r.n} ${r.row.run}`);
+    const named = r.row.run !== 'Custom' && r.row.run !== 'Run';   // otherwise the network says more than the word
+    this.chart.keepRun(`#${r.n} ${named ? r.row.run : r.row.settings.split(', ').slice(0, 3).join(', ')}`);
   }
 
   /** The table's plain-object row for run r (the same object stays in window.teagradRuns). */
