@@ -12,6 +12,12 @@
 //   page -> worker: data {text}; configure {config: {embedDim, blockSize, hidden, batchNorm,
 //     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery}}; start; pause; step; reset;
 //     evaluate; sample {count, seed}; export; import {json}; baseline {ms} and profile {reps} (bench/ only)
+// Additions (v2, the lecture's diagnostics; views.js and runs.js draw them):
+//   worker -> page: ready gains {presets: [{name, title, summary}]}; model gains {layers: [string]} and its
+//     config gains {widths: [int], initGain, preset, and init fields the page sends back untouched};
+//     diagnostics {step, lr, tanh: [...], weights: [...], saturation: {layer, rows, cols, bits}} (see views.js)
+//   page -> worker: preset {name}; inspect {layer}; configure's config has widths (and, for the v1 worker,
+//     hidden = widths[0]), initGain, preset and every other field of the last model.config.
 
 const $ = id => document.getElementById(id);
 const INT_MAX = 2147483647;
@@ -22,7 +28,8 @@ const SEED_MAX = 2 ** 53;
 const FIELDS = [
   { key: 'embed',  cfg: 'embedDim',    type: 'int',  min: 1, max: 64,       def: 10 },
   { key: 'block',  cfg: 'blockSize',   type: 'int',  min: 1, max: 16,       def: 3 },
-  { key: 'hidden', cfg: 'hidden',      type: 'int',  min: 1, max: 1024,     def: 200 },
+  { key: 'widths', cfg: 'widths',      type: 'list', min: 1, max: 1024, maxLen: 10, def: [200] },
+  { key: 'gain',   cfg: 'initGain',    type: 'num',  min: 0, max: 100, openMin: true, fraction: true, def: 5 / 3 },
   { key: 'bs',     cfg: 'batchSize',   type: 'int',  min: 1, max: 4096,     def: 32 },
   { key: 'lr',     cfg: 'lr',          type: 'num',  min: 0, max: 10, openMin: true, def: 0.1 },
   { key: 'decay',  cfg: 'lrDecayStep', type: 'int',  min: 0, max: INT_MAX,  def: 100000, note: ' (0 = never)' },
@@ -33,6 +40,8 @@ const FIELDS = [
   { key: 'every',  cfg: 'evalEvery',   type: 'int',  min: 1, max: INT_MAX,  def: 5000 },
 ];
 const input = f => $('cfg-' + f.key);
+/** The settings a preset keeps; changing any other field turns the network into a "custom" one. */
+const KEPT_BY_PRESET = ['steps', 'seed', 'batchSize', 'lr', 'lrDecayStep', 'evalEvery'];
 
 // ---------- page state ----------
 
@@ -43,9 +52,10 @@ const S = {
   step: 0, steps: 200000, running: false, lr: null, sps: 0,
   firstLoss: null, lastLoss: null, devPoints: 0, lastDev: null, params: null,
   bnHashError: null, hash: '',
+  presets: DEFAULT_PRESETS, presetPending: null, hashPreset: null, layers: null,
 };
 const testState = (window.teagradState = { step: 0, devPoints: 0, lastLoss: null, firstLoss: null, running: false });
-let chart = null;
+let chart = null, views = null, runs = null;
 
 function syncTestState() {
   Object.assign(testState, { step: S.step, devPoints: S.devPoints, lastLoss: S.lastLoss, firstLoss: S.firstLoss, running: S.running });
@@ -55,7 +65,9 @@ function syncTestState() {
 
 const fmtInt = n => Number(n).toLocaleString('en-US');
 const fmtLoss = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
-const clean = v => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v);
+const clean = v => (Array.isArray(v) ? v.join(',') : typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v);
+/** A value as the form and the hash show it: lists as "100,100", the gain 5/3 as "5/3". */
+const shown = (f, v) => (f.fraction && Math.abs(v - 5 / 3) < 1e-6 ? '5/3' : String(clean(v)));
 
 function fmtDuration(sec) {
   if (!Number.isFinite(sec) || sec < 0) return '';
@@ -98,10 +110,20 @@ function parseField(f, raw) {
     if (raw === false || raw === '0' || raw === 'false') return { value: false };
     return { error: 'Use 1 (on) or 0 (off).' };
   }
-  const s = String(raw).trim();
+  if (f.type === 'list') {
+    const parts = String(raw).split(',').map(x => x.trim());
+    const ok = parts.length >= 1 && parts.length <= f.maxLen && parts.every(x => /^\d+$/.test(x) && +x >= f.min && +x <= f.max);
+    return ok ? { value: parts.map(Number) }
+      : { error: `Enter 1 to ${f.maxLen} layer widths separated by commas, each from ${f.min} to ${fmtInt(f.max)} (e.g. 200 or 100,100,100,100,100).` };
+  }
+  let s = String(raw).trim();
+  if (f.fraction) {                                 // "5/3", the lecture's gain for tanh
+    const q = /^(\d+\.?\d*)\s*\/\s*(\d+\.?\d*)$/.exec(s);
+    if (q && Number(q[2]) > 0) s = String(Number(q[1]) / Number(q[2]));
+  }
   const range = f.type === 'int'
     ? `a whole number from ${fmtInt(f.min)} to ${fmtInt(f.max)}${f.note || ''}`
-    : `a number ${f.openMin ? 'above' : 'from'} ${f.min} ${f.openMin ? 'and at most' : 'to'} ${f.max}`;
+    : `a number ${f.openMin ? 'above' : 'from'} ${f.min} ${f.openMin ? 'and at most' : 'to'} ${f.max}${f.fraction ? ' (or a fraction such as 5/3)' : ''}`;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return { error: `Enter ${range}.` };
   const v = Number(s);
   const bad = !Number.isFinite(v) || (f.type === 'int' && !Number.isInteger(v)) ||
@@ -138,15 +160,29 @@ function requireValidForm() {
   return false;
 }
 
-const sameConfig = (a, b) => !!a && !!b && FIELDS.every(f => clean(a[f.cfg]) === clean(b[f.cfg]));
+/** b is what the worker reported; a field it does not report (initGain, from the v1 worker) is not compared. */
+const sameConfig = (a, b) => !!a && !!b && FIELDS.every(f => !(f.cfg in b) || clean(a[f.cfg]) === clean(b[f.cfg]));
 
 function fillForm(config) {
   for (const f of FIELDS) {
     if (!(f.cfg in config)) continue;
     if (f.type === 'bool') input(f).checked = !!config[f.cfg];
-    else input(f).value = String(clean(config[f.cfg]));
+    else input(f).value = shown(f, config[f.cfg]);
   }
   S.bnHashError = null;
+}
+
+/**
+ * What 'configure' sends: the worker's last model.config (so fields the page does not know survive),
+ * the form's fields over it, and preset "custom" once the network differs from the preset's.
+ */
+function configToSend(form) {
+  const base = S.acceptedConfig || {};
+  const config = { ...base, ...form };
+  const changed = FIELDS.some(f => !KEPT_BY_PRESET.includes(f.cfg) && f.cfg in base && clean(base[f.cfg]) !== clean(form[f.cfg]));
+  if (changed) config.preset = 'custom';
+  config.hidden = form.widths[0];                  // the v1 worker reads `hidden`; remove after the merge
+  return config;
 }
 
 // ---------- URL hash: #embed=10&block=3&...; missing keys mean defaults ----------
@@ -157,8 +193,11 @@ function loadHash() {
   if (!h.includes('=')) return false;
   const p = new URLSearchParams(h);
   S.bnHashError = null;
+  if (!p.has('widths') && p.has('hidden')) p.set('widths', p.get('hidden'));   // links from before widths
+  const preset = p.get('preset');
+  S.hashPreset = preset && preset !== 'custom' && S.presets.some(x => x.name === preset) ? preset : null;
   for (const f of FIELDS) {
-    const raw = p.has(f.key) ? p.get(f.key) : String(f.def);
+    const raw = p.has(f.key) ? p.get(f.key) : shown(f, f.def);
     if (f.type !== 'bool') { input(f).value = raw; continue; }
     const r = parseField(f, raw);
     input(f).checked = r.error ? f.def : r.value;
@@ -169,11 +208,13 @@ function loadHash() {
 
 /** Put the settings into the URL, unless they are all defaults and the URL has none yet. */
 function writeHash(config) {
-  const isDefault = FIELDS.every(f => clean(config[f.cfg]) === f.def);
+  const preset = config.preset && config.preset !== 'custom' ? config.preset : S.hashPreset;
+  const isDefault = FIELDS.every(f => clean(config[f.cfg]) === clean(f.def)) && (!preset || preset === 'batchnorm');
   if (isDefault && !S.hash && !location.hash.includes('=')) return;
   const p = new URLSearchParams();
-  for (const f of FIELDS) p.set(f.key, f.type === 'bool' ? (config[f.cfg] ? '1' : '0') : String(clean(config[f.cfg])));
-  S.hash = p.toString();
+  for (const f of FIELDS) p.set(f.key, f.type === 'bool' ? (config[f.cfg] ? '1' : '0') : shown(f, config[f.cfg]));
+  if (preset) p.set('preset', preset);
+  S.hash = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/');
   if (location.hash.slice(1) !== S.hash) history.replaceState(null, '', '#' + S.hash);
 }
 
@@ -187,6 +228,22 @@ function onHashChange() {
   if (!ok) { note('The settings in the link are not valid; see the highlighted fields.', 'warn'); return; }
   writeHash(config);
   if (applySettings({ pauseFirst: true })) note('Settings from the link applied: fresh model.');
+  sendHashPreset();
+}
+
+/** A preset named in the link: the worker builds it once it has the data. */
+function sendHashPreset() {
+  if (!S.hashPreset || !S.ready || !S.dataSent) return;
+  const name = S.hashPreset;
+  S.hashPreset = null;
+  onPreset(name);
+}
+
+/** One click: the worker replaces network and init by the preset (training settings are kept). */
+function onPreset(name) {
+  if (!S.ready || !S.dataSent) return;
+  if (S.running) post({ type: 'pause' });
+  if (post({ type: 'preset', name })) S.presetPending = name;
 }
 
 // ---------- talking to the worker ----------
@@ -252,6 +309,10 @@ const HANDLERS = {
     S.engine = m.engine === 'js' || m.engine === 'wasm' ? m.engine : S.engine;
     $('engine').textContent = S.engine;
     $('engine-name').textContent = S.engine === 'wasm' ? '(WebAssembly GC)' : '(JavaScript)';
+    if (Array.isArray(m.presets) && m.presets.length) {
+      S.presets = m.presets.map(p => ({ name: String(p.name), title: String(p.title || p.name), summary: String(p.summary || '') }));
+      renderPresets($('presets'), S.presets, S.acceptedConfig && S.acceptedConfig.preset, onPreset);
+    }
     flushData();
   },
 
@@ -269,9 +330,15 @@ const HANDLERS = {
   },
 
   model(m) {
-    const config = m.config || {};
+    const config = { ...(m.config || {}) };
+    if (!Array.isArray(config.widths) && Number.isInteger(config.hidden)) config.widths = [config.hidden];   // the v1 worker
     S.acceptedConfig = config;
     S.sentConfig = config;
+    if (S.presetPending) {                          // the preset's network: show it in the form and the link
+      S.presetPending = null;
+      fillForm(config);
+      if (validateForm().ok) writeHash(config);
+    }
     if (S.importing) {
       S.importing = false;
       fillForm(config);
@@ -281,12 +348,20 @@ const HANDLERS = {
     S.params = m.params;
     freshModel(config.steps || S.steps, m.step);
     chart.setDecayStep(config.lrDecayStep || 0);
+    S.layers = Array.isArray(m.layers) ? m.layers : null;
+    renderLayers($('net-layers'), S.layers);
+    markPreset($('presets'), config.preset);
+    views.reset(S.layers);
+    runs.begin(config, m.step || 0);
   },
+
+  diagnostics(m) { views.update(m); },
 
   progress(m) {
     const losses = m.losses || [];
     if (m.step > 0 && testState.firstStepAt === undefined) testState.firstStepAt = performance.now();   // for bench/
     chart.append(m.from, losses);
+    runs.progress(m);
     if (losses.length) {
       if (S.firstLoss === null) S.firstLoss = losses[0];
       S.lastLoss = losses[losses.length - 1];
@@ -299,6 +374,7 @@ const HANDLERS = {
   dev(m) {
     (testState.devMs = testState.devMs || []).push(m.ms);   // for bench/: ms per dev-split evaluation
     chart.addDev(m.step, m.loss);
+    runs.dev(m);
     S.devPoints++;
     S.lastDev = m.loss;
     scheduleRender();
@@ -319,16 +395,19 @@ const HANDLERS = {
     $('loss-val').textContent = fmtLoss(m.val);
     $('loss-test').textContent = fmtLoss(m.test);
     $('losses-at').textContent = `at step ${fmtInt(m.step)}`;
+    runs.losses(m);
   },
 
   done(m) {
     Object.assign(S, { step: m.step, running: false });
+    runs.done(m);
     note(`Finished: ${fmtInt(m.step)} steps.`);
     scheduleRender();
   },
 
   paused(m) {
     Object.assign(S, { step: m.step, running: false });
+    runs.stopClock();
     scheduleRender();
   },
 
@@ -348,6 +427,7 @@ const HANDLERS = {
 
   diverged(m) {
     S.running = false;
+    runs.stopClock();
     note(`Training diverged at step ${fmtInt(m.step)}: ${sentence(m.message || 'the loss is not a finite number')} ` +
       'The model is kept as of the step before; try a smaller learning rate.', 'error');
     scheduleRender();
@@ -355,6 +435,8 @@ const HANDLERS = {
 
   error(m) {
     const msg = m.message || 'unknown error';
+    S.presetPending = null;
+    runs.stopClock();
     if (m.during === 'boot' && !S.ready) { bootFailed(msg); return; }
     if (m.during === 'configure') {
       S.sentConfig = S.acceptedConfig;             // so the next change is sent again
@@ -433,6 +515,7 @@ function flushData() {
   S.awaitingData = true;
   setStatus(`Reading ${source} …`);
   applySettings({});
+  sendHashPreset();
 }
 
 async function loadWordFile(file) {
@@ -482,8 +565,9 @@ async function importModel(file) {
 
 /** Send the form's settings as 'configure' when they differ from what the worker has. */
 function applySettings({ pauseFirst = false }) {
-  const { ok, config } = validateForm();
+  const { ok, config: form } = validateForm();
   if (!ok || !S.ready || !S.dataSent) return false;
+  const config = configToSend(form);
   writeHash(config);
   if (sameConfig(config, S.sentConfig)) return false;
   if (S.running && pauseFirst) post({ type: 'pause' });
@@ -552,6 +636,7 @@ function showSamples(names, known) {
 
 /** Forget the curve and the readouts: the worker has a new model at `step`. */
 function freshModel(steps, step = 0) {
+  runs.end();                                       // a run stopped half-way joins the table before its curve goes
   Object.assign(S, { step, steps, running: false, firstLoss: null, lastLoss: null,
     devPoints: 0, lastDev: null, lr: null, sps: 0 });
   chart.reset(steps);
@@ -590,6 +675,7 @@ function render() {
   $('step').disabled = !live || S.running || finished;
   for (const id of ['reset', 'evaluate', 'sample', 'export']) $(id).disabled = !live;
   $('model-import').disabled = !S.ready;
+  for (const b of $('presets').querySelectorAll('button')) b.disabled = !live;
   $('settings-fields').disabled = S.running;
   const hint = $('settings-hint');
   hint.textContent = S.running
@@ -642,6 +728,15 @@ function wire() {
 
 function main() {
   chart = new LossChart($('chart'));
+  views = new DiagnosticViews({
+    act: $('view-act'), grad: $('view-grad'), sat: $('view-sat'), ratio: $('view-ratio'),
+    actLegend: $('legend-act'), gradLegend: $('legend-grad'), ratioLegend: $('legend-ratio'),
+    satLayer: $('sat-layer'), satNote: $('sat-note'),
+  }, layer => post({ type: 'inspect', layer }));
+  runs = new RunLog({ body: $('runs-body'), table: $('runs-table-box'), empty: $('runs-empty'), csv: $('runs-csv'), json: $('runs-json'), clear: $('runs-clear') },
+    chart, name => (S.presets.find(p => p.name === name) || {}).title);
+  renderPresets($('presets'), S.presets, null, onPreset);
+  renderLayers($('net-layers'), null);
   window.teagradChart = chart;                       // test hooks: the chart, and every batch loss
   window.teagradLosses = () => chart.losses();       // exactly as the worker sent them (float32)
   window.teagradBaseline = ms => new Promise(resolve => {   // for bench/: the naive-kernel yardstick, in this worker

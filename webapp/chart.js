@@ -12,6 +12,8 @@ const CHART_COLORS = {
   axis: '#8a8f98',
   text: '#4a4f57',
   marker: '#9aa0a8',
+  kept: 'rgba(90, 96, 108, 0.42)',
+  keptText: '#7a808a',
 };
 const LEVELS = 24;                 // block sizes 2, 4, ... 2^24: enough for 16M steps
 const MARGIN = { left: 50, right: 18, top: 26, bottom: 34 };
@@ -22,6 +24,7 @@ class LossChart {
     this.ctx = canvas.getContext('2d');
     this.queued = false;
     this.decayStep = 0;
+    this.kept = [];                 // earlier runs: {label, pts: [{step, y}]}, survive reset()
     this.reset(1);
     new ResizeObserver(() => this.invalidate()).observe(canvas);
     window.addEventListener('resize', () => this.invalidate());   // zoom changes devicePixelRatio
@@ -96,6 +99,22 @@ class LossChart {
     this.dev = dev;
   }
 
+  /** Keep a faint, labelled copy of this run's mean curve (at most ~400 points) for comparing runs. */
+  keepRun(label) {
+    const n = this.n, w = this.smoothWindow(), pts = [];
+    const every = Math.max(1, Math.ceil(n / 400));
+    for (let b = Math.min(n, every); b > 0; b = b >= n ? 0 : Math.min(n, b + every)) {
+      const m = this.windowMean(b - w, b);
+      if (Number.isFinite(m)) pts.push({ step: b, y: m });
+    }
+    if (pts.length === 0) return;
+    this.kept.push({ label: String(label), pts });
+    if (this.kept.length > 8) this.kept.shift();
+    this.invalidate();
+  }
+
+  clearRuns() { this.kept = []; this.invalidate(); }
+
   addDev(step, loss) {
     const y = loss > 0 ? Math.log10(loss) : NaN;
     if (Number.isFinite(y)) { this.dev.push({ step, y }); this.invalidate(); }
@@ -150,7 +169,8 @@ class LossChart {
     const plot = { x: MARGIN.left, y: MARGIN.top, w: cssW - MARGIN.left - MARGIN.right, h: cssH - MARGIN.top - MARGIN.bottom };
     if (plot.w < 20 || plot.h < 20) return;
     const lastDev = this.dev.length ? this.dev[this.dev.length - 1].step : 0;
-    const xMax = Math.max(this.total, this.n, lastDev, 1);
+    const lastKept = this.kept.reduce((s, k) => Math.max(s, k.pts[k.pts.length - 1].step), 0);
+    const xMax = Math.max(this.total, this.n, lastDev, lastKept, 1);
     const cols = this.columns(plot.w, xMax);
     const yr = this.yRange(cols);
     const X = step => plot.x + (step / xMax) * plot.w;
@@ -158,7 +178,7 @@ class LossChart {
 
     this.drawAxes(plot, xMax, yr, X, Y);
     this.drawLegend(plot);
-    if (cols.count === 0 && this.dev.length === 0) {
+    if (cols.count === 0 && this.dev.length === 0 && this.kept.length === 0) {
       ctx.fillStyle = CHART_COLORS.text;
       ctx.font = '13px system-ui, sans-serif';
       ctx.textAlign = 'center';
@@ -169,6 +189,7 @@ class LossChart {
     ctx.beginPath();
     ctx.rect(plot.x, plot.y, plot.w, plot.h);
     ctx.clip();
+    this.drawKept(plot, X, Y);
     this.drawRaw(cols, X, Y);
     this.drawSmooth(cols, X, Y);
     this.drawDev(X, Y);
@@ -196,10 +217,33 @@ class LossChart {
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < cols.count; i++) { lo = Math.min(lo, cols.lo[i]); hi = Math.max(hi, cols.hi[i]); }
     for (const d of this.dev) { lo = Math.min(lo, d.y); hi = Math.max(hi, d.y); }
+    for (const k of this.kept) for (const p of k.pts) { lo = Math.min(lo, p.y); hi = Math.max(hi, p.y); }
     if (!(lo <= hi)) { lo = Math.log10(1.8); hi = Math.log10(3.5); }
     if (hi - lo < 0.05) { const m = (hi + lo) / 2; lo = m - 0.025; hi = m + 0.025; }
     const pad = (hi - lo) * 0.06;
     return { lo: lo - pad, hi: hi + pad };
+  }
+
+  /** Earlier runs: thin grey mean curves, each labelled just left of its end (labels nudged apart). */
+  drawKept(plot, X, Y) {
+    const ctx = this.ctx, used = [];
+    ctx.lineWidth = 1.5;
+    ctx.lineJoin = 'round';
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'bottom';
+    for (const k of this.kept) {
+      ctx.strokeStyle = CHART_COLORS.kept;
+      ctx.beginPath();
+      k.pts.forEach((p, i) => (i ? ctx.lineTo(X(p.step), Y(p.y)) : ctx.moveTo(X(p.step), Y(p.y))));
+      ctx.stroke();
+      const end = k.pts[k.pts.length - 1];
+      let y = Y(end.y) - 3;
+      while (used.some(u => Math.abs(u - y) < 11)) y -= 11;
+      used.push(y);
+      ctx.fillStyle = CHART_COLORS.keptText;
+      ctx.fillText(k.label, Math.max(plot.x + ctx.measureText(k.label).width + 2, X(end.step) - 2), Math.max(plot.y + 11, y));
+    }
   }
 
   drawRaw(cols, X, Y) {
