@@ -16,8 +16,8 @@
 //   worker -> page: ready gains {presets: [{name, title, summary}]}; model gains {layers: [string]} and its
 //     config gains {widths: [int], initGain, preset, and init fields the page sends back untouched};
 //     diagnostics {step, lr, tanh: [...], weights: [...], saturation: {layer, rows, cols, bits}} (see views.js)
-//   page -> worker: preset {name}; inspect {layer}; configure's config has widths (and, for the v1 worker,
-//     hidden = widths[0]), initGain, preset and every other field of the last model.config.
+//   page -> worker: preset {name}; inspect {layer}; configure's config has widths, initGain, preset and
+//     every other field of the last model.config.
 
 const $ = id => document.getElementById(id);
 const INT_MAX = 2147483647;
@@ -181,7 +181,6 @@ function configToSend(form) {
   const config = { ...base, ...form };
   const changed = FIELDS.some(f => !KEPT_BY_PRESET.includes(f.cfg) && f.cfg in base && clean(base[f.cfg]) !== clean(form[f.cfg]));
   if (changed) config.preset = 'custom';
-  config.hidden = form.widths[0];                  // the v1 worker reads `hidden`; remove after the merge
   return config;
 }
 
@@ -331,7 +330,6 @@ const HANDLERS = {
 
   model(m) {
     const config = { ...(m.config || {}) };
-    if (!Array.isArray(config.widths) && Number.isInteger(config.hidden)) config.widths = [config.hidden];   // the v1 worker
     S.acceptedConfig = config;
     S.sentConfig = config;
     if (S.presetPending) {                          // the preset's network: show it in the form and the link

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -29,8 +28,6 @@ import teagrad.cli.ServeCommand;
 /**
  * The page side of the lecture's diagnostics: the network choice (widths, gain, presets, the URL
  * hash), the four views (window.teagradViews) and the runs compared (window.teagradRuns).
- * Tests marked @Disabled need the worker's v2 messages (diagnostics, presets, layers); enable
- * them once the worker sends those.
  */
 class DiagnosticsPageTest {
     static HttpServer server;
@@ -183,7 +180,6 @@ class DiagnosticsPageTest {
     // ---------- need the worker's v2 messages ----------
 
     @Test
-    @Disabled("needs the worker's diagnostics messages")
     void stepZeroDiagnosticsAreDrawnForAFreshModel() {
         openReady("/?engine=wasm");
         wait.until(d -> number("window.teagradViews.messages") >= 1);
@@ -198,24 +194,30 @@ class DiagnosticsPageTest {
     }
 
     @Test
-    @Disabled("needs the worker's diagnostics messages")
     void naiveInitSaturatesAndKaimingFixesIt() {
         openReady("/?engine=wasm#steps=2000");
         driver.findElement(By.cssSelector("#presets button[data-preset='naive-init']")).click();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=naive-init"));
-        wait.until(d -> number("window.teagradViews.messages") >= 1 && number("window.teagradViews.step") == 0);
-        double naive = number("window.teagradViews.pixels('sat')");
-        String legend = driver.findElement(By.id("legend-act")).getText();
+        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=naive-init")
+            && driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"));
+        double naive = saturatedPercent();
+        double naiveBlack = number("window.teagradViews.pixels('sat')");   // black: |t| ≤ 0.97
         driver.findElement(By.cssSelector("#presets button[data-preset='kaiming']")).click();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=kaiming"));
-        wait.until(d -> number("window.teagradViews.messages") >= 1);
-        double kaiming = number("window.teagradViews.pixels('sat')");
-        assertTrue(naive > 3 * kaiming, "naive init's picture is much whiter: " + naive + " vs " + kaiming + "; legend: " + legend);
+        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=kaiming")
+            && saturatedPercent() != naive);
+        double kaiming = saturatedPercent();
+        assertTrue(naive > 50, "naive init saturates most tanh units at step 0: " + naive + "%");
+        assertTrue(kaiming < 10, "Kaiming init keeps them active: " + kaiming + "%");
+        assertTrue(number("window.teagradViews.pixels('sat')") > 3 * naiveBlack, "the saturation picture goes from white to mostly black");
         assertNoConsoleErrors();
     }
 
+    /** The saturated % in the activations legend's first row ("Tanh 1 (3) +0.048 0.933 73.6%"). */
+    private double saturatedPercent() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9.]+)%").matcher(driver.findElement(By.id("legend-act")).getText());
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
     @Test
-    @Disabled("needs the worker's diagnostics messages")
     void deepNetworkShowsEveryTanhLayerAndTheRatiosGrowWhileTraining() {
         openReady("/?engine=wasm#steps=3000");
         driver.findElement(By.cssSelector("#presets button[data-preset='deep-batchnorm']")).click();
