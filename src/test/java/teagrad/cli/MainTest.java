@@ -108,9 +108,13 @@ class MainTest {
             assertTrue(j.containsKey(key), key + " in " + j);
         }
         assertEquals(300, number(j, "steps"));
-        for (String split : List.of("train", "val", "test")) {
+        // Measured: train 2.358, val 2.501, test 2.552 (300 steps, hidden 32, 200 names, seed 42).
+        // An untrained model scores ln 27 = 3.30 on every split; the dev and test splits have
+        // only 20 names each, so they get more room than the training split.
+        assertTrue(number(j, "train") > 2.0 && number(j, "train") < 2.55, "train loss " + number(j, "train"));
+        for (String split : List.of("val", "test")) {
             double loss = number(j, split);
-            assertTrue(loss > 0.5 && loss < 4, split + " loss " + loss);
+            assertTrue(loss > 2.0 && loss < 2.8, split + " loss " + loss);
         }
         assertTrue(number(j, "stepsPerSecond") > 0);
         assertTrue(number(j, "seconds") >= 0);

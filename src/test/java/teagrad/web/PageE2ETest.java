@@ -83,7 +83,8 @@ class PageE2ETest {
             driver.findElement(By.id("evaluate")).click();
             wait.until(d -> !d.findElement(By.id("loss-val")).getText().isBlank() && !d.findElement(By.id("loss-val")).getText().contains("—"));
             double val = Double.parseDouble(driver.findElement(By.id("loss-val")).getText().trim());
-            assertTrue(val > 1.5 && val < 2.9, "dev loss after ~1,000 steps: " + val);
+            // The JVM reaches 2.46 after 1,000 steps (2.39 after 2,000); untrained is ln 27 = 3.30.
+            assertTrue(val > 2.0 && val < 2.65, "dev loss after ~1,000 steps: " + val);
 
             // bench/'s profile runs in this worker too: a step's time op by op.
             String profile = (String) js.executeAsyncScript("const done = arguments[0]; window.teagradProfile(5).then(done);");
