@@ -22,23 +22,26 @@ public final class WorkerMain {
     private static double rateSince;      // time of the last progress message
     private static int rateFromStep;      // step at that time
     private static double stepsPerSecond;
+    private static boolean bench;         // opened by bench/ (worker URL ?bench): answers baseline and profile
 
     public static void main(String[] args) {
+        bench = Js.benchFlag();
         Js.onMessage(WorkerMain::receive);
         JSObject ready = reply("ready");
         Js.set(ready, "engine", PlatformDetector.isWebAssemblyGC() ? "wasm" : "js");
+        Js.set(ready, "limits", limits());
         Js.post(ready);   // the page waits for this: messages sent before onmessage existed would be lost
     }
 
     private static void receive(JSObject msg) {
         String type = Js.string(msg, "type");
         try {
+            if (!bench && ("baseline".equals(type) || "profile".equals(type))) {
+                throw new IllegalArgumentException("'" + type + "' is for bench/ only (open the page with ?bench)");
+            }
             handle(type == null ? "" : type, msg);
-        } catch (Trainer.Diverged e) {
-            diverged(e);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            error(during(type), message);
+        } catch (Throwable e) {
+            fail(type, e);
         }
     }
 
@@ -143,11 +146,8 @@ public final class WorkerMain {
             }
             postProgress();
             Js.later(WorkerMain::slice);
-        } catch (Trainer.Diverged e) {
-            diverged(e);
-        } catch (RuntimeException e) {
-            running = false;
-            error("train", e.getMessage() != null ? e.getMessage() : e.toString());
+        } catch (Throwable e) {   // an Error too: a slice that throws must never leave running set
+            fail("train", e);
         }
     }
 
@@ -178,6 +178,18 @@ public final class WorkerMain {
 
     // ---- replies ----
 
+    /** The settings' upper limits, from Config, so the page's form checks what the worker accepts. */
+    private static JSObject limits() {
+        JSObject l = Js.object();
+        Js.set(l, "embedDim", Config.MAX_EMBED);
+        Js.set(l, "blockSize", Config.MAX_BLOCK);
+        Js.set(l, "hidden", Config.MAX_HIDDEN);
+        Js.set(l, "batchSize", Config.MAX_BATCH);
+        Js.set(l, "steps", Config.MAX_STEPS);
+        Js.set(l, "seed", (double) Config.MAX_SEED);
+        return l;
+    }
+
     private static JSObject reply(String type) {
         JSObject o = Js.object();
         Js.set(o, "type", type);
@@ -194,18 +206,18 @@ public final class WorkerMain {
         Js.post(r);
     }
 
-    private static void error(String during, String message) {
-        JSObject r = reply("error");
-        Js.set(r, "during", during);
-        Js.set(r, "message", message);
-        Js.post(r);
-    }
-
-    private static String during(String type) {
-        switch (type) {
-            case "data": case "configure": case "sample": case "import": case "export": return type;
-            default: return "train";   // start, step, evaluate, …: the training side
+    /** The one error path, for every message and every slice: during is what was being done. */
+    private static void fail(String during, Throwable e) {
+        if (e instanceof Trainer.Diverged d) {
+            diverged(d);
+            return;
         }
+        Failure f = Failure.of(during, e);
+        if (f.stopsTraining()) running = false;
+        JSObject r = reply("error");
+        Js.set(r, "during", f.during);
+        Js.set(r, "message", f.message);
+        Js.post(r);
     }
 
     private static void postProgress() {
@@ -235,7 +247,7 @@ public final class WorkerMain {
         JSObject r = reply("dev");
         Js.set(r, "step", session.step());
         Js.set(r, "loss", loss);
-        Js.set(r, "ms", Js.now() - start);
+        if (bench) Js.set(r, "ms", Js.now() - start);   // bench/: ms per dev-split evaluation
         Js.post(r);
     }
 
