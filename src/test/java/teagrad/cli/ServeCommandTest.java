@@ -185,6 +185,32 @@ class ServeCommandTest {
         assertArrayEquals(script, refused.body());
     }
 
+    /** The real app: what a browser with gzip downloads before names.txt, for either worker. */
+    @ParameterizedTest
+    @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm", "worker-js.js js/worker.js"})
+    void theBuiltPageAndItsWorkerAreAtMost300KbOnTheWire(String worker) throws IOException {
+        assumeTrue(getClass().getClassLoader().getResource("webapp/wasm/worker.wasm") != null, "webapp/ not built yet");
+        HttpServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            long wire = 0, raw = 0;
+            for (String path : (". app.js chart.js style.css favicon.svg " + worker).split(" ")) {
+                Response r = request(real.getAddress().getPort(), "GET", path.equals(".") ? "/" : "/" + path, "Accept-Encoding: gzip\r\n");
+                assertEquals(200, r.status(), path);
+                assertEquals("gzip", r.header("Content-Encoding"), path);
+                wire += r.body().length;
+                raw += get(real, "/" + (path.equals(".") ? "" : path)).body().length;
+            }
+            assertTrue(wire <= 300 * 1024, wire + " bytes on the wire (" + raw + " uncompressed)");
+            assertTrue(wire < raw / 2, "gzip at least halves it: " + wire + " of " + raw);
+        } finally {
+            real.stop(0);
+        }
+    }
+
+    private static Response get(HttpServer s, String target) throws IOException {
+        return request(s.getAddress().getPort(), "GET", target);
+    }
+
     @Test
     void contentTypesByExtension() {
         assertEquals("text/html; charset=utf-8", ServeCommand.contentType("index.html"));
