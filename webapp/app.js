@@ -89,6 +89,7 @@ function note(text, kind = 'info') {
   box.prepend(div);
   while (box.children.length > MAX_MESSAGES) box.lastElementChild.remove();
   if (kind === 'info') setTimeout(() => div.remove(), INFO_MS);
+  return div;
 }
 
 /** A worker message as a sentence, so that more text can follow it. */
@@ -288,6 +289,7 @@ const HANDLERS = {
     S.sentConfig = config;
     if (S.importing) {
       S.importing = false;
+      if (S.importNote) S.importNote.remove();
       fillForm(config);
       if (validateForm().ok) writeHash(config);
       note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.`);
@@ -380,6 +382,7 @@ const HANDLERS = {
       if (!S.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
     } else if (m.during === 'import') {
       S.importing = false;
+      if (S.importNote) S.importNote.remove();
       note(`Import failed: ${sentence(msg)} The current model is unchanged.`, 'error');
     } else if (m.during === 'train' || m.during === 'start') {   // the only errors that stop training
       S.running = false;
@@ -535,7 +538,7 @@ async function importModel(file) {
   if (S.running) post({ type: 'pause' });
   if (!post({ type: 'import', json })) return note('The training engine is not ready yet.', 'error');
   S.importing = true;
-  note(`Importing “${file.name}” …`);
+  S.importNote = note(`Importing “${file.name}” …`);   // replaced by the outcome
 }
 
 // ---------- commands ----------
