@@ -3,15 +3,18 @@
 // this file only sends commands, keeps a little state and draws.
 //
 // Protocol (v1), plain objects with a string `type`. Nothing may be posted before 'ready'.
-//   worker -> page: ready {engine}; dataset {words, vocab, train, val, test};
+//   worker -> page: ready {engine, limits: {embedDim, blockSize, widths, layers, batchSize, steps, seed,
+//     initGain, lr} (the largest value of each setting; layers: how many hidden widths)}; dataset {words, vocab, train, val, test};
 //     model {params, step, config, vocab}; progress {step, steps, from, losses: Float32Array, lr,
-//     stepsPerSecond, running}; dev {step, loss, ms}; losses {step, train, val, test}; done {step};
-//     paused {step}; samples {names, known}; exported {json}; diverged {step, message};
-//     baseline {stepsPerSecond} and profile {text} (bench/ only); model also carries {canTrain, reason?};
-//     error {during: data|configure|train|sample|import|export|boot, message}
-//   page -> worker: data {text}; configure {config: {embedDim, blockSize, hidden, batchNorm,
-//     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery}}; start; pause; step; reset;
-//     evaluate; sample {count, seed}; export; import {json}; baseline {ms} and profile {reps} (bench/ only)
+//     stepsPerSecond, running}; dev {step, loss, ms (bench only)}; losses {step, train, val, test};
+//     done {step}; paused {step}; samples {names, known}; exported {json}; diverged {step, message};
+//     baseline {stepsPerSecond} and profile {text} (bench only);
+//     error {during, message}: during is the type of the message that failed ("train" for a training
+//     slice, "boot" when the worker could not start); only train and start mean training stopped.
+//   page -> worker: data {text}; configure {config: {embedDim, blockSize, widths, batchNorm, initGain,
+//     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery, …}}; start; pause; step; reset;
+//     evaluate; sample {count, seed}; export; import {json}; baseline {ms} and profile {reps} (bench
+//     only: the page opened with ?bench starts the worker with ?bench, and only then are they answered)
 // Additions (v2, the lecture's diagnostics; views.js and runs.js draw them):
 //   worker -> page: ready gains {presets: [{name, title, summary}]}; model gains {layers: [string]} and its
 //     config gains {widths: [int], initGain, preset, and init fields the page sends back untouched};
@@ -22,8 +25,10 @@
 const $ = id => document.getElementById(id);
 const INT_MAX = 2147483647;
 const SEED_MAX = 2 ** 53;
+const BENCH = new URLSearchParams(location.search).has('bench');   // bench/: timing hooks and messages
 
 // ---------- settings: one row per hyperparameter (hash key, protocol key, rule, default) ----------
+// The maxima here are only a fallback until the worker's 'ready' brings Config's own (see ready).
 
 const FIELDS = [
   { key: 'embed',  cfg: 'embedDim',    type: 'int',  min: 1, max: 64,       def: 10 },
@@ -49,7 +54,7 @@ const S = {
   worker: null, engine: null, fellBack: false, ready: false,
   pendingData: null, dataSent: false, awaitingData: false, dataSource: '', dataset: null,
   sentConfig: null, acceptedConfig: null, importing: false,
-  step: 0, steps: 200000, running: false, lr: null, sps: 0,
+  step: 0, steps: 200000, running: false, lr: null, sps: 0, rateWindow: [],
   firstLoss: null, lastLoss: null, devPoints: 0, lastDev: null, params: null,
   bnHashError: null, hash: '',
   presets: DEFAULT_PRESETS, presetPending: null, hashPreset: null, layers: null,
@@ -76,7 +81,11 @@ function fmtDuration(sec) {
   return h > 0 ? `${h}:${two(m)}:${two(r)}` : `${m}:${two(r)}`;
 }
 
-// ---------- messages area (text only, newest first, a few at most) ----------
+// ---------- messages (text only, newest first, at most two) ----------
+// They float over the top of the chart instead of pushing it down; news fades after a while,
+// warnings and errors stay until dismissed.
+
+const MAX_MESSAGES = 2, INFO_MS = 8000;
 
 function note(text, kind = 'info') {
   const box = $('messages');
@@ -90,7 +99,9 @@ function note(text, kind = 'info') {
   close.addEventListener('click', () => div.remove());
   div.append(document.createTextNode(text), close);
   box.prepend(div);
-  while (box.children.length > 4) box.lastElementChild.remove();
+  while (box.children.length > MAX_MESSAGES) box.lastElementChild.remove();
+  if (kind === 'info') setTimeout(() => div.remove(), INFO_MS);
+  return div;
 }
 
 /** A worker message as a sentence, so that more text can follow it. */
@@ -270,7 +281,7 @@ function startWorker(engine) {
   S.ready = false;
   let w;
   try {
-    w = new Worker(engine === 'wasm' ? 'worker-wasm.js' : 'worker-js.js');
+    w = new Worker((engine === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (BENCH ? '?bench' : ''));
   } catch (e) {
     bootFailed(String(e && e.message || e));
     return;
@@ -308,6 +319,10 @@ const HANDLERS = {
     S.engine = m.engine === 'js' || m.engine === 'wasm' ? m.engine : S.engine;
     $('engine').textContent = S.engine;
     $('engine-name').textContent = S.engine === 'wasm' ? '(WebAssembly GC)' : '(JavaScript)';
+    const limits = m.limits || {};
+    for (const f of FIELDS) if (Number.isFinite(limits[f.cfg])) f.max = limits[f.cfg];
+    const widths = FIELDS.find(f => f.cfg === 'widths');
+    if (Number.isInteger(limits.layers)) widths.maxLen = limits.layers;
     if (Array.isArray(m.presets) && m.presets.length) {
       S.presets = m.presets.map(p => ({ name: String(p.name), title: String(p.title || p.name), summary: String(p.summary || '') }));
       renderPresets($('presets'), S.presets, S.acceptedConfig && S.acceptedConfig.preset, onPreset);
@@ -321,9 +336,11 @@ const HANDLERS = {
       S.awaitingData = false;
       freshModel(S.steps);
     }
-    const vocab = String(m.vocab || '');
-    setStatus(`${fmtInt(m.words)} words from ${S.dataSource} · vocabulary of ${vocab.length} characters (${vocab}) · ` +
-      `examples: train ${fmtInt(m.train)}, dev ${fmtInt(m.val)}, test ${fmtInt(m.test)}`);
+    const vocab = Array.from(String(m.vocab || ''));          // code points, as the worker counts them
+    const shown = vocab.join('').replace(/ /g, '␣');          // a space would be invisible
+    S.datasetStatus = `${fmtInt(m.words)} words from ${S.dataSource} · vocabulary of ${vocab.length} characters (${shown}) · ` +
+      `examples: train ${fmtInt(m.train)}, dev ${fmtInt(m.val)}, test ${fmtInt(m.test)}`;
+    setStatus(S.datasetStatus);
     if (S.ready) document.body.dataset.ready = '1';
     scheduleRender();
   },
@@ -339,6 +356,7 @@ const HANDLERS = {
     }
     if (S.importing) {
       S.importing = false;
+      if (S.importNote) S.importNote.remove();
       fillForm(config);
       if (validateForm().ok) writeHash(config);
       note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.`);
@@ -351,6 +369,7 @@ const HANDLERS = {
     markPreset($('presets'), config.preset);
     views.reset(S.layers);
     runs.begin(config, m.step || 0);
+    if (m.step > 0) post({ type: 'evaluate' });   // an imported model has no curve: show its losses
   },
 
   diagnostics(m) { views.update(m); },
@@ -364,13 +383,14 @@ const HANDLERS = {
       if (S.firstLoss === null) S.firstLoss = losses[0];
       S.lastLoss = losses[losses.length - 1];
     }
-    Object.assign(S, { step: m.step, steps: m.steps, lr: m.lr, sps: m.stepsPerSecond, running: !!m.running });
+    Object.assign(S, { step: m.step, steps: m.steps, lr: m.lr, running: !!m.running });
+    S.sps = smoothedRate(m);
     chart.setTotal(m.steps);
     scheduleRender();
   },
 
   dev(m) {
-    (testState.devMs = testState.devMs || []).push(m.ms);   // for bench/: ms per dev-split evaluation
+    if (BENCH) (testState.devMs = testState.devMs || []).push(m.ms);   // ms per dev-split evaluation
     chart.addDev(m.step, m.loss);
     runs.dev(m);
     S.devPoints++;
@@ -378,15 +398,9 @@ const HANDLERS = {
     scheduleRender();
   },
 
-  baseline(m) {
-    if (S.onBaseline) S.onBaseline(m.stepsPerSecond);
-    S.onBaseline = null;
-  },
+  baseline(m) { settleBench('baseline', m.stepsPerSecond); },
 
-  profile(m) {
-    if (S.onProfile) S.onProfile(m.text);
-    S.onProfile = null;
-  },
+  profile(m) { settleBench('profile', m.text); },
 
   losses(m) {
     $('loss-train').textContent = fmtLoss(m.train);
@@ -394,6 +408,12 @@ const HANDLERS = {
     $('loss-test').textContent = fmtLoss(m.test);
     $('losses-at').textContent = `at step ${fmtInt(m.step)}`;
     runs.losses(m);
+    if (S.devPoints === 0 && Number.isFinite(m.val)) {   // e.g. an imported model: its dev loss on the chart
+      chart.addDev(m.step, m.val);
+      S.devPoints++;
+      S.lastDev = m.val;
+      scheduleRender();
+    }
   },
 
   done(m) {
@@ -426,8 +446,7 @@ const HANDLERS = {
   diverged(m) {
     S.running = false;
     runs.stopClock();
-    note(`Training diverged at step ${fmtInt(m.step)}: ${sentence(m.message || 'the loss is not a finite number')} ` +
-      'The model is kept as of the step before; try a smaller learning rate.', 'error');
+    note(`Training diverged: ${sentence(m.message || `the loss is not a finite number at step ${fmtInt(m.step)}`)}`, 'error');
     scheduleRender();
   },
 
@@ -445,15 +464,42 @@ const HANDLERS = {
       if (!S.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
     } else if (m.during === 'import') {
       S.importing = false;
+      if (S.importNote) S.importNote.remove();
       note(`Import failed: ${sentence(msg)} The current model is unchanged.`, 'error');
-    } else {
-      if (m.during === 'train') S.running = false;
+    } else if (m.during === 'train' || m.during === 'start') {   // the only errors that stop training
+      S.running = false;
+      S.rateWindow = [];
+      note(`Training stopped: ${sentence(msg)}`, 'error');
+    } else if (m.during === 'baseline' || m.during === 'profile') {
+      settleBench(m.during, undefined, msg);
+    } else {                                         // step, evaluate, sample, reset, export, …: a run goes on
       if (m.during === 'sample') $('sample-summary').textContent = '';
       note(`${m.during ? `Error (${m.during})` : 'Error'}: ${msg}`, 'error');
     }
     scheduleRender();
   },
 };
+
+/** Steps per second over the last few seconds of progress, so that speed and ETA do not jump. */
+const RATE_WINDOW_MS = 5000;
+function smoothedRate(m) {
+  const now = performance.now(), w = S.rateWindow;
+  if (!m.running || (w.length && m.step < w[w.length - 1].step)) { w.length = 0; return m.running ? m.stepsPerSecond : 0; }
+  w.push({ t: now, step: m.step });
+  while (w.length > 2 && now - w[1].t >= RATE_WINDOW_MS) w.shift();
+  const first = w[0], span = now - first.t;
+  // The first second: the worker's own quarter-second figure; then the window's average.
+  return span < 1000 ? m.stepsPerSecond : ((m.step - first.step) * 1000) / span;
+}
+
+/** bench/: answers (or errors) for window.teagradBaseline / teagradProfile. */
+const benchWaiting = {};
+function settleBench(type, value, error) {
+  const p = benchWaiting[type];
+  delete benchWaiting[type];
+  if (!p) return;
+  if (error === undefined) p.resolve(value); else p.reject(new Error(error));
+}
 
 function onMessage(m) {
   const handler = m && HANDLERS[m.type];
@@ -511,7 +557,10 @@ function flushData() {
   post({ type: 'data', text });
   S.dataSent = true;
   S.awaitingData = true;
-  setStatus(`Reading ${source} …`);
+  const mb = text.length / 1048576;
+  setStatus(mb >= 1
+    ? `The training engine is splitting ${source} (${mb.toFixed(0)} MB) into words and examples; large lists take a while …`
+    : `Reading ${source} …`);
   applySettings({});
   sendHashPreset();
 }
@@ -520,12 +569,28 @@ async function loadWordFile(file) {
   if (!file) return;
   if (file.size === 0) return note(`“${file.name}” is empty: a word list needs one word per line.`, 'error');
   if (file.size > MAX_WORDLIST_BYTES) return note(`“${file.name}” is too large (${fmtInt(Math.round(file.size / 1048576))} MB) for a word list.`, 'error');
+  const restoreStatus = () => setStatus(S.dataset ? S.datasetStatus : 'No data set loaded: drop a word list on this panel.', !S.dataset);
   let text;
-  try { text = await file.text(); } catch (e) { return note(`Could not read “${file.name}”: ${e.message}`, 'error'); }
+  try { text = await readWithProgress(file); } catch (e) { restoreStatus(); return note(`Could not read “${file.name}”: ${e.message}`, 'error'); }
   const problem = wordListProblem(text);
-  if (problem) return note(`“${file.name}” ${problem} Nothing was changed.`, 'error');
+  if (problem) { restoreStatus(); return note(`“${file.name}” ${problem} Nothing was changed.`, 'error'); }
   showPreview(file.name, text);
   queueData(text, file.name);
+}
+
+/** A file's text, with the percentage read so far in the status line (a 50 MB list takes seconds). */
+function readWithProgress(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    const size = `${(file.size / 1048576).toFixed(1)} MB`;
+    reader.onprogress = e => {
+      if (e.lengthComputable) setStatus(`Reading “${file.name}” (${size}) … ${Math.floor((100 * e.loaded) / e.total)}%`);
+    };
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error || new Error('the file could not be read'));
+    setStatus(`Reading “${file.name}” (${size}) … 0%`);
+    reader.readAsText(file);
+  });
 }
 
 /** The file name, its first and last lines, as text nodes only. */
@@ -556,7 +621,7 @@ async function importModel(file) {
   if (S.running) post({ type: 'pause' });
   if (!post({ type: 'import', json })) return note('The training engine is not ready yet.', 'error');
   S.importing = true;
-  note(`Importing “${file.name}” …`);
+  S.importNote = note(`Importing “${file.name}” …`);   // replaced by the outcome
 }
 
 // ---------- commands ----------
@@ -588,10 +653,7 @@ function onStart() {
 }
 
 function onPause() {
-  if (S.running) post({ type: 'pause' });
-  else if (post({ type: 'start' })) S.running = true;
-  syncTestState();
-  scheduleRender();
+  if (S.running) post({ type: 'pause' });            // Start (labelled Continue) resumes
 }
 
 function onStep() {
@@ -632,15 +694,24 @@ function showSamples(names, known) {
   $('sample-summary').textContent = `${fresh} of ${names.length} names are new (${pct}%); the others appear in the training set.`;
 }
 
-/** Forget the curve and the readouts: the worker has a new model at `step`. */
+/** Forget the curve, the readouts and the samples: the worker has a new model at `step`. */
 function freshModel(steps, step = 0) {
   runs.end();                                       // a run stopped half-way joins the table before its curve goes
   Object.assign(S, { step, steps, running: false, firstLoss: null, lastLoss: null,
-    devPoints: 0, lastDev: null, lr: null, sps: 0 });
+    devPoints: 0, lastDev: null, lr: null, sps: 0, rateWindow: [] });
   chart.reset(steps);
   for (const id of ['loss-train', 'loss-val', 'loss-test']) $(id).textContent = '—';
   $('losses-at').textContent = '';
+  $('samples').replaceChildren();                   // they came from the old model
+  $('sample-summary').textContent = '';
   scheduleRender();
+}
+
+/** The learning rate of a step, from the settings (the worker's step decay rule: Config.learningRate). */
+function configuredLr(step) {
+  const c = S.acceptedConfig || validateForm().config;
+  if (!Number.isFinite(c.lr)) return null;
+  return c.lrDecayStep > 0 && step >= c.lrDecayStep ? Math.fround(c.lr) / 10 : c.lr;
 }
 
 // ---------- rendering: DOM text at most once per animation frame ----------
@@ -662,14 +733,14 @@ function render() {
   $('speed').textContent = S.running && S.sps > 0 ? `${fmtInt(Math.round(S.sps))} steps/s` : '';
   $('eta').textContent = S.running && S.sps > 0 ? `ETA ${fmtDuration((S.steps - S.step) / S.sps)}` : '';
   $('batch-loss').textContent = S.lastLoss === null ? '—' : fmtLoss(S.lastLoss);
-  $('lr').textContent = Number.isFinite(S.lr) ? String(clean(S.lr)) : '—';
+  const lr = Number.isFinite(S.lr) ? S.lr : configuredLr(Math.max(0, S.step - 1));   // the last step's, as progress reports it
+  $('lr').textContent = Number.isFinite(lr) ? String(clean(lr)) : '—';
   $('dev-loss').textContent = S.lastDev === null ? '—' : fmtLoss(S.lastDev);
   $('params').textContent = S.params === null ? '—' : fmtInt(S.params);
 
   $('start').disabled = !live || S.running || finished;
   $('start').textContent = S.running ? 'Training…' : S.step > 0 && !finished ? 'Continue' : 'Start';
-  $('pause').disabled = !live || !(S.running || (S.step > 0 && !finished));
-  $('pause').textContent = !S.running && S.step > 0 && !finished ? 'Resume' : 'Pause';
+  $('pause').disabled = !live || !S.running;
   $('step').disabled = !live || S.running || finished;
   for (const id of ['reset', 'evaluate', 'sample', 'export']) $(id).disabled = !live;
   $('model-import').disabled = !S.ready;
@@ -735,16 +806,15 @@ function main() {
     chart, name => (S.presets.find(p => p.name === name) || {}).title);
   renderPresets($('presets'), S.presets, null, onPreset);
   renderLayers($('net-layers'), null);
-  window.teagradChart = chart;                       // test hooks: the chart, and every batch loss
-  window.teagradLosses = () => chart.losses();       // exactly as the worker sent them (float32)
-  window.teagradBaseline = ms => new Promise(resolve => {   // for bench/: the naive-kernel yardstick, in this worker
-    S.onBaseline = resolve;
-    post({ type: 'baseline', ms });
-  });
-  window.teagradProfile = reps => new Promise(resolve => {   // for bench/: a step's time op by op, in this worker
-    S.onProfile = resolve;
-    post({ type: 'profile', reps });
-  });
+  window.teagradLosses = () => chart.losses();       // test hook: every batch loss exactly as the worker sent it (float32)
+  if (BENCH) {
+    const ask = (type, msg) => new Promise((resolve, reject) => {
+      benchWaiting[type] = { resolve, reject };
+      if (!post(msg)) settleBench(type, undefined, 'the training engine is not ready');
+    });
+    window.teagradBaseline = ms => ask('baseline', { type: 'baseline', ms });     // the naive-kernel yardstick, in this worker
+    window.teagradProfile = reps => ask('profile', { type: 'profile', reps });    // a step's time op by op, in this worker
+  }
   wire();
   if (loadHash()) {
     const { ok, config } = validateForm();

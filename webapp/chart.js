@@ -62,7 +62,6 @@ class LossChart {
 
   setTotal(total) { if (total > 0 && total !== this.total) { this.total = total; this.invalidate(); } }
   setDecayStep(step) { this.decayStep = step; this.invalidate(); }
-  count() { return this.n; }
   losses() { return this.raw.subarray(0, this.n); }     // batch loss of step i + 1 at index i
 
   /** Append batch losses of steps from+1 .. from+losses.length. */

@@ -32,6 +32,7 @@ public final class Config {
     /** Seeds up to 2^53 survive a trip through JSON and JavaScript numbers exactly. */
     public static final long MAX_SEED = 1L << 53;
     public static final int MAX_EMBED = 64, MAX_BLOCK = 16, MAX_HIDDEN = 1024, MAX_LAYERS = 10, MAX_BATCH = 4096, MAX_STEPS = 10_000_000;
+    public static final float MAX_LR = 10, MAX_GAIN = 100;
 
     public Config copy() {
         Config c = new Config();
@@ -63,10 +64,10 @@ public final class Config {
         if ((batchNorm || outBatchNorm) && batchSize < 2) {
             throw new IllegalArgumentException("batchSize 1 cannot train with batch norm: the variance of one value is 0 (PyTorch: \"Expected more than 1 value per channel when training\")");
         }
-        if (!(lr > 0 && lr <= 10)) throw new IllegalArgumentException("lr must be in (0, 10], got " + lr);
+        if (!(lr > 0 && lr <= MAX_LR)) throw new IllegalArgumentException("lr must be in (0, " + MAX_LR + "], got " + lr);
         if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("momentum must be in [0, 1], got " + momentum);
         if (!(eps > 0 && eps < 1)) throw new IllegalArgumentException("eps must be in (0, 1), got " + eps);
-        if (!(initGain > 0 && initGain <= 100)) throw new IllegalArgumentException("initGain must be in (0, 100], got " + initGain);
+        if (!(initGain > 0 && initGain <= MAX_GAIN)) throw new IllegalArgumentException("initGain must be in (0, " + MAX_GAIN + "], got " + initGain);
         scale("hiddenScale", hiddenScale);
         scale("hiddenBiasScale", hiddenBiasScale);
         scale("outScale", outScale);

@@ -25,6 +25,16 @@ public final class Rng {
         if ((s0 | s1 | s2 | s3) == 0) s0 = 1;   // the all-zero state would repeat forever
     }
 
+    private Rng(int s0, int s1, int s2, int s3) {
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+    }
+
+    /** A generator in the given raw state, bypassing the seeding: for the reference known-answer test. */
+    static Rng ofState(int s0, int s1, int s2, int s3) { return new Rng(s0, s1, s2, s3); }
+
     /** A 32-bit finaliser (from MurmurHash3): spreads every input bit over the output. */
     private static int mix(int z) {
         z = (z ^ (z >>> 16)) * 0x85EBCA6B;

@@ -35,8 +35,10 @@ public final class Vocab {
         if (chars.length < 2 || chars[0] != '.') {
             throw new IllegalArgumentException("vocab must start with '.' and have at least one more character, got \"" + s + "\"");
         }
+        // Index 0 is '.' whatever the other characters are, so the order starts at index 1:
+        // ' ', '-', '\'' and '(' sort below '.' and come first (as Vocab.of puts them).
         for (int i = 1; i < chars.length; i++) {
-            if (chars[i] <= chars[i - 1] || chars[i] == '.') {
+            if (chars[i] == '.' || (i > 1 && chars[i] <= chars[i - 1])) {
                 throw new IllegalArgumentException("vocab characters after '.' must be distinct and sorted, got \"" + s + "\"");
             }
         }

@@ -137,6 +137,17 @@ class DataTest {
         }
 
         @Test
+        void charactersThatSortBelowTheDotRoundTripThroughParse() {
+            // ' ', '!', '\'', '(' and '-' sort before '.' (0x2E), so they follow index 0 directly.
+            Vocab v = Vocab.of(List.of("saint-étienne", "l'haÿ (val)", "New York", "x!"));
+            assertEquals(". !'()-", v.toString().substring(0, 7));
+            assertEquals(v, Vocab.parse(v.toString()));
+            assertEquals(". -a", Vocab.parse(". -a").toString());
+            assertThrows(IllegalArgumentException.class, () -> Vocab.parse(".- a"), "unsorted after index 0");
+            assertThrows(IllegalArgumentException.class, () -> Vocab.parse(".  a"), "repeated after index 0");
+        }
+
+        @Test
         void charactersAreCodePointsSoAnEmojiIsOneToken() {
             String smile = new String(Character.toChars(0x1F600));
             Vocab v = Vocab.of(List.of("é" + smile, "a"));

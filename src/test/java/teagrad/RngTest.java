@@ -27,6 +27,20 @@ class RngTest {
     }
 
     @Test
+    void theCoreIsXoshiro128StarStarByKnownAnswers() {
+        // Expected outputs computed independently with a python3 transcription of Blackman and
+        // Vigna's xoshiro128starstar.c next() in 32-bit unsigned arithmetic (& 0xFFFFFFFF),
+        // from the state s = {1, 2, 3, 4}, printed as signed ints:
+        //   result = rotl(s[1] * 5, 7) * 9; t = s[1] << 9; s[2] ^= s[0]; s[3] ^= s[1];
+        //   s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 11)
+        int[] expected = {11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, -560106447};
+        assertArrayEquals(expected, ints(Rng.ofState(1, 2, 3, 4), expected.length));
+        // and from a state with every high bit in play (the same script): 0x0be7daae, 0xd7e26fa7, …
+        int[] high = {0x0BE7DAAE, 0xD7E26FA7, 0x0AABE78F, 0xE121B1F1};
+        assertArrayEquals(high, ints(Rng.ofState(0x9E3779B9, 0x7F4A7C15, 0xF39CC060, 0x5CEDC834), high.length));
+    }
+
+    @Test
     void sameSeedAndStreamGiveTheSameSequence() {
         assertArrayEquals(ints(new Rng(42, Rng.BATCHES), 1000), ints(new Rng(42, Rng.BATCHES), 1000));
         Rng a = new Rng(7, Rng.SAMPLES), b = new Rng(7, Rng.SAMPLES);

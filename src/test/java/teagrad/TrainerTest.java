@@ -191,7 +191,8 @@ class TrainerTest {
         last /= 200;
         assertTrue(last < first - 0.2, "mean batch loss of the last 200 steps " + last + " vs the first 200 " + first);
         double devAfter = new Inference(m).loss(data.val);
-        assertTrue(devAfter < 3.0, "dev loss after 2,000 steps: " + devAfter);
+        // Measured 2.393 (seed 42); ln 27 = 3.30 untrained, and a bigram count table scores ~2.45.
+        assertTrue(devAfter < 2.5, "dev loss after 2,000 steps: " + devAfter);
     }
 
     // ---------------------------------------------------------------- inference

@@ -43,6 +43,10 @@ final class Js {
         + "c.next = task; c.port2.postMessage(0);")
     static native void later(Task task);
 
+    /** Whether the page started this worker for bench/ ("worker-….js?bench"). */
+    @JSBody(script = "return new URLSearchParams(self.location.search).has('bench');")
+    static native boolean benchFlag();
+
     @JSBody(script = "return performance.now();")
     static native double now();
 

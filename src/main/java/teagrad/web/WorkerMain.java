@@ -31,8 +31,10 @@ public final class WorkerMain {
     private static int rateFromStep;      // step at that time
     private static double stepsPerSecond;
     private static double diagnosedAt = Double.NEGATIVE_INFINITY;   // time of the last diagnostics message
+    private static boolean bench;         // opened by bench/ (worker URL ?bench): answers baseline and profile
 
     public static void main(String[] args) {
+        bench = Js.benchFlag();
         Js.onMessage(WorkerMain::receive);
         JSObject ready = reply("ready");
         Js.set(ready, "engine", PlatformDetector.isWebAssemblyGC() ? "wasm" : "js");
@@ -45,18 +47,19 @@ public final class WorkerMain {
             Js.push(presets, o);
         }
         Js.set(ready, "presets", presets);
+        Js.set(ready, "limits", limits());
         Js.post(ready);   // the page waits for this: messages sent before onmessage existed would be lost
     }
 
     private static void receive(JSObject msg) {
         String type = Js.string(msg, "type");
         try {
+            if (!bench && ("baseline".equals(type) || "profile".equals(type))) {
+                throw new IllegalArgumentException("'" + type + "' is for bench/ only (open the page with ?bench)");
+            }
             handle(type == null ? "" : type, msg);
-        } catch (Trainer.Diverged e) {
-            diverged(e);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            error(during(type), message);
+        } catch (Throwable e) {
+            fail(type, e);
         }
     }
 
@@ -182,11 +185,8 @@ public final class WorkerMain {
             postProgress();
             if (Js.now() - diagnosedAt >= DIAGNOSTICS_MS) postDiagnostics();
             Js.later(WorkerMain::slice);
-        } catch (Trainer.Diverged e) {
-            diverged(e);
-        } catch (RuntimeException e) {
-            running = false;
-            error("train", e.getMessage() != null ? e.getMessage() : e.toString());
+        } catch (Throwable e) {   // an Error too: a slice that throws must never leave running set
+            fail("train", e);
         }
     }
 
@@ -230,6 +230,21 @@ public final class WorkerMain {
 
     // ---- replies ----
 
+    /** The settings' upper limits, from Config, so the page's form checks what the worker accepts. */
+    private static JSObject limits() {
+        JSObject l = Js.object();
+        Js.set(l, "embedDim", Config.MAX_EMBED);
+        Js.set(l, "blockSize", Config.MAX_BLOCK);
+        Js.set(l, "widths", Config.MAX_HIDDEN);      // each hidden width
+        Js.set(l, "layers", Config.MAX_LAYERS);      // hidden layers
+        Js.set(l, "initGain", Config.MAX_GAIN);
+        Js.set(l, "lr", Config.MAX_LR);
+        Js.set(l, "batchSize", Config.MAX_BATCH);
+        Js.set(l, "steps", Config.MAX_STEPS);
+        Js.set(l, "seed", (double) Config.MAX_SEED);
+        return l;
+    }
+
     private static JSObject reply(String type) {
         JSObject o = Js.object();
         Js.set(o, "type", type);
@@ -246,18 +261,18 @@ public final class WorkerMain {
         Js.post(r);
     }
 
-    private static void error(String during, String message) {
-        JSObject r = reply("error");
-        Js.set(r, "during", during);
-        Js.set(r, "message", message);
-        Js.post(r);
-    }
-
-    private static String during(String type) {
-        switch (type) {
-            case "data": case "configure": case "sample": case "import": case "export": return type;
-            default: return "train";   // start, step, evaluate, …: the training side
+    /** The one error path, for every message and every slice: during is what was being done. */
+    private static void fail(String during, Throwable e) {
+        if (e instanceof Trainer.Diverged d) {
+            diverged(d);
+            return;
         }
+        Failure f = Failure.of(during, e);
+        if (f.stopsTraining()) running = false;
+        JSObject r = reply("error");
+        Js.set(r, "during", f.during);
+        Js.set(r, "message", f.message);
+        Js.post(r);
     }
 
     private static void postProgress() {
@@ -287,7 +302,7 @@ public final class WorkerMain {
         JSObject r = reply("dev");
         Js.set(r, "step", session.step());
         Js.set(r, "loss", loss);
-        Js.set(r, "ms", Js.now() - start);
+        if (bench) Js.set(r, "ms", Js.now() - start);   // bench/: ms per dev-split evaluation
         Js.post(r);
     }
 

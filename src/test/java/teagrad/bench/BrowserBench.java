@@ -47,7 +47,7 @@ public final class BrowserBench {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-            driver.get(origin + "/?engine=" + engine + "#steps=200000&every=5000&seed=42");
+            driver.get(origin + "/?engine=" + engine + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
             wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
             long bytes = s.bytesBefore("/data/names.txt");
 

@@ -108,13 +108,33 @@ class MainTest {
             assertTrue(j.containsKey(key), key + " in " + j);
         }
         assertEquals(300, number(j, "steps"));
-        for (String split : List.of("train", "val", "test")) {
+        // Measured: train 2.358, val 2.501, test 2.552 (300 steps, hidden 32, 200 names, seed 42).
+        // An untrained model scores ln 27 = 3.30 on every split; the dev and test splits have
+        // only 20 names each, so they get more room than the training split.
+        assertTrue(number(j, "train") > 2.0 && number(j, "train") < 2.55, "train loss " + number(j, "train"));
+        for (String split : List.of("val", "test")) {
             double loss = number(j, split);
-            assertTrue(loss > 0.5 && loss < 4, split + " loss " + loss);
+            assertTrue(loss > 2.0 && loss < 2.8, split + " loss " + loss);
         }
         assertTrue(number(j, "stepsPerSecond") > 0);
         assertTrue(number(j, "seconds") >= 0);
         assertEquals(Boolean.FALSE, j.get("diverged"));
+    }
+
+    @Test
+    void evalAndSampleLoadAModelTrainedOnCityNamesWithSpacesAndHyphens() throws IOException {
+        // ' ', '-', '\'' and '(' sort below '.': such a model used to save but not load back.
+        Path cities = dir.resolve("cities.txt"), cityModel = dir.resolve("cities.json");
+        Files.write(cities, List.of("New York", "Saint-Étienne", "L'Haÿ-les-Roses", "Rio (RJ)", "Zürich",
+            "san josé", "ann arbor", "winston-salem", "coeur d'alene", "el paso"), StandardCharsets.UTF_8);
+        Result t = run("train", "--data", cities.toString(), "--steps", "20", "--hidden", "8", "--batch-size", "8",
+            "--out", cityModel.toString());
+        assertEquals(0, t.code(), t.toString());
+        Result e = run("eval", "--model", cityModel.toString(), "--data", cities.toString(), "--split", "all", "--json");
+        assertEquals(0, e.code(), e.toString());
+        Result s = run("sample", "--model", cityModel.toString(), "--count", "3", "--seed", "1", "--data", cities.toString());
+        assertEquals(0, s.code(), s.toString());
+        assertEquals("", s.err());
     }
 
     @Test

@@ -74,10 +74,15 @@ class ServeCommandTest {
     }
 
     static Response request(int port, String method, String target) throws IOException {
+        return request(port, method, target, "");
+    }
+
+    /** {@code extraHeaders}: more header lines, each ending in CRLF. */
+    static Response request(int port, String method, String target, String extraHeaders) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream os = socket.getOutputStream();
-            os.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            os.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extraHeaders + "\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             os.flush();
             byte[] all = socket.getInputStream().readAllBytes();
@@ -149,6 +154,61 @@ class ServeCommandTest {
         // TeaVM's WASM-GC loader calls new Function(), and a worker's policy comes from its script.
         assertEquals(ServeCommand.SCRIPT_CSP, r.header("Content-Security-Policy"));
         assertTrue(ServeCommand.SCRIPT_CSP.contains("'wasm-unsafe-eval'"));
+    }
+
+    @Test
+    void aClientThatAcceptsGzipGetsTheFileGzippedAndOthersGetItAsIs() throws IOException {
+        byte[] script = "const x = 1;\n".repeat(2000).getBytes(StandardCharsets.UTF_8);
+        Files.write(root.resolve("js/worker.js"), script);
+        int port = server.getAddress().getPort();
+        Response r = request(port, "GET", "/js/worker.js", "Accept-Encoding: gzip, deflate, br\r\n");
+        assertEquals(200, r.status());
+        assertEquals("gzip", r.header("Content-Encoding"));
+        assertEquals("Accept-Encoding", r.header("Vary"));
+        assertEquals("text/javascript; charset=utf-8", r.header("Content-Type"));
+        assertTrue(r.body().length < script.length / 10, "compressed: " + r.body().length + " of " + script.length + " bytes");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+            assertArrayEquals(script, in.readAllBytes(), "the decompressed body is the file");
+        }
+
+        Response wasm = request(port, "GET", "/wasm/worker.wasm", "Accept-Encoding: gzip\r\n");
+        assertEquals("gzip", wasm.header("Content-Encoding"));
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(wasm.body()))) {
+            assertArrayEquals(WASM, in.readAllBytes());
+        }
+
+        Response plain = get("/js/worker.js");
+        assertEquals(null, plain.header("Content-Encoding"));
+        assertArrayEquals(script, plain.body());
+        Response refused = request(port, "GET", "/js/worker.js", "Accept-Encoding: gzip;q=0, identity\r\n");
+        assertEquals(null, refused.header("Content-Encoding"));
+        assertArrayEquals(script, refused.body());
+    }
+
+    /** The real app: what a browser with gzip downloads before names.txt, for either worker. */
+    @ParameterizedTest
+    @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm", "worker-js.js js/worker.js"})
+    void theBuiltPageAndItsWorkerAreAtMost300KbOnTheWire(String worker) throws IOException {
+        assumeTrue(getClass().getClassLoader().getResource("webapp/wasm/worker.wasm") != null, "webapp/ not built yet");
+        HttpServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            long wire = 0, raw = 0;
+            for (String path : (". app.js chart.js style.css favicon.svg " + worker).split(" ")) {
+                Response r = request(real.getAddress().getPort(), "GET", path.equals(".") ? "/" : "/" + path, "Accept-Encoding: gzip\r\n");
+                assertEquals(200, r.status(), path);
+                assertEquals("gzip", r.header("Content-Encoding"), path);
+                wire += r.body().length;
+                raw += get(real, "/" + (path.equals(".") ? "" : path)).body().length;
+            }
+            assertTrue(wire <= 300 * 1024, wire + " bytes on the wire (" + raw + " uncompressed)");
+            assertTrue(wire < raw / 2, "gzip at least halves it: " + wire + " of " + raw);
+        } finally {
+            real.stop(0);
+        }
+    }
+
+    private static Response get(HttpServer s, String target) throws IOException {
+        return request(s.getAddress().getPort(), "GET", target);
     }
 
     @Test
