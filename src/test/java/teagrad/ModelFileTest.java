@@ -137,12 +137,12 @@ class ModelFileTest {
         List<String> words = List.of("New York", "Saint-Étienne", "L'Haÿ-les-Roses", "Rio (RJ)", "Zürich",
             "san josé", "st louis", "ann arbor", "winston-salem", "coeur d'alene");
         Config c = new Config();
-        c.hidden = 8;
+        c.widths = new int[] {8};
         c.steps = 5;
         c.batchSize = 8;
         Dataset data = new Dataset(words, c.blockSize, c.seed);
         assertEquals(". '()-", data.vocab.toString().substring(0, 6));
-        Mlp m = new Mlp(c, data.vocab);
+        Model m = Model.init(c, data.vocab);
         Trainer t = new Trainer(m, data);
         while (!t.finished()) t.trainStep();
 
