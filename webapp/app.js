@@ -797,6 +797,7 @@ function wire() {
 
 function main() {
   chart = new LossChart($('chart'));
+  Object.defineProperty(testState, 'keptRuns', { get: () => chart.kept.length });   // test hook: earlier runs on the chart
   views = new DiagnosticViews({
     act: $('view-act'), grad: $('view-grad'), sat: $('view-sat'), ratio: $('view-ratio'),
     actLegend: $('legend-act'), gradLegend: $('legend-grad'), ratioLegend: $('legend-ratio'),

@@ -149,7 +149,7 @@ class DiagnosticsPageTest {
         assertTrue(((Number) row.get("dev")).doubleValue() > 1.5, "the last dev point is kept: " + row);
         assertTrue(((Number) row.get("firstLoss")).doubleValue() > 2.9, "first loss ≈ ln 27: " + row);
         assertTrue(((Number) row.get("seconds")).doubleValue() > 0, "training time: " + row);
-        assertEquals(1L, js.executeScript("return window.teagradChart.kept.length"), "the run stays on the chart");
+        wait.until(d -> number("window.teagradState.keptRuns") == 1);   // the run stays on the chart
         assertEquals(1L, js.executeScript("return document.querySelectorAll('#runs-body tr').length"));
 
         // The downloads: CSV with a header and one row, JSON with the same row.
@@ -159,7 +159,7 @@ class DiagnosticsPageTest {
         assertFalse(driver.findElement(By.id("runs-csv")).getAttribute("disabled") != null, "CSV can be downloaded");
         driver.findElement(By.id("runs-clear")).click();
         assertEquals(0L, js.executeScript("return window.teagradRuns.length"));
-        assertEquals(0L, js.executeScript("return window.teagradChart.kept.length"));
+        wait.until(d -> number("window.teagradState.keptRuns") == 0);   // and leaves the chart
         assertNoConsoleErrors();
     }
 
@@ -194,20 +194,20 @@ class DiagnosticsPageTest {
     }
 
     @Test
-    void naiveInitSaturatesAndKaimingFixesIt() {
+    void naiveInitSaturatesAndScalingW1DownFixesIt() {
         openReady("/?engine=wasm#steps=2000");
         driver.findElement(By.cssSelector("#presets button[data-preset='naive-init']")).click();
         wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=naive-init")
             && driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"));
         double naive = saturatedPercent();
         double naiveBlack = number("window.teagradViews.pixels('sat')");   // black: |t| ≤ 0.97
-        driver.findElement(By.cssSelector("#presets button[data-preset='kaiming']")).click();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=kaiming")
+        driver.findElement(By.cssSelector("#presets button[data-preset='no-saturation']")).click();
+        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=no-saturation")
             && saturatedPercent() != naive);
-        double kaiming = saturatedPercent();
+        double scaled = saturatedPercent();
         assertTrue(naive > 50, "naive init saturates most tanh units at step 0: " + naive + "%");
-        assertTrue(kaiming < 10, "Kaiming init keeps them active: " + kaiming + "%");
-        assertTrue(number("window.teagradViews.pixels('sat')") > 3 * naiveBlack, "the saturation picture goes from white to mostly black");
+        assertTrue(scaled < 15, "W1 × 0.2 keeps them active: " + scaled + "%");
+        assertTrue(number("window.teagradViews.pixels('sat')") > 2 * naiveBlack, "the saturation picture goes from white to mostly black");
         assertNoConsoleErrors();
     }
 
