@@ -38,16 +38,24 @@ public final class ModelFile {
     public static final class Loaded {
         public final Model model;
         public final int step;
+        /** The run's curve, or null when the file has none. */
+        public final History history;
 
-        Loaded(Model model, int step) {
+        Loaded(Model model, int step, History history) {
             this.model = model;
             this.step = step;
+            this.history = history;
         }
     }
 
     // ---- writing ----
 
     public static String write(Model m, int step) {
+        return write(m, step, null);
+    }
+
+    /** With the run's curve as "history" (left out when null or empty). */
+    public static String write(Model m, int step, History history) {
         Config c = m.config;
         StringBuilder b = new StringBuilder(256 * 1024);
         b.append("{\"format\": \"").append(FORMAT).append("\", \"version\": ").append(VERSION)
@@ -82,8 +90,25 @@ public final class ModelFile {
             }
             b.append('}');
         }
-        b.append("\n ]}\n");
+        b.append("\n ]");
+        if (history != null && !history.isEmpty()) {
+            b.append(",\n \"history\": {\"losses\": ");
+            floats(b, history.losses());
+            b.append(", \"devSteps\": [");
+            int[] ds = history.devSteps();
+            for (int i = 0; i < ds.length; i++) b.append(i == 0 ? "" : ", ").append(ds[i]);
+            b.append("], \"devLosses\": ");
+            floats(b, history.devLosses());
+            b.append('}');
+        }
+        b.append("}\n");
         return b.toString();
+    }
+
+    private static void floats(StringBuilder b, float[] v) {
+        b.append('[');
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ", ").append(v[i]);   // finite: the trainer records no other
+        b.append(']');
     }
 
     private static void tensor(StringBuilder b, float[] data, int[] shape) {
@@ -171,7 +196,8 @@ public final class ModelFile {
         }
         describe(net, c);
         validate(c);
-        return new Loaded(new Model(c, vocab, net), step);
+        History history = root.containsKey("history") ? history(object(root.get("history"), "\"history\""), step) : null;
+        return new Loaded(new Model(c, vocab, net), step, history);
     }
 
     private static void validate(Config c) {
@@ -180,6 +206,32 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model file: config: " + e.getMessage());
         }
+    }
+
+    /** The optional curve: a batch loss per step (the last ones up to "step") and dev losses at steps. */
+    private static History history(Map<String, Object> h, int step) {
+        List<Object> losses = list(h.get("losses"), "history.losses");
+        List<Object> devSteps = list(h.get("devSteps"), "history.devSteps"), devLosses = list(h.get("devLosses"), "history.devLosses");
+        if (losses.size() > step) throw new IllegalArgumentException("model file: history.losses has " + losses.size() + " values, more than the " + step + " steps taken");
+        if (devSteps.size() != devLosses.size()) throw new IllegalArgumentException("model file: history.devSteps and history.devLosses differ in length");
+        History out = new History();
+        for (int i = 0; i < losses.size(); i++) out.addLoss(finite(losses.get(i), "history.losses[" + i + "]"));
+        int last = 0;
+        for (int i = 0; i < devSteps.size(); i++) {
+            float s = finite(devSteps.get(i), "history.devSteps[" + i + "]");
+            if (s != Math.rint(s) || s < last || s > step) {
+                throw new IllegalArgumentException("model file: history.devSteps[" + i + "] must be a step from " + last + " to " + step + ", got " + describe(devSteps.get(i)));
+            }
+            last = (int) s;
+            out.addDev(last, finite(devLosses.get(i), "history.devLosses[" + i + "]"));
+        }
+        return out;
+    }
+
+    private static float finite(Object v, String where) {
+        float f = v instanceof Json.Num n ? n.floatValue() : Float.NaN;
+        if (!Float.isFinite(f)) throw new IllegalArgumentException("model file: " + where + " is " + describe(v) + ", not a finite number");
+        return f;
     }
 
     /** Version 1 held exactly the chapter's network. */

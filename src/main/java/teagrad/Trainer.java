@@ -57,6 +57,9 @@ public final class Trainer {
             savedMean[i] = new float[bns[i].features];
             savedVar[i] = new float[bns[i].features];
         }
+        // A continued run draws the batches an uninterrupted one would: replay the draws of the
+        // steps already taken (a few ms for 200k steps), so a resumed run is the same run.
+        for (long i = (long) startStep * b; i > 0; i--) batches.nextInt(data.train.size);
         step = startStep;
         lastLr = model.config.learningRate(Math.max(0, step - 1));
     }

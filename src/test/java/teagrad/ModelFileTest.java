@@ -2,6 +2,7 @@ package teagrad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -453,5 +454,48 @@ class ModelFileTest {
     @Test
     void aNegativeStepIsRefused() {
         assertMentions(rejection(true, d -> d.put("step", num("-1"))), "step");
+    }
+
+    // ---------------------------------------------------------------- the optional history
+
+    static History history(int steps) {
+        History h = new History();
+        for (int i = 0; i < steps; i++) h.addLoss(3.3f - i * 0.01f);
+        h.addDev(5, 2.9f);
+        h.addDev(10, 2.75f);
+        return h;
+    }
+
+    @Test
+    void theHistoryRoundTripsExactlyAndIsOptional() {
+        Model m = smallModel(true);
+        String text = ModelFile.write(m, 10, history(10));
+        ModelFile.Loaded back = ModelFile.read(text);
+        assertArrayEquals(bits(history(10).losses()), bits(back.history.losses()));
+        assertArrayEquals(new int[] {5, 10}, back.history.devSteps());
+        assertArrayEquals(bits(new float[] {2.9f, 2.75f}), bits(back.history.devLosses()));
+        assertEquals(text, ModelFile.write(back.model, back.step, back.history));
+        assertNull(ModelFile.read(ModelFile.write(m, 10)).history, "a file without history has none");
+        assertFalse(ModelFile.write(m, 10, new History()).contains("history"), "an empty history is left out");
+    }
+
+    @Test
+    void aHistoryThatCannotBeTheRunsIsRefused() {
+        Model m = smallModel(true);
+        Map<String, Object> d = doc(ModelFile.write(m, 10, history(10)));
+        String longer = toJson(edit(d, h -> list(h, "losses").add(num("2.5"))));
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(longer)).getMessage(), "history.losses", "11 values", "10 steps");
+        String nan = toJson(edit(doc(ModelFile.write(m, 10, history(10))), h -> list(h, "losses").set(3, "NaN")));
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(nan)).getMessage(), "history.losses[3]", "finite");
+        String backwards = toJson(edit(doc(ModelFile.write(m, 10, history(10))), h -> list(h, "devSteps").set(1, num("4"))));
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(backwards)).getMessage(), "history.devSteps[1]");
+        String uneven = toJson(edit(doc(ModelFile.write(m, 10, history(10))), h -> list(h, "devLosses").remove(0)));
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(uneven)).getMessage(), "differ in length");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> edit(Map<String, Object> doc, Consumer<Map<String, Object>> edit) {
+        edit.accept((Map<String, Object>) doc.get("history"));
+        return doc;
     }
 }

@@ -355,4 +355,29 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(m, otherBlock));
         assertTrue(e.getMessage().contains("block size"), e.getMessage());
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"batchnorm", "deep-batchnorm", "deep-gain3"})
+    void aRunSavedAndResumedIsTheSameRunBitForBit(String preset) {
+        Config c = Presets.apply(preset, small());
+        c.steps = 60;
+        Dataset data = new Dataset(TestData.names().subList(0, 2000), c.blockSize, c.seed);
+        Trainer whole = new Trainer(Model.init(c, data.vocab), data);
+        float[] wholeLosses = new float[c.steps];
+        for (int i = 0; i < c.steps; i++) wholeLosses[i] = whole.trainStep();
+
+        Trainer first = new Trainer(Model.init(c, data.vocab), data);
+        float[] resumedLosses = new float[c.steps];
+        for (int i = 0; i < 25; i++) resumedLosses[i] = first.trainStep();
+        ModelFile.Loaded saved = ModelFile.read(ModelFile.write(first.model, first.stepsDone()));
+        Trainer resumed = new Trainer(saved.model, data, saved.step);   // replays the batch draws of 25 steps
+        for (int i = 25; i < c.steps; i++) resumedLosses[i] = resumed.trainStep();
+
+        assertArrayEquals(bits(wholeLosses), bits(resumedLosses), "every batch loss, before and after the resume");
+        List<Tensor> a = whole.model.parameters(), b = resumed.model.parameters();
+        for (int i = 0; i < a.size(); i++) assertArrayEquals(bits(a.get(i).data), bits(b.get(i).data), "parameter " + i);
+        for (int k = 0; k < whole.model.batchNorms().size(); k++) {
+            assertArrayEquals(bits(whole.model.batchNorms().get(k).runningVar), bits(resumed.model.batchNorms().get(k).runningVar), "running var " + k);
+        }
+    }
 }

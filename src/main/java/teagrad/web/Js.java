@@ -78,6 +78,12 @@ final class Js {
         + "return new Int32Array(v);")
     static native Int32Array ints(JSObject o, String key);
 
+    /** A Float32Array property (or an array of numbers, copied into one), or null when absent. */
+    @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k];"
+        + "if (v instanceof Float32Array) return v; if (!Array.isArray(v)) return null;"
+        + "for (var i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return null; return new Float32Array(v);")
+    static native Float32Array floats(JSObject o, String key);
+
     /** Posts a message whose typed arrays move to the page instead of being copied. */
     @JSBody(params = {"message", "buffers"}, script = "self.postMessage(message, buffers);")
     static native void postTransferAll(JSObject message, JSObject buffers);

@@ -3,6 +3,7 @@ package teagrad.web;
 import java.util.List;
 import teagrad.Config;
 import teagrad.Dataset;
+import teagrad.History;
 import teagrad.Inference;
 import teagrad.Model;
 import teagrad.ModelFile;
@@ -32,6 +33,7 @@ public final class Session {
     private float[] losses = new float[64];   // batch losses not yet reported
     private int pending;
     private int inspected = -1;     // the tanh layer whose saturation picture the page shows
+    private History history = new History();   // the run's curve, saved with the model
 
     /** Replaces the word list: splits it with the current seed and block size, fresh model. */
     public void loadWords(String text) {
@@ -77,6 +79,7 @@ public final class Session {
         importedStep = 0;
         pending = 0;
         inspected = -1;
+        history = new History();
         if (t != null && t.stepsDone() == 0) t.probe();   // the diagnostics at step 0 show the init
     }
 
@@ -103,12 +106,39 @@ public final class Session {
         importedStep = loaded.step;
         pending = 0;
         inspected = -1;
+        history = loaded.history != null ? loaded.history : new History();
     }
 
+    /** The model file, with the run's curve. */
     public String exportModel() {
+        requireModel();
+        return ModelFile.write(model, step(), history);
+    }
+
+    /** The model file without the curve: a quick snapshot for the page's own store, which keeps the curve itself. */
+    public String snapshot() {
         requireModel();
         return ModelFile.write(model, step());
     }
+
+    /** The curve a resumed run had before (the page kept it while the worker restarted). */
+    public void restoreHistory(float[] losses, int[] devSteps, float[] devLosses) {
+        requireModel();
+        if (losses.length > step()) throw new IllegalArgumentException("history: " + losses.length + " losses for a model at step " + step());
+        if (devSteps.length != devLosses.length) throw new IllegalArgumentException("history: dev steps and losses differ in length");
+        History h = new History();
+        for (float l : losses) {
+            if (!Float.isFinite(l)) throw new IllegalArgumentException("history: a loss is not a finite number");
+            h.addLoss(l);
+        }
+        for (int i = 0; i < devSteps.length; i++) {
+            if (devSteps[i] < 0 || devSteps[i] > step() || !Float.isFinite(devLosses[i])) throw new IllegalArgumentException("history: dev point " + i + " is not a finite loss at a step taken");
+            h.addDev(devSteps[i], devLosses[i]);
+        }
+        history = h;
+    }
+
+    public History history() { return history; }
 
     /**
      * Trains {@code n} steps (fewer if the run ends); their batch losses are kept for
@@ -120,6 +150,7 @@ public final class Session {
         int done = 0;
         while (done < n && !trainer.finished()) {
             float loss = trainer.trainStep();
+            history.addLoss(loss);
             done++;
             if (pending == losses.length) losses = java.util.Arrays.copyOf(losses, 2 * pending);
             losses[pending++] = loss;
@@ -139,9 +170,12 @@ public final class Session {
     /** Whether the dev loss is due after the step just taken (every evalEvery steps, and at the end). */
     public boolean devDue() { int s = step(); return s > 0 && (s % config.evalEvery == 0 || s == config.steps); }
 
+    /** The dev loss now, recorded in the run's curve. */
     public double devLoss() {
         requireModel();
-        return new Inference(model).loss(data.val);
+        double loss = new Inference(model).loss(data.val);
+        history.addDev(step(), (float) loss);
+        return loss;
     }
 
     /** Eval-mode loss on train, val and test. */

@@ -143,6 +143,12 @@ public final class WorkerMain {
                 Js.set(e, "json", session.exportModel());
                 Js.post(e);
                 break;
+            case "snapshot":   // the page's store of the current run (the page keeps the curve itself)
+                JSObject snap = reply("snapshot");
+                Js.set(snap, "json", session.snapshot());
+                Js.set(snap, "step", session.step());
+                Js.post(snap);
+                break;
             case "import":
                 String json = Js.string(msg, "json");
                 if (json == null) throw new IllegalArgumentException("no model file text in the message");
@@ -152,6 +158,13 @@ public final class WorkerMain {
                 if (session.data() != null) postDataset();
                 postProgress();
                 postDiagnostics();
+                if (!session.history().isEmpty()) postHistory();
+                break;
+            case "history":    // a resumed run: the curve it had, from the page's store
+                Float32Array losses = Js.floats(msg, "losses"), devLosses = Js.floats(msg, "devLosses");
+                Int32Array devSteps = Js.ints(msg, "devSteps");
+                if (losses == null || devLosses == null || devSteps == null) throw new IllegalArgumentException("history needs losses, devSteps and devLosses");
+                session.restoreHistory(losses.copyToJavaArray(), devSteps.copyToJavaArray(), devLosses.copyToJavaArray());
                 break;
             default:
                 throw new IllegalArgumentException("unknown message type '" + type + "'");
@@ -401,6 +414,22 @@ public final class WorkerMain {
         for (Layer l : session.model().net.layers()) Js.push(layers, l.toString());
         Js.set(r, "layers", layers);
         Js.post(r);
+    }
+
+    /** The curve of an imported model, for the page's chart. */
+    private static void postHistory() {
+        teagrad.History h = session.history();
+        JSObject r = reply("history");
+        Js.set(r, "step", session.step());
+        Float32Array losses = Float32Array.copyFromJavaArray(h.losses());
+        Js.set(r, "losses", losses);
+        JSObject devSteps = Js.array();
+        for (int s : h.devSteps()) Js.push(devSteps, s);
+        Js.set(r, "devSteps", devSteps);
+        JSObject devLosses = Js.array();
+        for (float l : h.devLosses()) Js.push(devLosses, l);
+        Js.set(r, "devLosses", devLosses);
+        Js.postTransfer(r, losses);
     }
 
     /** The lecture's look inside the network at the last step (the views beside the chart). */
