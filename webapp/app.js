@@ -5,7 +5,7 @@
 // Protocol (v1), plain objects with a string `type`. Nothing may be posted before 'ready'.
 //   worker -> page: ready {engine, limits: {embedDim, blockSize, widths, layers, batchSize, steps, seed,
 //     initGain, lr} (the largest value of each setting; layers: how many hidden widths)}; dataset {words, vocab, train, val, test};
-//     model {params, step, config, vocab}; progress {step, steps, from, losses: Float32Array, lr,
+//     model {params, step, config, vocab, cause: the message that made it}; progress {step, steps, from, losses: Float32Array, lr,
 //     stepsPerSecond, running}; dev {step, loss, ms (bench only)}; losses {step, train, val, test};
 //     done {step}; paused {step}; samples {names, known}; exported {json}; diverged {step, message};
 //     baseline {stepsPerSecond} and profile {text} (bench only);
@@ -349,12 +349,12 @@ const HANDLERS = {
     const config = { ...(m.config || {}) };
     S.acceptedConfig = config;
     S.sentConfig = config;
-    if (S.presetPending) {                          // the preset's network: show it in the form and the link
+    if (S.presetPending && m.cause === 'preset') {   // the preset's network: show it in the form and the link
       S.presetPending = null;
       fillForm(config);
       if (validateForm().ok) writeHash(config);
     }
-    if (S.importing) {
+    if (S.importing && m.cause === 'import') {
       S.importing = false;
       if (S.importNote) S.importNote.remove();
       fillForm(config);

@@ -71,14 +71,14 @@ public final class WorkerMain {
                 if (text == null) throw new IllegalArgumentException("no word list text in the message");
                 session.loadWords(text);
                 postDataset();
-                postModel();
+                postModel(type);
                 postDiagnostics();
                 break;
             case "configure":
                 running = false;
                 session.configure(config(Js.child(msg, "config")));
                 postDataset();
-                postModel();
+                postModel(type);
                 postDiagnostics();
                 break;
             case "preset":
@@ -87,7 +87,7 @@ public final class WorkerMain {
                 if (name == null) throw new IllegalArgumentException("no preset name in the message");
                 session.preset(name);
                 postDataset();
-                postModel();
+                postModel(type);
                 postProgress();
                 postDiagnostics();
                 break;
@@ -98,7 +98,7 @@ public final class WorkerMain {
             case "reset":
                 running = false;
                 session.reset();
-                postModel();
+                postModel(type);
                 postProgress();
                 postDiagnostics();
                 break;
@@ -154,7 +154,7 @@ public final class WorkerMain {
                 if (json == null) throw new IllegalArgumentException("no model file text in the message");
                 session.importModel(json);
                 running = false;
-                postModel();
+                postModel(type);
                 if (session.data() != null) postDataset();
                 postProgress();
                 postDiagnostics();
@@ -381,7 +381,8 @@ public final class WorkerMain {
         Js.post(r);
     }
 
-    private static void postModel() {
+    /** The model and its settings; {@code cause} is the message that made it (the page fills its form after a preset or an import). */
+    private static void postModel(String cause) {
         if (session.model() == null) return;
         Config c = session.config();
         JSObject cfg = Js.object();
@@ -406,6 +407,7 @@ public final class WorkerMain {
         Js.set(cfg, "seed", (double) c.seed);
         Js.set(cfg, "evalEvery", c.evalEvery);
         JSObject r = reply("model");
+        Js.set(r, "cause", cause);
         Js.set(r, "params", session.model().parameterCount());
         Js.set(r, "step", session.step());
         Js.set(r, "config", cfg);

@@ -86,7 +86,38 @@ class DiagnosticsPageTest {
         assertTrue(errors.isEmpty(), "console errors: " + errors);
     }
 
-    // ---------- page side only: these run against today's worker ----------
+    // ---------- the deep networks in the worker ----------
+
+    /** The deep presets in the WASM worker give the JVM's batch losses bit for bit, as the chapter's net does. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"deep-batchnorm", "deep-gain3"})
+    void aDeepNetworkInTheWasmWorkerReproducesTheJvmBitForBit(String preset) throws Exception {
+        int seed = 123, steps = 200;
+        teagrad.Config c = new teagrad.Config();
+        c.seed = seed;
+        c.steps = steps;
+        c.evalEvery = 100;
+        c = teagrad.Presets.apply(preset, c);
+        teagrad.Dataset d = new teagrad.Dataset(teagrad.TestData.names(), c.blockSize, c.seed);
+        teagrad.Trainer t = new teagrad.Trainer(teagrad.Model.init(c, d.vocab), d);
+        float[] jvm = new float[steps];
+        for (int i = 0; i < steps; i++) jvm[i] = t.trainStep();
+
+        openReady("/?engine=wasm#steps=" + steps + "&seed=" + seed + "&every=100&preset=" + preset);
+        wait.until(d2 -> String.valueOf(driver.findElement(By.id("net-layers")).getText()).contains("Linear(100, 100"));
+        driver.findElement(By.id("start")).click();
+        wait.until(d2 -> number("window.teagradState.step") >= steps);
+        @SuppressWarnings("unchecked")
+        List<Object> browser = (List<Object>) js.executeScript("return Array.from(window.teagradLosses().slice(0, " + steps + "))");
+        assertEquals(steps, browser.size());
+        for (int i = 0; i < steps; i++) {
+            float b = ((Number) browser.get(i)).floatValue();
+            assertEquals(Float.floatToIntBits(jvm[i]), Float.floatToIntBits(b), preset + " step " + (i + 1) + ": JVM " + jvm[i] + " vs WASM " + b);
+        }
+        assertNoConsoleErrors();
+    }
+
+    // ---------- page side ----------
 
     @Test
     void widthsAndGainAreCheckedAndKeptInTheLink() {
