@@ -419,9 +419,9 @@ class DiagnosticViews {
     ctx.setLineDash([]);
     ctx.fillStyle = VIEW_INK.guide;
     ctx.textAlign = 'right';
-    ctx.textBaseline = 'bottom';
+    ctx.textBaseline = 'top';                       // under the line: the curves mostly run above it
     ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText('≈ 1e-3', plot.x + plot.w - 2, gy - 2);
+    ctx.fillText('≈ 1e-3', plot.x + plot.w - 2, gy + 2);
     if (!series.length) {
       centreText(ctx, this.diag ? 'The ratios appear after the first update.' : WAITING, plot.x + plot.w / 2, plot.y + plot.h * 0.3);
       return false;
