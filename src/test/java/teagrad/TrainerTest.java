@@ -290,6 +290,47 @@ class TrainerTest {
     }
 
     @Test
+    void calibrateSetsEveryBatchNormOfADeepNetworkFromItsInputGivenTheOnesBefore() {
+        Config c = Presets.apply("deep-batchnorm", small());
+        c.widths = new int[] {12, 9, 7};
+        c.steps = 20;
+        Trainer t = trainer(someNames(60), c);
+        while (!t.finished()) t.trainStep();
+        Model m = t.model;
+        Dataset.Split train = t.data.train;
+        Inference.calibrate(m, train);
+
+        // Every example through the calibrated network in eval mode: each batch norm's input has
+        // the mean and unbiased variance it was set to (the inputs of later ones depend on the
+        // calibrated earlier ones, so calibration goes layer by layer).
+        int n = train.size;
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        teagrad.nn.Sequential.Pass pass = m.pass(n);
+        pass.load(train, rows);
+        m.eval();
+        pass.graph.forward();
+        int checked = 0;
+        for (int layer = 1; layer < m.net.size(); layer++) {
+            if (!(m.net.layer(layer) instanceof teagrad.nn.BatchNorm1d bn)) continue;
+            float[] x = pass.output(layer - 1).data;
+            int h = bn.features;
+            for (int j = 0; j < h; j++) {
+                double mean = 0, ss = 0;
+                for (int i = 0; i < n; i++) mean += x[i * h + j];
+                mean /= n;
+                for (int i = 0; i < n; i++) ss += (x[i * h + j] - mean) * (x[i * h + j] - mean);
+                double unbiased = ss / (n - 1), second = unbiased + mean * mean;
+                // float32 through up to 10 layers, summed in other orders by Inference: 1e-4 relative
+                assertEquals(mean, bn.runningMean[j], 1e-4 * Math.sqrt(second), "layer " + layer + " running mean " + j);
+                assertEquals(unbiased, bn.runningVar[j], 1e-4 * second, "layer " + layer + " running var " + j);
+            }
+            checked++;
+        }
+        assertEquals(4, checked, "three hidden batch norms and the one on the logits");
+    }
+
+    @Test
     void calibrateWithoutBatchNormDoesNothing() {
         Config c = small();
         c.batchNorm = false;
