@@ -1,5 +1,7 @@
 package teagrad;
 
+import teagrad.data.Rng;
+
 /**
  * The benchmark's fixed yardstick: one training step's six matrix products (forward, and
  * both gradients of both linear layers, ~1.09 M multiply-adds for the default config) as

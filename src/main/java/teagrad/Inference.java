@@ -1,5 +1,9 @@
 package teagrad;
 
+import teagrad.autograd.FMath;
+import teagrad.autograd.Kernels;
+import teagrad.autograd.Ops;
+import teagrad.data.Dataset;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Embedding;
 import teagrad.nn.Flatten;

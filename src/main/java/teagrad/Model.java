@@ -2,6 +2,8 @@ package teagrad;
 
 import java.util.ArrayList;
 import java.util.List;
+import teagrad.autograd.Tensor;
+import teagrad.data.Vocab;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Embedding;
 import teagrad.nn.Flatten;
@@ -9,6 +11,7 @@ import teagrad.nn.Layer;
 import teagrad.nn.Linear;
 import teagrad.nn.Sequential;
 import teagrad.nn.Tanh;
+import teagrad.data.Rng;
 
 /**
  * A network with what it needs to be trained and used: its vocabulary and its settings.

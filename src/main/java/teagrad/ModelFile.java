@@ -3,6 +3,7 @@ package teagrad;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import teagrad.data.Vocab;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Embedding;
 import teagrad.nn.Flatten;

@@ -1,5 +1,9 @@
 package teagrad;
 
+import teagrad.autograd.FMath;
+import teagrad.data.Vocab;
+import teagrad.data.Rng;
+
 /**
  * Names from the model: start from a context of '.', draw the next character from the softmax
  * of the eval-mode logits, slide the window, stop at '.' (or at {@link #MAX_LENGTH}).

@@ -3,6 +3,8 @@ package teagrad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import teagrad.autograd.Tensor;
+import teagrad.data.Dataset;
 
 /**
  * Where a training step's time goes: every op's forward and each of its backward functions,
@@ -35,8 +37,8 @@ public final class StepProfile {
         // Each round times them all once, so that every figure sees the same drift.
         List<Runnable> parts = new ArrayList<>();
         for (Tensor op : ops) {
-            parts.add(op.forward);
-            parts.addAll(Arrays.asList(op.backward));
+            parts.add(op.forwardFunction());
+            parts.addAll(Arrays.asList(op.backwardFunctions()));
         }
         parts.add(trainer::trainStep);
         double[][] us = new double[parts.size()][ROUNDS];
@@ -61,7 +63,7 @@ public final class StepProfile {
         for (Tensor op : ops) {
             sum += median[p];
             out.append("  ").append(label(op.name, 16)).append(label(op.shapeString(), 11)).append("forward ").append(number(median[p++], 6));
-            for (Tensor in : op.inputs) {
+            for (Tensor in : op.inputs()) {
                 sum += median[p];
                 out.append("   d").append(names.getOrDefault(in, in.name)).append(' ').append(number(median[p++], 5));
             }

@@ -1,7 +1,10 @@
 package teagrad;
 
+import teagrad.autograd.Tensor;
+import teagrad.data.Dataset;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Sequential;
+import teagrad.data.Rng;
 
 /**
  * Minibatch SGD, the notebook's training loop: draw {@code batchSize} examples uniformly with

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.autograd.Tensor;
+import teagrad.data.Dataset;
 import teagrad.diagnostics.Diagnostics;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Layer;

@@ -14,6 +14,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.autograd.Tensor;
+import teagrad.data.Dataset;
+import teagrad.data.Vocab;
 
 /** The model file: exact round trips, the documented layout, and every rejection by name. */
 class ModelFileTest {

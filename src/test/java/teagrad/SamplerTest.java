@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import teagrad.data.Dataset;
+import teagrad.data.Vocab;
 
 /** Names drawn from a model. */
 class SamplerTest {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import teagrad.data.Dataset;
 
 /** bench's table of where a training step's time goes. */
 class StepProfileTest {

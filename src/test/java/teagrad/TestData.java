@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import teagrad.data.Words;
 
 /** The makemore word list for tests: data/names.txt, else ../shared/data/names.txt. */
 public final class TestData {

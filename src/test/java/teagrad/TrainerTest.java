@@ -12,6 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.autograd.Tensor;
+import teagrad.data.Dataset;
+import teagrad.data.Vocab;
 
 /** Minibatch SGD, its learning-rate schedule and failure handling, and eval-mode inference. */
 class TrainerTest {

@@ -7,11 +7,11 @@ import java.util.Locale;
 import java.util.Set;
 import teagrad.Baseline;
 import teagrad.Config;
-import teagrad.Dataset;
 import teagrad.Inference;
 import teagrad.Model;
 import teagrad.StepProfile;
 import teagrad.Trainer;
+import teagrad.data.Dataset;
 
 /**
  * {@code bench}: training steps/s and ms per dev-split evaluation for the default config on

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import teagrad.ModelFile;
-import teagrad.Words;
+import teagrad.data.Words;
 
 /** Reading the files a command is given, with one-line errors that name the file. */
 final class Inputs {

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import teagrad.Config;
-import teagrad.Dataset;
 import teagrad.Inference;
 import teagrad.Model;
 import teagrad.ModelFile;
 import teagrad.Presets;
 import teagrad.Trainer;
+import teagrad.data.Dataset;
 import teagrad.diagnostics.Diagnostics;
 
 /** {@code train}: the notebook's training run, with progress and a final train/dev/test loss. */

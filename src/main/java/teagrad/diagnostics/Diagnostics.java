@@ -3,7 +3,7 @@ package teagrad.diagnostics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import teagrad.Tensor;
+import teagrad.autograd.Tensor;
 import teagrad.nn.Embedding;
 import teagrad.nn.Layer;
 import teagrad.nn.Linear;

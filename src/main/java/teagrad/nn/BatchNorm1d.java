@@ -1,8 +1,8 @@
 package teagrad.nn;
 
 import java.util.List;
-import teagrad.Ops;
-import teagrad.Tensor;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
 
 /**
  * Batch normalisation over a [batch × features] input, as torch.nn.BatchNorm1d does it.

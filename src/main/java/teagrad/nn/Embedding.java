@@ -1,8 +1,8 @@
 package teagrad.nn;
 
 import java.util.List;
-import teagrad.Ops;
-import teagrad.Tensor;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
 
 /**
  * A learned vector per symbol: row v of {@code weight} is symbol v's embedding (the notebook's C).

@@ -1,7 +1,7 @@
 package teagrad.nn;
 
-import teagrad.Ops;
-import teagrad.Tensor;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
 
 /** [B, block, embed] → [B, block·embed]: the notebook's {@code emb.view(B, -1)}; nothing moves. */
 public final class Flatten extends Layer {

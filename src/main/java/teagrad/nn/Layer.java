@@ -2,7 +2,7 @@ package teagrad.nn;
 
 import java.util.Arrays;
 import java.util.List;
-import teagrad.Tensor;
+import teagrad.autograd.Tensor;
 
 /**
  * A layer, as torch.nn calls a module: an op on a batch with the parameters it owns.

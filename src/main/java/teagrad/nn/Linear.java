@@ -1,8 +1,8 @@
 package teagrad.nn;
 
 import java.util.List;
-import teagrad.Ops;
-import teagrad.Tensor;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
 
 /**
  * y = x·W (+ b). The weight is stored [in, out], as the notebook's W1 and W2 are (PyTorch keeps

@@ -3,10 +3,10 @@ package teagrad.nn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import teagrad.Dataset;
-import teagrad.Graph;
-import teagrad.Ops;
-import teagrad.Tensor;
+import teagrad.autograd.Graph;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
+import teagrad.data.Dataset;
 
 /**
  * Layers applied one after the other, as torch.nn.Sequential: the network is this list. It

@@ -1,7 +1,7 @@
 package teagrad.nn;
 
-import teagrad.Ops;
-import teagrad.Tensor;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
 
 /** tanh, elementwise: squashes to (−1, 1); its gradient 1 − t² vanishes where |t| → 1. */
 public final class Tanh extends Layer {

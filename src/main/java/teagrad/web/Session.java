@@ -2,7 +2,6 @@ package teagrad.web;
 
 import java.util.List;
 import teagrad.Config;
-import teagrad.Dataset;
 import teagrad.History;
 import teagrad.Inference;
 import teagrad.Model;
@@ -10,7 +9,8 @@ import teagrad.ModelFile;
 import teagrad.Presets;
 import teagrad.Sampler;
 import teagrad.Trainer;
-import teagrad.Words;
+import teagrad.data.Dataset;
+import teagrad.data.Words;
 import teagrad.diagnostics.Diagnostics;
 import teagrad.nn.Sequential;
 import teagrad.nn.Tanh;

@@ -370,7 +370,7 @@ public final class WorkerMain {
     }
 
     private static void postDataset() {
-        teagrad.Dataset d = session.data();
+        teagrad.data.Dataset d = session.data();
         if (d == null) return;
         JSObject r = reply("dataset");
         Js.set(r, "words", session.wordCount());

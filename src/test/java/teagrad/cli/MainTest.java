@@ -195,7 +195,7 @@ class MainTest {
         assertEquals(0, r.code(), r.toString());
         Map<String, Object> j = json(r.lastLine());
         assertEquals(0, number(j, "steps"));
-        int vocab = teagrad.Vocab.of(TestData.names().subList(0, 200)).size();
+        int vocab = teagrad.data.Vocab.of(TestData.names().subList(0, 200)).size();
         assertEquals(Math.log(vocab), number(j, "val"), 0.2, "near-uniform at init: ln(vocab size)");
     }
 

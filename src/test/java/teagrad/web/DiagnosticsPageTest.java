@@ -98,7 +98,7 @@ class DiagnosticsPageTest {
         c.steps = steps;
         c.evalEvery = 100;
         c = teagrad.Presets.apply(preset, c);
-        teagrad.Dataset d = new teagrad.Dataset(teagrad.TestData.names(), c.blockSize, c.seed);
+        teagrad.data.Dataset d = new teagrad.data.Dataset(teagrad.TestData.names(), c.blockSize, c.seed);
         teagrad.Trainer t = new teagrad.Trainer(teagrad.Model.init(c, d.vocab), d);
         float[] jvm = new float[steps];
         for (int i = 0; i < steps; i++) jvm[i] = t.trainStep();

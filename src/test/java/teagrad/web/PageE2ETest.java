@@ -23,11 +23,11 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import teagrad.Config;
-import teagrad.Dataset;
 import teagrad.Model;
 import teagrad.Trainer;
-import teagrad.Words;
 import teagrad.cli.ServeCommand;
+import teagrad.data.Dataset;
+import teagrad.data.Words;
 
 /**
  * The page as a learner uses it, in headless Chromium, once with the WebAssembly GC worker and

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.data;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 import java.util.Arrays;
 
@@ -58,6 +58,13 @@ public final class Tensor {
         this.backward = backward;
         return this;
     }
+
+    /** The op's inputs, its forward and its backward functions (for StepProfile, which times each). */
+    public Tensor[] inputs() { return inputs.clone(); }
+
+    public Runnable forwardFunction() { return forward; }
+
+    public Runnable[] backwardFunctions() { return backward.clone(); }
 
     public int size() { return data.length; }
 

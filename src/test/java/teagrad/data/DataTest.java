@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import teagrad.TestData;
 
 /** Word lists, the vocabulary and the (context → next character) data set. */
 class DataTest {

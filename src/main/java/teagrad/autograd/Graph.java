@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +29,7 @@ public final class Graph {
     }
 
     /** The ops in the order forward() runs them (for StepProfile). */
-    Tensor[] ops() { return ops.clone(); }
+    public Tensor[] ops() { return ops.clone(); }
 
     /** Recomputes every op from the current leaf values. */
     public void forward() {

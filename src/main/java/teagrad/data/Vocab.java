@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.data;
 
 import java.util.Arrays;
 import java.util.List;

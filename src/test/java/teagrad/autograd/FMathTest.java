@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

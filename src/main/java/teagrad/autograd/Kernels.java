@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 /**
  * The three matrix products of a linear layer, on flat row-major arrays:
@@ -14,11 +14,11 @@ package teagrad;
  * <p>The summation order depends only on the shapes, so the JVM and TeaVM's WebAssembly
  * produce the same bits. KernelsTest checks every product against the textbook triple loop.
  */
-final class Kernels {
+public final class Kernels {
     private Kernels() {}
 
     /** Row buffers one linear layer reuses every step (no garbage per step). */
-    static final class Scratch {
+    public static final class Scratch {
         private float[][] rows = new float[0][];
         private float[] acc = new float[0];
 
@@ -36,7 +36,7 @@ final class Kernels {
     }
 
     /** acc[0..m) += Σ_p a[ao + p·as] · rows[p][0..m), four rows per pass. */
-    static void axpyRows(float[] acc, float[] a, int ao, int as, float[][] rows, int k, int m) {
+    public static void axpyRows(float[] acc, float[] a, int ao, int as, float[][] rows, int k, int m) {
         int p = 0;
         for (; p + 3 < k; p += 4) {
             float a0 = a[ao + p * as], a1 = a[ao + (p + 1) * as], a2 = a[ao + (p + 2) * as], a3 = a[ao + (p + 3) * as];
@@ -51,14 +51,14 @@ final class Kernels {
     }
 
     /** rows[r][0..cols) = src[r·cols ..]: a matrix as separate rows. */
-    static float[][] split(float[] src, int rowCount, int cols, Scratch s) {
+    public static float[][] split(float[] src, int rowCount, int cols, Scratch s) {
         float[][] rows = s.rows(rowCount, cols);
         for (int r = 0; r < rowCount; r++) System.arraycopy(src, r * cols, rows[r], 0, cols);
         return rows;
     }
 
     /** rows[c][r] = src[r·cols + c]: the transpose, as rows. */
-    static float[][] splitTransposed(float[] src, int rowCount, int cols, Scratch s) {
+    public static float[][] splitTransposed(float[] src, int rowCount, int cols, Scratch s) {
         float[][] rows = s.rows(cols, rowCount);
         for (int r = 0; r < rowCount; r++) {
             int o = r * cols;
@@ -68,7 +68,7 @@ final class Kernels {
     }
 
     /** y[n×m] = x[n×k]·w[k×m] + b[m] (b may be null). */
-    static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
+    public static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
         if (m >= n) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
             float[][] wRows = split(w, k, m, s);
             float[] acc = s.acc(m);
@@ -90,7 +90,7 @@ final class Kernels {
     }
 
     /** dx[n×k] += dy[n×m]·wᵀ with w[k×m]. */
-    static void addMatmulTransB(float[] dy, float[] w, float[] dx, int n, int k, int m, Scratch s) {
+    public static void addMatmulTransB(float[] dy, float[] w, float[] dx, int n, int k, int m, Scratch s) {
         if (k >= n) {            // row i of dx += Σ_j dy[i,j]·(column j of w)
             float[][] wCols = splitTransposed(w, k, m, s);
             float[] acc = s.acc(k);
@@ -111,7 +111,7 @@ final class Kernels {
     }
 
     /** dw[k×m] += xᵀ·dy with x[n×k], dy[n×m]. */
-    static void addMatmulTransA(float[] x, float[] dy, float[] dw, int n, int k, int m, Scratch s) {
+    public static void addMatmulTransA(float[] x, float[] dy, float[] dw, int n, int k, int m, Scratch s) {
         if (m >= k) {            // row p of dw += Σ_i x[i,p]·(row i of dy)
             float[][] dyRows = split(dy, n, m, s);
             float[] acc = s.acc(m);
@@ -132,7 +132,7 @@ final class Kernels {
     }
 
     /** db[m] += Σ_i dy[i,:]: the bias gradient is the column sum of dy. */
-    static void addColumnSums(float[] dy, float[] db, int n, int m) {
+    public static void addColumnSums(float[] dy, float[] db, int n, int m) {
         for (int i = 0; i < n; i++) {
             int di = i * m;
             for (int j = 0; j < m; j++) db[j] += dy[di + j];

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 /**
  * exp, log and tanh from + − × ÷ alone.
@@ -43,7 +43,7 @@ public final class FMath {
     }
 
     /** Natural log in double: x = m·2^e, m in [√½, √2); ln m = 2·atanh(s), s = (m−1)/(m+1). */
-    static double logD(double x) {
+    public static double logD(double x) {
         if (x != x || x < 0) return Double.NaN;
         if (x == 0) return Double.NEGATIVE_INFINITY;
         if (x == Double.POSITIVE_INFINITY) return x;

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 /**
  * The ops the chapter's network needs. Each returns its result tensor and gives it one
@@ -242,7 +242,7 @@ public final class Ops {
     }
 
     /** Fills probs with softmax(logits) row by row and returns the mean loss. */
-    static float crossEntropyForward(float[] logits, int[] targets, float[] probs, int n, int v) {
+    public static float crossEntropyForward(float[] logits, int[] targets, float[] probs, int n, int v) {
         double total = 0;
         for (int i = 0; i < n; i++) {
             int row = i * v;

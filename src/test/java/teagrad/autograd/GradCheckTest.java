@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.Config;
+import teagrad.Model;
+import teagrad.data.Vocab;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Embedding;
 import teagrad.nn.Layer;

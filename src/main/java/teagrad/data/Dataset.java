@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.data;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ public final class Dataset {
         public final int size;
         public final int blockSize;
 
-        Split(int[] x, int[] y, int blockSize) {
+        public Split(int[] x, int[] y, int blockSize) {
             this.x = x;
             this.y = y;
             this.size = y.length;

@@ -1,13 +1,13 @@
-package teagrad;
+package teagrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import teagrad.nn.BatchNorm1d;
 
 import org.junit.jupiter.api.Test;
+import teagrad.nn.BatchNorm1d;
 
 /** Behaviours of the ops beyond their gradients (those are in GradCheckTest). */
 class OpsTest {

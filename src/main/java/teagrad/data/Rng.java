@@ -1,4 +1,6 @@
-package teagrad;
+package teagrad.data;
+
+import teagrad.autograd.FMath;
 
 /**
  * The seeded random number generator behind every random choice in teagrad: initial weights,

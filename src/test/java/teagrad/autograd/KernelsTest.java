@@ -1,9 +1,10 @@
-package teagrad;
+package teagrad.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import teagrad.data.Rng;
 
 /**
  * The fast matrix products agree with the textbook triple loop, for shapes that take each

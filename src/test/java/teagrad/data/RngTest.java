@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import teagrad.Config;
 
 /**
  * The seeded generator. Every statistical test uses a fixed seed, so it is deterministic (never
