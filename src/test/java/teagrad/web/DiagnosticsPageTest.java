@@ -195,9 +195,10 @@ class DiagnosticsPageTest {
     }
 
     /** A finished run is listed with its evaluation (the worker sends losses before done). */
-    @Test
-    void aFinishedRunIsListedWithItsLosses() {
-        openReady("/?engine=wasm#steps=300&every=100&seed=9");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"wasm", "js"})
+    void aFinishedRunIsListedWithItsLosses(String engine) {
+        openReady("/?engine=" + engine + "#steps=300&every=100&seed=9");
         driver.findElement(By.id("start")).click();
         wait.until(d -> number("window.teagradRuns.length") == 1);
         @SuppressWarnings("unchecked")
@@ -205,6 +206,9 @@ class DiagnosticsPageTest {
         assertEquals("finished", row.get("status"));
         assertEquals(300L, ((Number) row.get("steps")).longValue());
         for (String k : List.of("train", "dev", "test")) assertTrue(row.get(k) instanceof Number, k + " in " + row);
+        driver.findElement(By.id("reset")).click();
+        wait.until(d -> number("window.teagradState.keptRuns") == 1);   // the finished run stays on the chart
+        assertEquals(1.0, number("window.teagradRuns.length"), "and in the table, once");
         assertNoConsoleErrors();
     }
 
@@ -248,9 +252,10 @@ class DiagnosticsPageTest {
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
-    @Test
-    void deepNetworkShowsEveryTanhLayerAndTheRatiosGrowWhileTraining() {
-        openReady("/?engine=wasm#steps=3000");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"wasm", "js"})
+    void deepNetworkShowsEveryTanhLayerAndTheRatiosGrowWhileTraining(String engine) {
+        openReady("/?engine=" + engine + "#steps=3000");
         driver.findElement(By.cssSelector("#presets button[data-preset='deep-batchnorm']")).click();
         wait.until(d -> "100,100,100,100,100".equals(driver.findElement(By.id("cfg-widths")).getAttribute("value")));
         wait.until(d -> number("document.querySelectorAll('#legend-act tbody tr').length") == 5);
@@ -260,6 +265,9 @@ class DiagnosticsPageTest {
         driver.findElement(By.id("pause")).click();
         wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
         assertTrue(Boolean.TRUE.equals(js.executeScript("return window.teagradViews.views.ratio.data")), "the ratio lines are drawn");
+        for (String v : List.of("act", "grad", "sat", "ratio")) {
+            assertTrue(number("window.teagradViews.pixels('" + v + "')") > 500, v + " drew pixels");
+        }
         // inspect another layer: the worker answers with diagnostics for it
         double before = number("window.teagradViews.messages");
         js.executeScript("const s = document.getElementById('sat-layer'); s.selectedIndex = 4; s.dispatchEvent(new Event('change'));");

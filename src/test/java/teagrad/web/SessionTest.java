@@ -125,4 +125,53 @@ class SessionTest {
         assertTrue(e.getMessage().contains("vocabulary"), e.getMessage());
         assertEquals(3, t.sample(3, 1, new boolean[3]).length);
     }
+
+    @Test
+    void afterImportingAModelOfAnotherVocabularyANewSettingBuildsAFreshModelOnTheWordList() {
+        String file = trained(40).exportModel();   // vocabulary of words()
+        Session t = new Session();
+        t.loadWords("xyz\nzyx\nqqq\nzzz\n");
+        t.importModel(file);
+        assertEquals(40, t.step(), "the imported model keeps its step");
+        Config c = t.config();
+        c.widths = new int[] {8};
+        t.configure(c);   // was refused, with the imported model already replaced and still labelled step 40
+        assertEquals(0, t.step(), "a fresh model starts at step 0");
+        assertEquals(".qxyz", t.model().vocab.toString(), "built on the loaded word list");
+        t.requireTrainer();
+        t.train(3);
+        assertEquals(3, t.step());
+    }
+
+    @Test
+    void aRefusedSettingAfterAnImportLeavesTheImportedModelAndItsStep() {
+        String file = trained(40).exportModel();
+        Session t = new Session();
+        t.loadWords("xyz\nzyx\nqqq\nzzz\n");
+        t.importModel(file);
+        Config bad = t.config();
+        bad.lr = -1;
+        assertThrows(IllegalArgumentException.class, () -> t.configure(bad));
+        assertEquals(40, t.step());
+        assertEquals(file, t.exportModel(), "the imported model, untouched");
+    }
+
+    @Test
+    void theRunsCurveTravelsWithTheModelFile() {
+        Session s = trained(30);
+        s.devLoss();
+        String file = s.exportModel();
+        Session t = new Session();
+        t.loadWords(words());
+        t.importModel(file);
+        assertEquals(30, t.history().size());
+        assertArrayEquals(s.history().losses(), t.history().losses());
+        assertArrayEquals(new int[] {30}, t.history().devSteps());
+        t.train(5);
+        assertEquals(35, t.history().size(), "the curve goes on");
+        assertFalse(t.snapshot().contains("history"), "a snapshot leaves the curve to the page");
+        assertThrows(IllegalArgumentException.class, () -> t.restoreHistory(new float[36], new int[0], new float[0]), "more losses than steps");
+        t.restoreHistory(new float[] {3f, 2.5f}, new int[] {2}, new float[] {2.6f});
+        assertEquals(2, t.history().size());
+    }
 }
