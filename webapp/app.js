@@ -1003,7 +1003,7 @@ function wire() {
   $('export').addEventListener('click', () => post({ type: 'export' }));
   $('resume-go').addEventListener('click', onResume);
   $('resume-discard').addEventListener('click', onDiscard);
-  setInterval(() => { if (S.running) requestSave(false); }, SAVE_EVERY_MS);
+  setInterval(() => requestSave(false), SAVE_EVERY_MS);   // while training, or after Step clicks: only when the step changed
 
   const form = $('settings');
   form.addEventListener('input', () => validateForm());

@@ -183,6 +183,36 @@ class ResumeE2ETest {
         }
     }
 
+    /** The worker fails while a run is kept: a new worker starts on the same words and the run can be resumed. */
+    @Test
+    void afterTheWorkerFailsTheKeptRunCanBeResumed() {
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            PageE2ETest.openReady(driver, wait, "/?engine=wasm#steps=1000&seed=4&every=500");
+            driver.findElement(By.id("step")).click();
+            driver.findElement(By.id("step")).click();
+            driver.findElement(By.id("step")).click();
+            wait.until(d -> number(js, "window.teagradState.step") == 3);
+            wait.until(d -> Boolean.TRUE.equals(js.executeScript("return (window.teagradState.saves || []).some(s => s.step === 3)")));
+            float[] before = losses(js);
+            // What the page sees when its worker dies of an uncaught error.
+            js.executeScript("S.worker.onerror(new ErrorEvent('error', { message: 'simulated failure', cancelable: true }))");
+            wait.until(d -> d.findElement(By.id("resume")).isDisplayed());
+            wait.until(d -> d.findElement(By.id("resume-go")).isEnabled());
+            driver.findElement(By.id("resume-go")).click();
+            wait.until(d -> d.findElement(By.id("step-count")).getText().trim().equals("3"));
+            assertBitsEqual(before, losses(js), 0, 3, "the kept curve");
+            driver.findElement(By.id("step")).click();
+            wait.until(d -> number(js, "window.teagradState.step") == 4);
+            assertEquals(4, losses(js).length, "the fourth step follows the three kept ones");
+            assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+
     /** IndexedDB refused (private mode, a policy, a broken profile): one line, and training goes on. */
     @Test
     void withoutIndexedDbThePageSaysSoOnceAndTrains() {
