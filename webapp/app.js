@@ -21,6 +21,12 @@
 //     diagnostics {step, lr, tanh: [...], weights: [...], saturation: {layer, rows, cols, bits}} (see views.js)
 //   page -> worker: preset {name}; inspect {layer}; configure's config has widths, initGain, preset and
 //     every other field of the last model.config.
+// Additions (v3, never lose a run; store.js keeps the run in IndexedDB):
+//   worker -> page: history {step, losses: Float32Array, devSteps: [int], devLosses: [number]} right after
+//     model/progress when an imported model file carries its curve (losses are those of the steps
+//     step - losses.length + 1 .. step); snapshot {json, step}: the model file without history.
+//   page -> worker: snapshot; history {losses: Float32Array, devSteps: [int], devLosses: [number]} sets the
+//     worker's curve after a resume (so that a later export carries the whole run).
 
 const $ = id => document.getElementById(id);
 const INT_MAX = 2147483647;
@@ -58,6 +64,9 @@ const S = {
   firstLoss: null, lastLoss: null, devPoints: 0, lastDev: null, params: null,
   bnHashError: null, hash: '',
   presets: DEFAULT_PRESETS, presetPending: null, hashPreset: null, layers: null,
+  // never lose a run: the word list's text and checksum, the store, the run offered for resuming
+  dataText: null, dataChecksum: null, store: null, storeOff: false, storeNoted: false,
+  snapshots: [], requestedStep: -1, wordsStored: null, resumable: null, resuming: null, resumeBusy: false,
 };
 const testState = (window.teagradState = { step: 0, devPoints: 0, lastLoss: null, firstLoss: null, running: false });
 let chart = null, views = null, runs = null;
@@ -253,6 +262,7 @@ function sendHashPreset() {
 function onPreset(name) {
   if (!S.ready || !S.dataSent) return;
   if (S.running) post({ type: 'pause' });
+  saveBeforeReplace();
   if (post({ type: 'preset', name })) S.presetPending = name;
 }
 
@@ -294,8 +304,21 @@ function startWorker(engine) {
     e.preventDefault();
     const msg = e.message || 'the worker script failed to load';
     if (!S.ready) bootFailed(msg);
-    else { note(`Worker error: ${msg}`, 'error'); S.running = false; scheduleRender(); }
+    else workerCrashed(msg);
   };
+}
+
+/** The worker died while running: start a new one on the same words and offer the kept run. */
+function workerCrashed(message) {
+  note(`The training engine failed (${message}) and was restarted.${S.storeOff ? '' : ' The run kept so far can be resumed.'}`, 'error');
+  if (S.worker) S.worker.terminate();
+  S.worker = null;
+  runs.stopClock();
+  Object.assign(S, { step: 0, running: false, ready: false, dataSent: false, snapshots: [], requestedStep: -1, resuming: null, importing: false,
+    pendingData: S.dataText !== null ? { text: S.dataText, source: S.dataSource } : null });
+  startWorker(S.engine);
+  offerStoredRun();
+  scheduleRender();
 }
 
 /** The engine did not start: fall back from WASM GC to JavaScript once, then give up loudly. */
@@ -354,7 +377,13 @@ const HANDLERS = {
       fillForm(config);
       if (validateForm().ok) writeHash(config);
     }
-    if (S.importing && m.cause === 'import') {
+    const resumed = S.resuming && m.step === S.resuming.step ? S.resuming : null;
+    if (resumed) {                                  // the stored run is back: its settings in the form and the link
+      S.resuming = null;
+      fillForm(config);
+      if (validateForm().ok) writeHash(config);
+      note(`Run resumed at step ${fmtInt(m.step)}: Continue trains on exactly as if the page had never closed.`);
+    } else if (S.importing && m.cause === 'import') {
       S.importing = false;
       if (S.importNote) S.importNote.remove();
       fillForm(config);
@@ -369,8 +398,20 @@ const HANDLERS = {
     markPreset($('presets'), config.preset);
     views.reset(S.layers);
     runs.begin(config, m.step || 0);
-    if (m.step > 0) post({ type: 'evaluate' });   // an imported model has no curve: show its losses
+    if (resumed) restoreRun(resumed);
+    if (m.step > 0) post({ type: 'evaluate' });   // an imported or resumed model: show its losses
+    if (m.step > 0 && !resumed) requestSave(true);   // an imported model is the run now
   },
+
+  /** An imported model file's curve: the batch losses up to its step and its dev points. */
+  history(m) {
+    const losses = m.losses instanceof Float32Array ? m.losses : new Float32Array(m.losses || []);
+    const from = Math.max(0, (m.step || 0) - losses.length);
+    drawCurve(from, losses, m.devSteps || [], m.devLosses || []);
+    runs.restore({ startStep: from, firstLoss: losses.length ? losses[0] : null });
+  },
+
+  snapshot(m) { saveSnapshot(m); },
 
   diagnostics(m) { views.update(m); },
 
@@ -419,6 +460,7 @@ const HANDLERS = {
   done(m) {
     Object.assign(S, { step: m.step, running: false });
     runs.done(m);
+    requestSave(false);
     note(`Finished: ${fmtInt(m.step)} steps.`);
     scheduleRender();
   },
@@ -426,6 +468,7 @@ const HANDLERS = {
   paused(m) {
     Object.assign(S, { step: m.step, running: false });
     runs.stopClock();
+    requestSave(false);
     scheduleRender();
   },
 
@@ -446,6 +489,7 @@ const HANDLERS = {
   diverged(m) {
     S.running = false;
     runs.stopClock();
+    requestSave(false);                              // the model as of the step before
     note(`Training diverged: ${sentence(m.message || `the loss is not a finite number at step ${fmtInt(m.step)}`)}`, 'error');
     scheduleRender();
   },
@@ -462,6 +506,9 @@ const HANDLERS = {
       S.awaitingData = false;
       note(`The word list was refused: ${sentence(msg)}${S.dataset ? ' The previous data set is still loaded.' : ''}`, 'error');
       if (!S.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
+    } else if (m.during === 'import' && S.resuming) {
+      S.resuming = null;
+      note(`Could not resume the stored run: ${sentence(msg)}`, 'error');
     } else if (m.during === 'import') {
       S.importing = false;
       if (S.importNote) S.importNote.remove();
@@ -470,6 +517,10 @@ const HANDLERS = {
       S.running = false;
       S.rateWindow = [];
       note(`Training stopped: ${sentence(msg)}`, 'error');
+    } else if (m.during === 'snapshot') {
+      S.snapshots.shift();                           // nothing to keep (no model yet)
+    } else if (m.during === 'history') {
+      note(`The resumed run's curve was not accepted by the training engine: ${sentence(msg)} A later export carries only the steps trained from now on.`, 'warn');
     } else if (m.during === 'baseline' || m.during === 'profile') {
       settleBench(m.during, undefined, msg);
     } else {                                         // step, evaluate, sample, reset, export, …: a run goes on
@@ -552,8 +603,11 @@ function flushData() {
   if (!S.ready || !S.pendingData) return;
   const { text, source } = S.pendingData;
   S.pendingData = null;
-  S.dataSource = source;
   if (S.running) post({ type: 'pause' });
+  saveBeforeReplace();                              // the old words go with the old run
+  S.dataSource = source;
+  S.dataText = text;
+  S.dataChecksum = checksumOf(text);
   post({ type: 'data', text });
   S.dataSent = true;
   S.awaitingData = true;
@@ -619,9 +673,186 @@ async function importModel(file) {
   let json;
   try { json = await file.text(); } catch (e) { return note(`Could not read “${file.name}”: ${e.message}`, 'error'); }
   if (S.running) post({ type: 'pause' });
+  saveBeforeReplace();
   if (!post({ type: 'import', json })) return note('The training engine is not ready yet.', 'error');
+  dropOffer();
   S.importing = true;
   S.importNote = note(`Importing “${file.name}” …`);   // replaced by the outcome
+}
+
+// ---------- keeping the run across reloads (IndexedDB, see store.js) ----------
+// The worker's 'snapshot' (the model file without history) plus what the page already has: the
+// chart's batch losses and dev points, the settings, the word list's name and checksum, the clock.
+
+const NAMES = 'data/names.txt';
+const SAVE_EVERY_MS = 5000;
+
+/** The word list's checksum: SHA-256 where crypto.subtle exists, else FNV-1a over the UTF-16 units. */
+async function checksumOf(text) {
+  try {
+    const hex = await sha256Hex(text);
+    if (hex) return 'sha256:' + hex;
+  } catch { /* fall through */ }
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `fnv1a:${(h >>> 0).toString(16)}:${text.length}`;
+}
+
+/** Storage does not work here: one line, once; training goes on. */
+function storeFailed(e) {
+  if (S.storeNoted) return;
+  S.storeNoted = true;
+  note(`Can't keep this run across reloads: ${sentence(String(e && e.message || e))} Training is not affected.`, 'warn');
+}
+
+/** Ask the worker for a snapshot when the run has steps not yet asked for (force: a new model at the same step). */
+function requestSave(force) {
+  if (S.storeOff || !S.store || S.resumable || S.resuming || !S.ready || !(S.step > 0)) return;
+  if (!force && S.step === S.requestedStep) return;
+  // The words as they are now: a new word list may be on its way by the time the answer comes.
+  if (!post({ type: 'snapshot' })) return;
+  S.snapshots.push({ source: S.dataSource, text: S.dataText, checksum: S.dataChecksum });
+  S.requestedStep = S.step;
+}
+
+/** Before a model is replaced (settings, preset, reset, data, import): keep its last steps first. */
+function saveBeforeReplace() { requestSave(false); }
+
+/** The worker's snapshot plus the page's curve, into IndexedDB. The main thread's part is timed. */
+async function saveSnapshot(m) {
+  const words = S.snapshots.shift() || { source: S.dataSource, text: S.dataText, checksum: S.dataChecksum };
+  if (S.storeOff || !S.store || !(m.step > 0) || typeof m.json !== 'string') return;
+  const t0 = performance.now();
+  const dev = chart.dev;
+  const record = {
+    version: 1, json: m.json, step: m.step, config: S.acceptedConfig ? { ...S.acceptedConfig } : null,
+    losses: chart.losses().slice(0, m.step),      // a copy: a view would clone the chart's whole buffer
+    devSteps: dev.map(d => d.step), devLosses: dev.map(d => d.loss),
+    dataset: words.source, checksum: null, elapsedMs: Math.round(runs.elapsedMs()), savedAt: Date.now(),
+  };
+  const sync = performance.now() - t0;
+  try {
+    record.checksum = await words.checksum;
+    const keep = words.source !== NAMES && S.wordsStored !== record.checksum && typeof words.text === 'string'
+      ? { checksum: record.checksum, text: words.text } : null;
+    await S.store.save(record, keep);
+    if (keep) S.wordsStored = keep.checksum;
+    const r2 = x => Math.round(x * 100) / 100;     // main-thread ms: building the record, and put()'s clone
+    (testState.saves = testState.saves || []).push({ step: m.step, syncMs: r2(sync), putMs: r2(S.store.lastPutMs), bytes: m.json.length + 4 * record.losses.length });
+  } catch (e) {
+    storeFailed(e);
+  }
+}
+
+/** After a reload (or a restarted worker): offer the stored run, if it trained at least one step. */
+async function offerStoredRun() {
+  if (S.storeOff || !S.store) return;
+  try {
+    const rec = await S.store.load();
+    if (!rec || !(rec.step > 0) || typeof rec.json !== 'string') return;
+    S.resumable = rec;
+    const total = rec.config && rec.config.steps ? ` of ${fmtInt(rec.config.steps)}` : '';
+    const time = rec.elapsedMs > 0 ? `, ${fmtDuration(rec.elapsedMs / 1000)} of training` : '';
+    $('resume-text').textContent = `Kept from before: a run at step ${fmtInt(rec.step)}${total} on ${rec.dataset || 'its word list'}${time}.`;
+    $('resume-go').textContent = `Resume run at step ${fmtInt(rec.step)}`;
+    $('resume').hidden = false;
+    testState.resumable = rec.step;
+    scheduleRender();
+  } catch (e) {
+    S.storeOff = true;
+    storeFailed(e);
+  }
+}
+
+function hideOffer() {
+  S.resumable = null;
+  testState.resumable = null;
+  $('resume').hidden = true;
+}
+
+/** A new run begins while a stored one is offered: the stored one will be replaced. */
+function dropOffer() {
+  if (!S.resumable) return;
+  note(`A new run started: the kept run at step ${fmtInt(S.resumable.step)} will be replaced by it.`);
+  hideOffer();
+}
+
+/** Resume: the same word list (checked), the stored model, the stored curve; Continue trains on. */
+async function onResume() {
+  const rec = S.resumable;
+  if (!rec || S.resumeBusy) return;
+  S.resumeBusy = true;
+  render();
+  try {
+    let text;
+    if (rec.dataset === NAMES) {
+      const r = await fetch(NAMES, { cache: 'no-cache' });
+      if (!r.ok) throw new Error(`${NAMES} could not be loaded (HTTP ${r.status})`);
+      text = await r.text();
+    } else {
+      const w = await S.store.loadWords();
+      if (!w || typeof w.text !== 'string') throw new Error(`the word list “${rec.dataset}” was not kept with it`);
+      text = w.text;
+    }
+    const sum = await checksumOf(text);
+    if (rec.checksum && sum !== rec.checksum) {
+      throw new Error(`${rec.dataset} is not the word list the run trained on (its checksum differs), so it would not be the same run`);
+    }
+    if (!S.ready) throw new Error('the training engine is not ready yet');
+    hideOffer();
+    if (S.running) post({ type: 'pause' });
+    Object.assign(S, { dataText: text, dataChecksum: Promise.resolve(sum), dataSource: rec.dataset || 'the kept word list',
+      pendingData: null, dataSent: true, awaitingData: true, resuming: rec });
+    if (rec.dataset !== NAMES) S.wordsStored = sum;
+    post({ type: 'data', text });                    // the run's words, then its model
+    post({ type: 'import', json: rec.json });
+  } catch (e) {
+    note(`Can't resume the kept run: ${sentence(String(e && e.message || e))}`, 'error');
+  } finally {
+    S.resumeBusy = false;
+    scheduleRender();
+  }
+}
+
+async function onDiscard() {
+  const rec = S.resumable;
+  hideOffer();
+  if (!rec) return;
+  try {
+    await S.store.discard();
+    note(`The kept run at step ${fmtInt(rec.step)} was discarded.`);
+  } catch (e) {
+    storeFailed(e);
+  }
+}
+
+/** The resumed run's curve on the chart and in the worker (whose history a later export writes). */
+function restoreRun(rec) {
+  const losses = rec.losses instanceof Float32Array ? rec.losses : new Float32Array(rec.losses || []);
+  const devSteps = Array.isArray(rec.devSteps) ? rec.devSteps : [], devLosses = Array.isArray(rec.devLosses) ? rec.devLosses : [];
+  drawCurve(0, losses, devSteps, devLosses);
+  runs.restore({ startStep: 0, firstLoss: losses.length && Number.isFinite(losses[0]) ? losses[0] : null, ms: rec.elapsedMs || 0 });
+  let k = losses.length;                             // the worker keeps the losses after the last gap (an import)
+  while (k > 0 && Number.isFinite(losses[k - 1])) k--;
+  post({ type: 'history', losses: losses.slice(k), devSteps: devSteps.slice(), devLosses: devLosses.slice() });
+  S.requestedStep = rec.step;
+}
+
+/** Draws a curve that came from elsewhere (a model file, the store): losses of steps from+1.., dev points. */
+function drawCurve(from, losses, devSteps, devLosses) {
+  chart.append(from, losses);
+  chart.dev = [];
+  const n = Math.min(devSteps.length, devLosses.length);
+  for (let i = 0; i < n; i++) chart.addDev(devSteps[i], devLosses[i]);
+  S.devPoints = n;
+  S.lastDev = n > 0 ? devLosses[n - 1] : null;
+  const all = chart.losses();
+  let i = 0, j = all.length - 1;
+  while (i < all.length && !Number.isFinite(all[i])) i++;
+  while (j >= 0 && !Number.isFinite(all[j])) j--;
+  S.firstLoss = i < all.length ? all[i] : null;
+  S.lastLoss = j >= 0 ? all[j] : null;
+  scheduleRender();
 }
 
 // ---------- commands ----------
@@ -634,6 +865,7 @@ function applySettings({ pauseFirst = false }) {
   writeHash(config);
   if (sameConfig(config, S.sentConfig)) return false;
   if (S.running && pauseFirst) post({ type: 'pause' });
+  saveBeforeReplace();
   post({ type: 'configure', config });
   S.sentConfig = config;
   return true;
@@ -649,6 +881,7 @@ function onSettingsChange() {
 function onStart() {
   if (!requireValidForm()) return;
   applySettings({});                                // a pending edit takes effect before training
+  dropOffer();
   if (post({ type: 'start' })) { S.running = true; syncTestState(); scheduleRender(); }
 }
 
@@ -659,11 +892,13 @@ function onPause() {
 function onStep() {
   if (!requireValidForm()) return;
   applySettings({});
+  dropOffer();
   post({ type: 'step' });
 }
 
 function onReset() {
   if (S.running) post({ type: 'pause' });
+  saveBeforeReplace();
   post({ type: 'reset' });
 }
 
@@ -744,6 +979,8 @@ function render() {
   $('step').disabled = !live || S.running || finished;
   for (const id of ['reset', 'evaluate', 'sample', 'export']) $(id).disabled = !live;
   $('model-import').disabled = !S.ready;
+  $('resume-go').disabled = !live || S.resumeBusy;
+  $('resume-discard').disabled = S.resumeBusy;
   for (const b of $('presets').querySelectorAll('button')) b.disabled = !live;
   $('settings-fields').disabled = S.running;
   const hint = $('settings-hint');
@@ -764,6 +1001,9 @@ function wire() {
   $('evaluate').addEventListener('click', () => post({ type: 'evaluate' }));
   $('sample').addEventListener('click', onSample);
   $('export').addEventListener('click', () => post({ type: 'export' }));
+  $('resume-go').addEventListener('click', onResume);
+  $('resume-discard').addEventListener('click', onDiscard);
+  setInterval(() => requestSave(false), SAVE_EVERY_MS);   // while training, or after Step clicks: only when the step changed
 
   const form = $('settings');
   form.addEventListener('input', () => validateForm());
@@ -827,6 +1067,8 @@ function main() {
   render();
   startWorker(pickEngine());
   loadDefaultWords();
+  S.store = new RunStore();
+  offerStoredRun();
 }
 
 main();

@@ -116,7 +116,7 @@ class LossChart {
 
   addDev(step, loss) {
     const y = loss > 0 ? Math.log10(loss) : NaN;
-    if (Number.isFinite(y)) { this.dev.push({ step, y }); this.invalidate(); }
+    if (Number.isFinite(y)) { this.dev.push({ step, y, loss }); this.invalidate(); }   // loss: kept with the run
   }
 
   /** Mark for redraw; many calls within one frame cost one draw. */

@@ -55,6 +55,22 @@ class RunLog {
     if (r.archived) this.updateRow(r);          // e.g. Evaluate after the run finished
   }
 
+  /** The run's training time so far, in ms (kept with the run across reloads). */
+  elapsedMs() {
+    const r = this.cur;
+    if (!r) return 0;
+    return r.ms + (r.since !== null ? performance.now() - r.since : 0);
+  }
+
+  /** A run that came back (resumed, or a model file with its curve): where it began, its first loss, its clock. */
+  restore({ startStep, firstLoss, ms }) {
+    const r = this.cur;
+    if (!r) return;
+    if (Number.isInteger(startStep)) r.startStep = startStep;
+    if (firstLoss !== undefined) r.firstLoss = firstLoss;
+    if (Number.isFinite(ms)) r.ms = ms;
+  }
+
   /** Training stopped (paused, diverged, an error): the clock stops; the run may still continue. */
   stopClock() {
     const r = this.cur;

@@ -214,8 +214,12 @@ class PageE2ETest {
     void aModelExportedFromTheWasmPageIsTheJvmsFileByteForByte() throws Exception {
         int seed = 5, steps = 300;
         Trainer t = jvmTrainer(seed, steps);
-        while (!t.finished()) t.trainStep();
-        String jvm = teagrad.ModelFile.write(t.model, steps);
+        // The export carries the run's curve: every batch loss, and the dev loss the worker measures
+        // at the last step (every evalEvery = 5,000 steps, and at the end).
+        teagrad.History history = new teagrad.History();
+        while (!t.finished()) history.addLoss(t.trainStep());
+        history.addDev(steps, (float) new teagrad.Inference(t.model).loss(t.data.val));
+        String jvm = teagrad.ModelFile.write(t.model, steps, history);
 
         ChromeDriver driver = Browser.start();
         try {
