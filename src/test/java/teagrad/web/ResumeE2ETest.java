@@ -25,8 +25,8 @@ import teagrad.History;
 import teagrad.Inference;
 import teagrad.ModelFile;
 import teagrad.Trainer;
-import teagrad.Words;
 import teagrad.cli.ServeCommand;
+import teagrad.data.Words;
 
 /**
  * Never lose a run: the page keeps the current run in IndexedDB, and after a reload it resumes
