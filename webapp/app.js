@@ -513,7 +513,7 @@ function render() {
   renderQueued = false;
   const live = S.ready && !!S.dataset;
   const finished = S.step >= S.steps;
-  $('step-count').textContent = String(S.step);
+  $('step-count').textContent = fmtInt(S.step);
   $('step-total').textContent = fmtInt(S.steps);
   $('progress').value = S.steps ? Math.min(1, S.step / S.steps) : 0;
   $('speed').textContent = S.running && S.sps > 0 ? `${fmtInt(Math.round(S.sps))} steps/s` : '';

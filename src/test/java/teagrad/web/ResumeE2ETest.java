@@ -91,7 +91,7 @@ class ResumeE2ETest {
             assertTrue(offer.contains("Discard"), "and can be discarded: " + offer);
             wait.until(d -> d.findElement(By.id("resume-go")).isEnabled());
             a.findElement(By.id("resume-go")).click();
-            wait.until(d -> d.findElement(By.id("step-count")).getText().trim().equals(String.valueOf(paused)));
+            wait.until(d -> d.findElement(By.id("step-count")).getText().replace(",", "").trim().equals(String.valueOf(paused)));
             wait.until(d -> !d.findElement(By.id("resume")).isDisplayed());
             assertTrue(number(js, "window.teagradState.devPoints") >= 1, "the stored dev point at step " + EVERY + " is back on the chart");
             assertBitsEqual(lossesBeforeReload, losses(js), 0, n1, "the stored curve, redrawn");
