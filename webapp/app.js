@@ -338,6 +338,7 @@ const HANDLERS = {
     }
     const vocab = Array.from(String(m.vocab || ''));          // code points, as the worker counts them
     const shown = vocab.join('').replace(/ /g, '␣');          // a space would be invisible
+    S.keptSource = S.dataSource;   // what a refused list falls back to
     S.datasetStatus = `${fmtInt(m.words)} words from ${S.dataSource} · vocabulary of ${vocab.length} characters (${shown}) · ` +
       `examples: train ${fmtInt(m.train)}, dev ${fmtInt(m.val)}, test ${fmtInt(m.test)}`;
     setStatus(S.datasetStatus);
@@ -462,6 +463,7 @@ const HANDLERS = {
       S.awaitingData = false;
       note(`The word list was refused: ${sentence(msg)}${S.dataset ? ' The previous data set is still loaded.' : ''}`, 'error');
       if (!S.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
+      else { S.dataSource = S.keptSource; setStatus(S.datasetStatus); }   // not "Reading …" any more
     } else if (m.during === 'import') {
       S.importing = false;
       if (S.importNote) S.importNote.remove();
