@@ -82,7 +82,8 @@ public final class BrowserBench {
             System.out.print(profile.replaceAll("(?m)^", "     "));
 
             // The lecture's deep network (5 x 100 with batch norm), against the same baseline.
-            // (Its button, as a learner picks it: a #preset= link on load is not used, see the README.)
+            // Picked with its button, as a learner does: a fresh page opened with #preset=deep-batchnorm&steps=…
+            // currently lists the deep layers but ends with the default settings (steps 200000) in form and hash.
             openBench(driver, wait, origin + "/?engine=" + engine + "&bench#steps=10000000&every=10000000&seed=42");
             driver.findElement(By.cssSelector("button.preset[data-preset='deep-batchnorm']")).click();
             wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=deep-batchnorm")
