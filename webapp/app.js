@@ -194,6 +194,7 @@ const HANDLERS = {
     }
     const vocab = Array.from(String(m.vocab || ''));          // code points, as the worker counts them
     const shown = vocab.join('').replace(/ /g, '␣');          // a space would be invisible
+    S.keptSource = S.dataSource;   // what a refused list falls back to
     S.datasetStatus = `${fmtInt(m.words)} words from ${S.dataSource} · vocabulary of ${vocab.length} characters (${shown}) · ` +
       `examples: train ${fmtInt(m.train)}, dev ${fmtInt(m.val)}, test ${fmtInt(m.test)}`;
     setStatus(S.datasetStatus);
@@ -339,6 +340,7 @@ const HANDLERS = {
       S.awaitingData = false;
       note(`The word list was refused: ${sentence(msg)}${S.dataset ? ' The previous data set is still loaded.' : ''}`, 'error');
       if (!S.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
+      else { S.dataSource = S.keptSource; setStatus(S.datasetStatus); }   // not "Reading …" any more
     } else if (m.during === 'import' && S.resuming) {
       S.resuming = null;
       note(`Could not resume the stored run: ${sentence(msg)}`, 'error');

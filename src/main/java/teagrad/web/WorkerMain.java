@@ -32,6 +32,7 @@ public final class WorkerMain {
     private static double stepsPerSecond;
     private static double diagnosedAt = Double.NEGATIVE_INFINITY;   // time of the last diagnostics message
     private static boolean bench;         // opened by bench/ (worker URL ?bench): answers baseline and profile
+    private static boolean viewsLive = true;   // bench/ turns the diagnostics off to time what they cost
 
     public static void main(String[] args) {
         bench = Js.benchFlag();
@@ -54,7 +55,7 @@ public final class WorkerMain {
     private static void receive(JSObject msg) {
         String type = Js.string(msg, "type");
         try {
-            if (!bench && ("baseline".equals(type) || "profile".equals(type))) {
+            if (!bench && ("baseline".equals(type) || "profile".equals(type) || "views".equals(type))) {
                 throw new IllegalArgumentException("'" + type + "' is for bench/ only (open the page with ?bench)");
             }
             handle(type == null ? "" : type, msg);
@@ -135,6 +136,9 @@ public final class WorkerMain {
             case "profile":    // bench/: where a step's time goes in this worker, op by op
                 postProfile(Js.number(msg, "reps"));
                 break;
+            case "views":      // bench/: {live: false} stops the diagnostics while training (A/B of their cost)
+                viewsLive = Js.bool(msg, "live");
+                break;
             case "sample":
                 postSamples((int) Js.number(msg, "count"), Js.number(msg, "seed"));
                 break;
@@ -196,7 +200,7 @@ public final class WorkerMain {
                 }
             }
             postProgress();
-            if (Js.now() - diagnosedAt >= DIAGNOSTICS_MS) postDiagnostics();
+            if (viewsLive && Js.now() - diagnosedAt >= DIAGNOSTICS_MS) postDiagnostics();
             Js.later(WorkerMain::slice);
         } catch (Throwable e) {   // an Error too: a slice that throws must never leave running set
             fail("train", e);

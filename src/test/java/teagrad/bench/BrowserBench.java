@@ -18,7 +18,10 @@ import teagrad.web.BrowserAccess;
  * engine, with the chart live. Per engine it prints sustained training steps/s in the worker,
  * the naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
  * navigation to the first training step, the bytes downloaded before names.txt, and where a
- * step's time goes in that worker, op by op ({@link teagrad.StepProfile}).
+ * step's time goes in that worker, op by op ({@link teagrad.StepProfile}); then the steps/s of the
+ * lecture's deep network (preset deep-batchnorm) against the same baseline; and in the WASM worker
+ * the cost of the live diagnostics views: steps/s with them live vs. with the worker told to send
+ * none (bench-only message 'views'), in alternating rounds of the same page.
  *
  * <p>Usage: BrowserBench [seconds of training per engine, default 20]
  */
@@ -45,6 +48,9 @@ public final class BrowserBench {
         BrowserAccess.Session s = BrowserAccess.open(origin);
         ChromeDriver driver = s.driver();
         try {
+            // Before any page script: a handle on the worker, for the bench-only 'views' message.
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
+                "const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a); window.benchWorker = this; } };"));
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
             driver.get(origin + "/?engine=" + engine + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
@@ -74,12 +80,78 @@ public final class BrowserBench {
             String profile = (String) js.executeAsyncScript(
                 "const done = arguments[arguments.length - 1]; window.teagradProfile(1000).then(done);");
             System.out.print(profile.replaceAll("(?m)^", "     "));
+
+            // The lecture's deep network (5 x 100 with batch norm), against the same baseline.
+            // Picked with its button, as a learner does: a fresh page opened with #preset=deep-batchnorm&steps=…
+            // currently lists the deep layers but ends with the default settings (steps 200000) in form and hash.
+            openBench(driver, wait, origin + "/?engine=" + engine + "&bench#steps=10000000&every=10000000&seed=42");
+            driver.findElement(By.cssSelector("button.preset[data-preset='deep-batchnorm']")).click();
+            wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=deep-batchnorm")
+                && ((Number) js.executeScript("return (document.getElementById('net-layers').textContent.match(/Linear/g) || []).length")).intValue() >= 6);
+            double deep = trainFor(driver, wait, js, seconds);
+            System.out.printf(Locale.ROOT, "     deep-batchnorm (5 x 100 + batch norm): %,7.0f steps/s (%.3f ms/step)   ratio %.2f x the baseline above%n",
+                deep, 1000 / deep, deep / baseline);
+
+            // The diagnostics views' cost: the default network with them live, and with the worker told
+            // to stop sending them (so the page draws none), in alternating rounds of the same page.
+            String views = "";
+            if (engine.equals("wasm")) {
+                openBench(driver, wait, origin + "/?engine=" + engine + "&bench#steps=10000000&every=10000000&seed=42");
+                driver.findElement(By.id("start")).click();
+                Thread.sleep(3000);
+                int rounds = 3;
+                double[] live = new double[rounds], off = new double[rounds], ratios = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    live[r] = rateOver(js, seconds / 4, true);
+                    off[r] = rateOver(js, seconds / 4, false);
+                    ratios[r] = live[r] / off[r];
+                }
+                java.util.Arrays.sort(ratios);
+                double median = ratios[rounds / 2];
+                System.out.printf(Locale.ROOT, "     views live vs not drawn, %d alternating rounds of %.0f s: live %s, off %s steps/s; live/off median %.3f%n",
+                    rounds, seconds / 4, fmt(live), fmt(off), median);
+                views = String.format(Locale.ROOT, ", \"viewsLiveOverOff\": %.3f", median);
+            }
             return String.format(Locale.ROOT,
-                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d}",
-                engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes);
+                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d, \"deepStepsPerSecond\": %.1f, \"deepRatio\": %.3f%s}",
+                engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes, deep, deep / baseline, views);
         } finally {
             s.close();
         }
+    }
+
+    /** Opens the page with bench/'s worker handle (window.benchWorker) and waits until it is ready. */
+    private static void openBench(ChromeDriver driver, WebDriverWait wait, String url) {
+        driver.get("about:blank");   // a new page and worker, not a hash change on the old one
+        driver.get(url);
+        wait.until(d -> "1".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready || null")));
+    }
+
+    /** Starts training, warms up 3 s, returns the steps/s over the next {@code seconds}, pauses. */
+    private static double trainFor(ChromeDriver driver, WebDriverWait wait, JavascriptExecutor js, double seconds) throws InterruptedException {
+        driver.findElement(By.id("start")).click();
+        Thread.sleep(3000);
+        double t0 = now(js), s0 = step(js);
+        Thread.sleep((long) (seconds * 1000));
+        double t1 = now(js), s1 = step(js);
+        driver.findElement(By.id("pause")).click();
+        wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
+        return (s1 - s0) / ((t1 - t0) / 1000);
+    }
+
+    /** Steps/s over {@code seconds} with the diagnostics views live or not (1 s to settle first). */
+    private static double rateOver(JavascriptExecutor js, double seconds, boolean live) throws InterruptedException {
+        js.executeScript("window.benchWorker.postMessage({type: 'views', live: arguments[0]})", live);
+        Thread.sleep(1000);
+        double t0 = now(js), s0 = step(js);
+        Thread.sleep((long) (seconds * 1000));
+        return (step(js) - s0) / ((now(js) - t0) / 1000);
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double x : v) b.append(b.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%,.0f", x));
+        return b.toString();
     }
 
     private static double now(JavascriptExecutor js) {

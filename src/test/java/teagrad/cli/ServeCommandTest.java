@@ -448,4 +448,18 @@ class ServeCommandTest {
         }
     }
 
+    /**
+     * index.html's meta policy, for static hosts that send no header, is serve's page policy minus
+     * frame-ancestors (which a meta element cannot carry): the two must not drift apart.
+     */
+    @Test
+    void thePagesMetaPolicyIsServesPolicyWithoutFrameAncestors() throws IOException {
+        String page = Files.readString(Path.of("webapp", "index.html"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("<meta http-equiv=\"Content-Security-Policy\" content=\"([^\"]*)\">").matcher(page);
+        assertTrue(m.find(), "index.html has a meta Content-Security-Policy");
+        assertTrue(page.indexOf("<script") > m.start() && page.indexOf("<link rel=\"stylesheet\"") > m.start(),
+            "the meta policy comes before every script and stylesheet");
+        assertEquals(ServeCommand.PAGE_CSP.replace("; frame-ancestors 'none'", ""), m.group(1));
+    }
 }
