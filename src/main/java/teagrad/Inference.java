@@ -53,7 +53,7 @@ public final class Inference {
         scratch = new Kernels.Scratch[net.size()];
         int widest = block * net.embedding().dim;
         for (int i = 0; i < net.size(); i++) {
-            scratch[i] = new Kernels.Scratch();
+            scratch[i] = Kernels.scratch();
             widest = Math.max(widest, net.shape(i)[net.shape(i).length - 1] * (i == 0 ? block : 1));
         }
         maxWidth = widest;
