@@ -4,6 +4,7 @@
 // passed to it as the import module "kernels". Where the browser has no WebAssembly SIMD (or the
 // page was opened with ?simd=off) a stub stands in and the worker keeps its float[] products.
 'use strict';
+const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {
   importScripts('wasm/classes.wasm-runtime.js');
@@ -17,7 +18,7 @@ try {
         installImports(o) {
           o.kernels = kernels
             ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls
-            : { axpy() { throw new Error('kernels.wasm is not loaded'); } };
+            : { axpy: notLoaded, tanh: notLoaded };   // every import of module "kernels" (teagrad.web.Simd)
         },
       });
     })

@@ -129,7 +129,7 @@ public final class Inference {
         for (; i < end; i++) {
             Layer l = net.layer(i);
             if (l instanceof Tanh) {
-                for (int k = 0; k < n * width; k++) in[k] = FMath.tanh(in[k]);
+                Kernels.tanh(in, in, n * width, scratch[i]);
             } else if (l instanceof Linear lin) {
                 Kernels.matmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i]);
                 float[] t = in; in = out; out = t;

@@ -22,7 +22,8 @@ public final class Kernels {
 
     /**
      * Where a product keeps what it works on: the rows it sums, the coefficients it reads and
-     * the accumulator. The products below are written once against it. {@link ArrayScratch}
+     * the accumulator; and tanh, the one element-wise pass that costs as much as a product in
+     * the WebAssembly worker. The products below are written once against it. {@link ArrayScratch}
      * (the JVM, the JavaScript worker) keeps them in {@code float[]}s and sums with
      * {@link #axpyRows}; the WebAssembly worker installs a scratch in linear memory whose axpy
      * is an f32x4 kernel with the same order per element ({@link #useScratch}). Copying a tensor
@@ -46,6 +47,9 @@ public final class Kernels {
 
         /** dst[offset + i·stride] = acc[i], or += when {@code add}, for i in [0, length). */
         protected abstract void storeAcc(float[] dst, int offset, int stride, int length, boolean add);
+
+        /** y[0..n) = {@link FMath#tanh}(x[0..n)); y may be x. */
+        protected abstract void tanh(float[] x, float[] y, int n);
     }
 
     private static java.util.function.Supplier<Scratch> scratches = ArrayScratch::new;
@@ -86,6 +90,10 @@ public final class Kernels {
         @Override protected void loadAcc(float[] src, int offset, int length) { System.arraycopy(src, offset, acc(length), 0, length); }
 
         @Override protected void axpy(int ao, int as, int k, int m) { axpyRows(acc, coef, ao, as, rows, k, m); }
+
+        @Override protected void tanh(float[] x, float[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = FMath.tanh(x[i]);
+        }
 
         @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
             if (stride == 1 && !add) {
@@ -176,6 +184,9 @@ public final class Kernels {
             }
         }
     }
+
+    /** y[0..n) = tanh(x[0..n)) with {@link FMath#tanh}; y may be x. */
+    public static void tanh(float[] x, float[] y, int n, Scratch s) { s.tanh(x, y, n); }
 
     /** db[m] += Σ_i dy[i,:]: the bias gradient is the column sum of dy. */
     public static void addColumnSums(float[] dy, float[] db, int n, int m) {

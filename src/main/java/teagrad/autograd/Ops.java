@@ -199,10 +199,9 @@ public final class Ops {
     /** tanh, elementwise; d tanh(x)/dx = 1 − tanh²(x), so the backward needs only the output. */
     public static Tensor tanh(Tensor x) {
         Tensor y = new Tensor("tanh", x.shape);
+        Kernels.Scratch s = Kernels.scratch();
         return y.define(new Tensor[] {x},
-            () -> {
-                for (int i = 0; i < y.data.length; i++) y.data[i] = FMath.tanh(x.data[i]);
-            },
+            () -> Kernels.tanh(x.data, y.data, y.data.length, s),
             () -> {
                 for (int i = 0; i < y.data.length; i++) {
                     float t = y.data[i];

@@ -25,7 +25,8 @@ final class BenchCommand {
         "usage: java -jar target/teagrad.jar bench [--data FILE] [--rounds 7] [--json]",
         "",
         "Times the default config (Karpathy's recipe) on the JVM: training steps/s, ms per full",
-        "dev-split evaluation, and the naive i-j-k baseline step in alternating rounds of ~1 s.",
+        "dev-split evaluation, the deep network's training steps/s (preset deep-batchnorm, 5 x 100),",
+        "and the naive i-j-k baseline step in alternating rounds of ~1 s.",
         "Reports medians and the ratio to the baseline, then where a step's time goes, op by op.",
         "",
         "  --data FILE     word list (default data/names.txt)",
@@ -43,30 +44,36 @@ final class BenchCommand {
             Model model = Model.init(c, data.vocab);
             Trainer trainer = new Trainer(model, data);
             Baseline baseline = new Baseline(c.batchSize, c.blockSize * c.embedDim, c.widths[0], data.vocab.size());
+            Config dc = teagrad.Presets.apply("deep-batchnorm", new Config());
+            Dataset deepData = new Dataset(words, dc.blockSize, dc.seed);
+            Trainer deep = new Trainer(Model.init(dc, deepData.vocab), deepData);
 
             // Warm-up: let the JIT compile both before anything counts.
             timeTraining(trainer, 1500);
             timeBaseline(baseline, 1500);
-            double[] train = new double[rounds], naive = new double[rounds], dev = new double[rounds];
+            timeTraining(deep, 1000);
+            double[] train = new double[rounds], naive = new double[rounds], dev = new double[rounds], deepTrain = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 train[r] = timeTraining(trainer, 1000);
+                deepTrain[r] = timeTraining(deep, 1000);
                 naive[r] = timeBaseline(baseline, 1000);
                 long t0 = System.nanoTime();
                 new Inference(model).loss(data.val);
                 dev[r] = (System.nanoTime() - t0) / 1e6;
             }
-            double steps = median(train), base = median(naive), devMs = median(dev);
+            double steps = median(train), base = median(naive), devMs = median(dev), deepSteps = median(deepTrain);
             out.printf(Locale.ROOT, "JVM (%s %s), default config, %d rounds, medians:%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), rounds);
             out.printf(Locale.ROOT, "  training            %,8.0f steps/s   %.3f ms/step%n", steps, 1000 / steps);
             out.printf(Locale.ROOT, "  naive i-j-k step    %,8.0f steps/s   (baseline, same run)%n", base);
             out.printf(Locale.ROOT, "  ratio               %8.2f x baseline%n", steps / base);
             out.printf(Locale.ROOT, "  dev-split eval      %8.1f ms  (%,d examples)%n", devMs, data.val.size);
+            out.printf(Locale.ROOT, "  deep network        %,8.0f steps/s   %.2f x baseline  (deep-batchnorm, 5 x 100)%n", deepSteps, deepSteps / base);
             out.println();
             out.print(StepProfile.table(c, data, 2000, () -> System.nanoTime() / 1e6));
             if (a.has("json")) {
-                out.printf(Locale.ROOT, "{\"runtime\": \"jvm\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f}%n",
-                    steps, base, steps / base, devMs);
+                out.printf(Locale.ROOT, "{\"runtime\": \"jvm\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"deepStepsPerSecond\": %.1f, \"deepRatio\": %.3f}%n",
+                    steps, base, steps / base, devMs, deepSteps, deepSteps / base);
             }
             return 0;
         } catch (Args.UsageError e) {

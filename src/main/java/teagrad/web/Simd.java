@@ -27,6 +27,10 @@ final class Simd {
     @Import(module = "kernels", name = "axpy")
     private static native void axpy(int acc, int coef, int coefStride, int rows, int rowStride, int k, int m);
 
+    /** x[0..n) = FMath.tanh(x[0..n)) in place; x a byte address. */
+    @Import(module = "kernels", name = "tanh")
+    private static native void tanh(int x, int n);
+
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
     private static native boolean loaded();
@@ -55,7 +59,7 @@ final class Simd {
 
     /** The scratch in linear memory: rows, coefficients and accumulator where kernels.wasm reads and writes them. */
     static final class MemoryScratch extends Kernels.Scratch {
-        private final Region rows = new Region(), coef = new Region(), acc = new Region();
+        private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
         private int rowStride;   // bytes
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
@@ -90,6 +94,13 @@ final class Simd {
             Simd.axpy(acc.address, coef.address + 4 * ao, 4 * as, rows.address, rowStride, k, m);
         }
 
+        @Override protected void tanh(float[] x, float[] y, int n) {
+            int base = values.reserve(n);
+            for (int i = 0; i < n; i++) Address.fromInt(base + 4 * i).putFloat(x[i]);
+            Simd.tanh(base, n);
+            for (int i = 0; i < n; i++) y[i] = Address.fromInt(base + 4 * i).getFloat();
+        }
+
         @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
             int base = acc.address;
             if (add) {
@@ -102,14 +113,15 @@ final class Simd {
 
     /**
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
-     * that are not multiples of 4, single rows and single columns among them), once with the
-     * float[] scratch and once with the SIMD one; returns how many results differed in any bit.
+     * that are not multiples of 4, single rows and single columns among them), and tanh on as
+     * many values, once with the float[] scratch and once with the SIMD one; returns how many
+     * results differed in any bit.
      */
     static String check(int cases, long seed) {
         if (!loaded()) return "{\"simd\": false}";
         Rng rng = new Rng(seed, Rng.INIT);
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
-        int products = 0, differ = 0;
+        int products = 0, tanhs = 0, differ = 0;
         StringBuilder first = new StringBuilder();
         for (int c = 0; c < cases; c++) {
             int n = pick(rng, small, 210), k = pick(rng, small, 210), m = pick(rng, small, 210);
@@ -136,8 +148,16 @@ final class Simd {
             Kernels.addMatmulTransA(x, dy, dw2, n, k, m, s);
             products++;
             differ += same(dw1, dw2, "dw += xᵀ·dy " + shape, first);
+            // tanh, on values spread over its whole range, saturation and ±0 among them
+            float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
+            for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
+            t[0] = (c % 2 == 0) ? 0f : -0f;
+            Kernels.tanh(t, t1, t.length, a);
+            Kernels.tanh(t, t2, t.length, s);
+            tanhs++;
+            differ += same(t1, t2, "tanh of " + t.length, first);
         }
-        return "{\"simd\": true, \"products\": " + products + ", \"differ\": " + differ + ", \"first\": \"" + first + "\"}";
+        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"differ\": " + differ + ", \"first\": \"" + first + "\"}";
     }
 
     /** Half the time a small size from the list, else any size in [1, max]. */

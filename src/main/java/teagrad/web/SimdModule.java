@@ -5,15 +5,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import teagrad.autograd.FMath;
 
 /**
  * Writes kernels.wasm, the WebAssembly SIMD module of the WASM worker (run by the Maven build,
- * so that the build needs no WebAssembly tool: this class is the module's source). It has one
- * function, over the linear memory it imports from TeaVM's module as {@code env.memory}:
+ * so that the build needs no WebAssembly tool: this class is the module's source). It has two
+ * functions, over the linear memory it imports from TeaVM's module as {@code env.memory}:
  *
  * <pre>
  *   axpy(acc, coef, coefStride, rows, rowStride, k, m)          all addresses and strides in bytes
  *     acc[0..m) += Σ_{p<k} coef[p·coefStride] · (rows + p·rowStride)[0..m)
+ *   tanh(x, n)
+ *     x[0..n) = FMath.tanh(x[0..n)), in place
  * </pre>
  * in exactly {@link teagrad.autograd.Kernels#axpyRows}'s order: four rows per pass, each
  * element gaining {@code ((a0·r0 + a1·r1) + a2·r2) + a3·r3}, then the remaining rows one at a
@@ -21,6 +24,9 @@ import java.nio.file.Path;
  * to the four lanes), then the last m mod 4 one at a time with f32. f32x4.mul and f32x4.add
  * round every lane as f32.mul and f32.add do (no fused multiply-add), so each element gets the
  * same bits as the Java loop. Every product of teagrad.autograd.Kernels is a sequence of axpys.
+ * tanh computes {@link FMath#tanh}'s expression with f32x4 min, max, mul, add and div, four values
+ * at a time, then the rest one at a time: the same operations in the same order, so the same
+ * bits (NaN payloads aside, which WebAssembly does not fix).
  *
  * <p>The code below writes the bytes of the WebAssembly binary format with one method per
  * instruction, named as in the text format; the comments give the text format of each part.
@@ -47,24 +53,25 @@ public final class SimdModule {
         Bytes module = new Bytes();
         module.raw(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);   // "\0asm", version 1
 
-        Bytes types = new Bytes();                                   // type 0: (func (param i32 × 7))
-        types.u32(1).raw(0x60).u32(7);
+        Bytes types = new Bytes();                                   // type 0: (func (param i32 × 7)); type 1: (func (param i32 i32))
+        types.u32(2).raw(0x60).u32(7);
         for (int i = 0; i < 7; i++) types.raw(I32);
         types.u32(0);
+        types.raw(0x60).u32(2).raw(I32, I32).u32(0);
         module.section(1, types);
 
         Bytes imports = new Bytes();                                 // (import "env" "memory" (memory 1))
         imports.u32(1).name("env").name("memory").raw(0x02, 0x00).u32(1);
         module.section(2, imports);
 
-        module.section(3, new Bytes().u32(1).u32(0));                // one function, of type 0
+        module.section(3, new Bytes().u32(2).u32(0).u32(1));         // function 0 of type 0, function 1 of type 1
 
-        Bytes exports = new Bytes();                                 // (export "axpy" (func 0))
-        exports.u32(1).name("axpy").raw(0x00).u32(0);
+        Bytes exports = new Bytes();                                 // (export "axpy" (func 0)) (export "tanh" (func 1))
+        exports.u32(2).name("axpy").raw(0x00).u32(0).name("tanh").raw(0x00).u32(1);
         module.section(7, exports);
 
-        Code axpy = axpy();
-        module.section(10, new Bytes().u32(1).u32(axpy.size()).append(axpy));
+        Code axpy = axpy(), tanh = tanh();
+        module.section(10, new Bytes().u32(2).u32(axpy.size()).append(axpy).u32(tanh.size()).append(tanh));
         return module.toByteArray();
     }
 
@@ -124,6 +131,50 @@ public final class SimdModule {
         }
         c.add(simd).store(simd);                                     // acc[j] + the sum
         c.localGet(J).i32Const(simd ? 4 : 1).i32Add().localSet(J);
+        c.br(0).end().end();
+    }
+
+    // tanh's parameters and locals.
+    private static final int X = 0, N = 1;                               // params: the address, the count
+    private static final int I = 2, N4 = 3, AT = 4;                      // i32 locals
+    private static final int XV = 5, X2 = 6, PV = 7, QV = 8;             // v128 locals (f32 ones at +4)
+
+    private static Code tanh() {
+        Code c = new Code();
+        c.u32(3).u32(3).raw(I32).u32(4).raw(V128).u32(4).raw(F32);   // locals: 3 i32, 4 v128, 4 f32
+        c.localGet(N).i32Const(-4).i32And().localSet(N4);
+        c.i32Const(0).localSet(I);
+        tanhElements(c, true);
+        tanhElements(c, false);
+        return c.end();
+    }
+
+    /**
+     * With {@code simd}, four values per pass while i &lt; n4, else one per pass while i &lt; n:
+     * <pre>
+     *   x  = max(−clamp, min(clamp, x[i]));  x2 = x·x
+     *   p  = x2·P0 + P1;  p = p·x2 + P2;  …  p = p·x2 + P6
+     *   q  = x2·Q0 + Q1;  q = q·x2 + Q2;  q = q·x2 + Q3
+     *   x[i] = x·(p / q)
+     * </pre>
+     */
+    private static void tanhElements(Code c, boolean simd) {
+        int x = simd ? XV : XV + 4, x2 = simd ? X2 : X2 + 4, p = simd ? PV : PV + 4, q = simd ? QV : QV + 4;
+        c.block().loop();
+        c.localGet(I).localGet(simd ? N4 : N).i32GeS().brIf(1);
+        c.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().localSet(AT);
+        c.constant(-FMath.TANH_CLAMP, simd).constant(FMath.TANH_CLAMP, simd).localGet(AT).load(simd).min(simd).max(simd).localSet(x);
+        c.localGet(x).localGet(x).mul(simd).localSet(x2);
+        c.localGet(x2).constant(FMath.TANH_P0, simd).mul(simd).constant(FMath.TANH_P1, simd).add(simd).localSet(p);
+        for (float coefficient : new float[] {FMath.TANH_P2, FMath.TANH_P3, FMath.TANH_P4, FMath.TANH_P5, FMath.TANH_P6}) {
+            c.localGet(p).localGet(x2).mul(simd).constant(coefficient, simd).add(simd).localSet(p);
+        }
+        c.localGet(x2).constant(FMath.TANH_Q0, simd).mul(simd).constant(FMath.TANH_Q1, simd).add(simd).localSet(q);
+        for (float coefficient : new float[] {FMath.TANH_Q2, FMath.TANH_Q3}) {
+            c.localGet(q).localGet(x2).mul(simd).constant(coefficient, simd).add(simd).localSet(q);
+        }
+        c.localGet(AT).localGet(x).localGet(p).localGet(q).div(simd).mul(simd).store(simd);
+        c.localGet(I).i32Const(simd ? 4 : 1).i32Add().localSet(I);
         c.br(0).end().end();
     }
 
@@ -207,5 +258,21 @@ public final class SimdModule {
 
         /** f32.add or f32x4.add. */
         Code add(boolean simd) { if (simd) raw(0xfd).u32(228); else raw(0x92); return this; }
+
+        /** f32.div or f32x4.div. */
+        Code div(boolean simd) { if (simd) raw(0xfd).u32(231); else raw(0x95); return this; }
+
+        /** f32.min or f32x4.min (NaN if either is; −0 below +0, as Java's Math.min). */
+        Code min(boolean simd) { if (simd) raw(0xfd).u32(232); else raw(0x96); return this; }
+
+        /** f32.max or f32x4.max. */
+        Code max(boolean simd) { if (simd) raw(0xfd).u32(233); else raw(0x97); return this; }
+
+        /** f32.const v, splatted to the four lanes with {@code simd}. */
+        Code constant(float v, boolean simd) {
+            int bits = Float.floatToRawIntBits(v);
+            raw(0x43, bits & 0xff, (bits >>> 8) & 0xff, (bits >>> 16) & 0xff, bits >>> 24);
+            return simd ? f32x4Splat() : this;
+        }
     }
 }

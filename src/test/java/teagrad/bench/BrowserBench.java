@@ -15,10 +15,13 @@ import teagrad.web.BrowserAccess;
 
 /**
  * bench/run's browser half (a program, not a test): the page in headless Chromium, once per
- * engine, with the chart live. Per engine it prints sustained training steps/s in the worker,
- * the naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
- * navigation to the first training step, the bytes downloaded before names.txt, and where a
- * step's time goes in that worker, op by op ({@link teagrad.StepProfile}).
+ * engine, with the chart live: the WASM worker with its SIMD products, the same worker on its
+ * float[] products as a browser without WebAssembly SIMD runs it ({@code ?simd=off}), and the
+ * JavaScript worker. Per engine it prints sustained training steps/s in the worker, the
+ * naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
+ * navigation to the first training step, the bytes downloaded before names.txt, where a step's
+ * time goes in that worker, op by op ({@link teagrad.StepProfile}), and the deep network's
+ * (preset deep-batchnorm, 5 × 100) training steps/s.
  *
  * <p>Usage: BrowserBench [seconds of training per engine, default 20]
  */
@@ -31,7 +34,7 @@ public final class BrowserBench {
         String origin = "http://127.0.0.1:" + server.getAddress().getPort();
         StringBuilder json = new StringBuilder("[");
         try {
-            for (String engine : List.of("wasm", "js")) {
+            for (String engine : List.of("wasm", "wasm-float", "js")) {
                 String row = run(origin, engine, seconds);
                 json.append(json.length() > 1 ? ", " : "").append(row);
             }
@@ -42,12 +45,13 @@ public final class BrowserBench {
     }
 
     private static String run(String origin, String engine, double seconds) throws Exception {
+        String query = engine.equals("wasm-float") ? "engine=wasm&simd=off" : "engine=" + engine;
         BrowserAccess.Session s = BrowserAccess.open(origin);
         ChromeDriver driver = s.driver();
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-            driver.get(origin + "/?engine=" + engine + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
+            driver.get(origin + "/?" + query + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
             wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
             long bytes = s.bytesBefore("/data/names.txt");
 
@@ -67,16 +71,34 @@ public final class BrowserBench {
             @SuppressWarnings("unchecked")
             List<Number> devMs = (List<Number>) js.executeScript("return window.teagradState.devMs || []");
             double dev = devMs.stream().mapToDouble(Number::doubleValue).sorted().skip(devMs.size() / 2).findFirst().orElse(Double.NaN);
-            System.out.printf(Locale.ROOT, "%-4s worker: %,7.0f steps/s (%.3f ms/step, chart live)   naive baseline %,6.0f steps/s   ratio %.2f x%n",
-                engine, rate, 1000 / rate, baseline, rate / baseline);
+            System.out.printf(Locale.ROOT, "%-10s worker: %,7.0f steps/s (%.3f ms/step, chart live)   naive baseline %,6.0f steps/s   ratio %.2f x   SIMD %s%n",
+                engine, rate, 1000 / rate, baseline, rate / baseline, js.executeScript("return window.teagradState.simd === true"));
             System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes before names.txt%n",
                 dev, devMs.size(), firstStepMs, bytes);
             String profile = (String) js.executeAsyncScript(
                 "const done = arguments[arguments.length - 1]; window.teagradProfile(1000).then(done);");
             System.out.print(profile.replaceAll("(?m)^", "     "));
+
+            // The deep network, in a fresh page with the same engine.
+            driver.get(origin + "/?" + query + "&bench#steps=200000&every=5000&seed=42&preset=deep-batchnorm");
+            wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
+            wait.until(d -> d.findElement(By.id("net-layers")).getText().contains("Linear(100, 100"));
+            driver.findElement(By.id("start")).click();
+            wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
+            Thread.sleep(3000);
+            t0 = now(js);
+            s0 = step(js);
+            Thread.sleep((long) (seconds * 1000));
+            t1 = now(js);
+            s1 = step(js);
+            driver.findElement(By.id("pause")).click();
+            wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
+            double deep = (s1 - s0) / ((t1 - t0) / 1000);
+            System.out.printf(Locale.ROOT, "     deep network (deep-batchnorm, 5 x 100): %,7.0f steps/s (chart live)   %.2f x the naive baseline above%n",
+                deep, deep / baseline);
             return String.format(Locale.ROOT,
-                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d}",
-                engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes);
+                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d, \"deepStepsPerSecond\": %.1f, \"deepRatio\": %.3f}",
+                engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes, deep, deep / baseline);
         } finally {
             s.close();
         }

@@ -245,7 +245,7 @@ class PageE2ETest {
     }
 
     /**
-     * Every SIMD product (each of Kernels' six layouts: both branches of the three products) against
+     * Every SIMD kernel (each of Kernels' six product layouts: both branches of the three products; tanh) against
      * the float[] one on random shapes, many of them with widths that are not multiples of 4, single
      * rows or single columns: equal bits. Without SIMD the worker says so and keeps float[].
      */
@@ -261,6 +261,7 @@ class PageE2ETest {
                 "const done = arguments[0]; window.teagradKernels(300, 2024).then(done, e => done({ error: e.message }));");
             assertEquals(Boolean.TRUE, r.get("simd"), "Chromium has WebAssembly SIMD: " + r);
             assertEquals(1200L, ((Number) r.get("products")).longValue(), "four products per shape: " + r);
+            assertEquals(300L, ((Number) r.get("tanhs")).longValue(), "and a tanh: " + r);
             assertEquals(0L, ((Number) r.get("differ")).longValue(), "products whose bits differ: " + r);
 
             openReady(driver, wait, "/?engine=wasm&bench&simd=off");
