@@ -50,6 +50,14 @@ public final class Kernels {
 
         /** y[0..n) = {@link FMath#tanh}(x[0..n)); y may be x. */
         protected abstract void tanh(float[] x, float[] y, int n);
+
+        /**
+         * Whether {@link #matmulBias} goes along the rows of w, else along the columns of x.
+         * Either way each y[i,o] is b[o] plus the same products added in the same order (a·b is
+         * b·a in floating point), so the bits are the same and each scratch takes its faster
+         * one; in float[]s the longer inner loop.
+         */
+        protected boolean alongRowsOfW(int n, int k, int m) { return m >= n; }
     }
 
     private static java.util.function.Supplier<Scratch> scratches = ArrayScratch::new;
@@ -123,7 +131,7 @@ public final class Kernels {
 
     /** y[n×m] = x[n×k]·w[k×m] + b[m] (b may be null). */
     public static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
-        if (m >= n) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
+        if (s.alongRowsOfW(n, k, m)) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
             s.loadRows(w, k, m, false);
             s.loadCoefficients(x, n * k);
             for (int i = 0; i < n; i++) {
