@@ -75,7 +75,7 @@ public final class Kernels {
         private float[] coef;
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
-            if (rows.length < count || (count > 0 && rows[0].length != length)) rows = new float[count][length];
+            if (rows.length < count || (count > 0 && rows[0].length < length)) rows = new float[count][length];   // grows only
             if (!transposed) {
                 for (int r = 0; r < count; r++) System.arraycopy(src, r * length, rows[r], 0, length);
             } else {
@@ -89,11 +89,11 @@ public final class Kernels {
         @Override protected void loadCoefficients(float[] src, int length) { coef = src; }   // read in place
 
         private float[] acc(int length) {
-            if (acc.length != length) acc = new float[length];
+            if (acc.length < length) acc = new float[length];   // grows only: no garbage when a product's shape varies
             return acc;
         }
 
-        @Override protected void fillAcc(int length, float value) { java.util.Arrays.fill(acc(length), value); }
+        @Override protected void fillAcc(int length, float value) { java.util.Arrays.fill(acc(length), 0, length, value); }
 
         @Override protected void loadAcc(float[] src, int offset, int length) { System.arraycopy(src, offset, acc(length), 0, length); }
 

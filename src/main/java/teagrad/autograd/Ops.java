@@ -83,6 +83,7 @@ public final class Ops {
         float[][] wp = new float[block][dim * m];         // W_p, a copy of w's rows p·dim .. p·dim+dim−1
         float[][] g = new float[block][maxSlots * dim];   // G_p [slots × dim]: C[v] of each slot's token
         float[][] sums = new float[block][maxSlots * m];  // [slots × m]: R_p in the forward, S_p in the backward
+        float[][][] slotRows = new float[block][maxSlots][m];   // the same a row per slot: loops over rows from 0 vectorise on HotSpot
         float[] dg = new float[maxSlots * dim];           // S_p·W_pᵀ [slots × dim]
         float[] dwp = new float[dim * m];                 // dW_p, a copy of w.grad's rows of W_p
         float[] acc = new float[m];
@@ -117,28 +118,33 @@ public final class Ops {
                 System.arraycopy(w.data, p * dim * m, wp[p], 0, dim * m);
                 for (int s = 0; s < n; s++) System.arraycopy(table.data, tokenOf[p * maxSlots + s] * dim, g[p], s * dim, dim);
                 Kernels.matmulBias(g[p], wp[p], null, sums[p], n, dim, m, sR[p]);
+                for (int s = 0; s < n; s++) System.arraycopy(sums[p], s * m, slotRows[p][s], 0, m);
             }
             // out[i] = b + Σ_p R_p[x_ip]
             for (int i = 0; i < rows; i++) {
                 if (b != null) System.arraycopy(b.data, 0, acc, 0, m);
                 else java.util.Arrays.fill(acc, 0f);
                 for (int p = 0; p < block; p++) {
-                    float[] rp = sums[p];
-                    int o = rowSlot[i * block + p] * m;
-                    for (int j = 0; j < m; j++) acc[j] += rp[o + j];
+                    float[] rp = slotRows[p][rowSlot[i * block + p]];
+                    for (int j = 0; j < m; j++) acc[j] += rp[j];
                 }
                 System.arraycopy(acc, 0, y.data, i * m, m);
             }
         };
         Runnable dTable = () -> {
             // S_p[v] = Σ_{i: x_ip = v} dout[i,:], rows in index order
-            for (int p = 0; p < block; p++) java.util.Arrays.fill(sums[p], 0, slotCount[p] * m, 0f);
+            for (int p = 0; p < block; p++) {
+                for (int s = 0; s < slotCount[p]; s++) java.util.Arrays.fill(slotRows[p][s], 0f);
+            }
             for (int i = 0; i < rows; i++) {
+                System.arraycopy(y.grad, i * m, acc, 0, m);
                 for (int p = 0; p < block; p++) {
-                    float[] sp = sums[p];
-                    int o = rowSlot[i * block + p] * m;
-                    for (int j = 0; j < m; j++) sp[o + j] += y.grad[i * m + j];
+                    float[] sp = slotRows[p][rowSlot[i * block + p]];
+                    for (int j = 0; j < m; j++) sp[j] += acc[j];
                 }
+            }
+            for (int p = 0; p < block; p++) {
+                for (int s = 0; s < slotCount[p]; s++) System.arraycopy(slotRows[p][s], 0, sums[p], s * m, m);
             }
             // dC[v,d] += Σ_j W_p[d,j] · S_p[v,j], i.e. dC[v] += (S_p · W_pᵀ)[slot of v]
             for (int p = 0; p < block; p++) {
