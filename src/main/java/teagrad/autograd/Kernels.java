@@ -6,8 +6,7 @@ package teagrad.autograd;
  *
  * <p>Every product is written as one building block, {@link #axpyRows}: a row accumulator
  * gains Σ_p a_p · row_p over rows kept in the product's {@link Scratch}. On the JVM two things
- * make it fast:
- * the inner loop indexes its arrays from 0 (HotSpot's C2 vectorises {@code acc[j] += a·r[j]}
+ * make it fast: the inner loop indexes its arrays from 0 (HotSpot's C2 vectorises {@code acc[j] += a·r[j]}
  * with AVX but not {@code y[off + j] += …}), and four rows are added per pass, so the
  * accumulator is loaded and stored a quarter as often. Each product picks the layout whose
  * inner loop is the longer dimension (200 rather than 27 or 30 in the chapter's network).
@@ -75,7 +74,9 @@ public final class Kernels {
         private float[] coef;
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
-            if (rows.length < count || (count > 0 && rows[0].length < length)) rows = new float[count][length];   // grows only
+            if (rows.length < count || (count > 0 && rows[0].length < length)) {   // grows only: no garbage when a shape varies per step
+                rows = new float[Math.max(count, rows.length)][Math.max(length, rows.length > 0 ? rows[0].length : 0)];
+            }
             if (!transposed) {
                 for (int r = 0; r < count; r++) System.arraycopy(src, r * length, rows[r], 0, length);
             } else {
@@ -89,7 +90,7 @@ public final class Kernels {
         @Override protected void loadCoefficients(float[] src, int length) { coef = src; }   // read in place
 
         private float[] acc(int length) {
-            if (acc.length < length) acc = new float[length];   // grows only: no garbage when a product's shape varies
+            if (acc.length < length) acc = new float[length];   // grows only
             return acc;
         }
 
