@@ -29,13 +29,19 @@
 //     step - losses.length + 1 .. step); snapshot {json, step}: the model file without history.
 //   page -> worker: snapshot; history {losses: Float32Array, devSteps: [int], devLosses: [number]} sets the
 //     worker's curve after a resume (so that a later export carries the whole run).
+// Additions (v4, SIMD products in the WASM worker, teagrad.web.Simd):
+//   worker -> page: ready gains {simd: whether the products sum with WebAssembly SIMD}; kernels {json} (bench
+//     only: the SIMD products against the float[] ones on random shapes, {simd, products, differ, first}).
+//   page -> worker: kernels {cases, seed} (bench only). The page opened with ?simd=off starts the WASM
+//     worker with ?simd=off, which then keeps its float[] products as a browser without SIMD does.
 
 const BENCH = new URLSearchParams(location.search).has('bench');   // bench/: timing hooks and messages
+const SIMD_OFF = new URLSearchParams(location.search).get('simd') === 'off';   // the WASM worker without its SIMD kernels (tests)
 
 // ---------- page state ----------
 
 const S = {
-  worker: null, engine: null, fellBack: false, ready: false,
+  worker: null, engine: null, simd: false, fellBack: false, ready: false,
   pendingData: null, dataSent: false, awaitingData: false, dataSource: '', dataset: null,
   sentConfig: null, acceptedConfig: null, importing: false,
   step: 0, steps: 200000, running: false, lr: null, sps: 0, rateWindow: [],
@@ -124,7 +130,8 @@ function startWorker(engine) {
   S.ready = false;
   let w;
   try {
-    w = new Worker((engine === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (BENCH ? '?bench' : ''));
+    const flags = [BENCH ? 'bench' : '', SIMD_OFF ? 'simd=off' : ''].filter(Boolean).join('&');
+    w = new Worker((engine === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (flags ? '?' + flags : ''));
   } catch (e) {
     bootFailed(String(e && e.message || e));
     return;
@@ -173,8 +180,10 @@ const HANDLERS = {
   ready(m) {
     S.ready = true;
     S.engine = m.engine === 'js' || m.engine === 'wasm' ? m.engine : S.engine;
+    S.simd = m.simd === true;
+    testState.simd = S.simd;
     $('engine').textContent = S.engine;
-    $('engine-name').textContent = S.engine === 'wasm' ? '(WebAssembly GC)' : '(JavaScript)';
+    $('engine-name').textContent = S.engine === 'wasm' ? (S.simd ? '(WebAssembly GC + SIMD)' : '(WebAssembly GC)') : '(JavaScript)';
     const limits = m.limits || {};
     for (const f of FIELDS) if (Number.isFinite(limits[f.cfg])) f.max = limits[f.cfg];
     const widths = FIELDS.find(f => f.cfg === 'widths');
@@ -276,6 +285,7 @@ const HANDLERS = {
   baseline(m) { settleBench('baseline', m.stepsPerSecond); },
 
   profile(m) { settleBench('profile', m.text); },
+  kernels(m) { settleBench('kernels', JSON.parse(m.json)); },
 
   losses(m) {
     $('loss-train').textContent = fmtLoss(m.train);
@@ -356,7 +366,7 @@ const HANDLERS = {
       S.snapshots.shift();                           // nothing to keep (no model yet)
     } else if (m.during === 'history') {
       note(`The resumed run's curve was not accepted by the training engine: ${sentence(msg)} A later export carries only the steps trained from now on.`, 'warn');
-    } else if (m.during === 'baseline' || m.during === 'profile') {
+    } else if (m.during === 'baseline' || m.during === 'profile' || m.during === 'kernels') {
       settleBench(m.during, undefined, msg);
     } else {                                         // step, evaluate, sample, reset, export, …: a run goes on
       if (m.during === 'sample') $('sample-summary').textContent = '';
@@ -608,6 +618,7 @@ function main() {
     });
     window.teagradBaseline = ms => ask('baseline', { type: 'baseline', ms });     // the naive-kernel yardstick, in this worker
     window.teagradProfile = reps => ask('profile', { type: 'profile', reps });    // a step's time op by op, in this worker
+    window.teagradKernels = (cases, seed) => ask('kernels', { type: 'kernels', cases, seed });   // SIMD products vs float[], bit for bit
   }
   wire();
   if (loadHash()) {

@@ -1,10 +1,29 @@
 // Boots the WASM GC build of the teagrad worker (Java compiled by TeaVM).
 // Any failure becomes a protocol 'error' during 'boot', so the page can fall back to the JS build.
+// kernels.wasm (the SIMD products, see teagrad.web.Simd) shares TeaVM's linear memory and is
+// passed to it as the import module "kernels". Where the browser has no WebAssembly SIMD (or the
+// page was opened with ?simd=off) a stub stands in and the worker keeps its float[] products.
 'use strict';
+const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {
   importScripts('wasm/classes.wasm-runtime.js');
-  TeaVM.wasmGC.load('wasm/worker.wasm').then(t => t.exports.main([])).catch(bootFailed);
+  const simdWanted = new URLSearchParams(self.location.search).get('simd') !== 'off';
+  fetch('wasm/kernels.wasm')
+    .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))))
+    .then(bytes => {
+      self.teagradSimd = simdWanted && WebAssembly.validate(bytes);
+      const kernels = self.teagradSimd ? new WebAssembly.Module(bytes) : null;
+      return TeaVM.wasmGC.load('wasm/worker.wasm', {
+        installImports(o) {
+          o.kernels = kernels
+            ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls
+            : { axpy: notLoaded, tanh: notLoaded };   // every import of module "kernels" (teagrad.web.Simd)
+        },
+      });
+    })
+    .then(t => t.exports.main([]))
+    .catch(bootFailed);
 } catch (e) {
   bootFailed(e);
 }

@@ -53,7 +53,7 @@ public final class Inference {
         scratch = new Kernels.Scratch[net.size()];
         int widest = block * net.embedding().dim;
         for (int i = 0; i < net.size(); i++) {
-            scratch[i] = new Kernels.Scratch();
+            scratch[i] = Kernels.scratch();
             widest = Math.max(widest, net.shape(i)[net.shape(i).length - 1] * (i == 0 ? block : 1));
         }
         maxWidth = widest;
@@ -129,7 +129,7 @@ public final class Inference {
         for (; i < end; i++) {
             Layer l = net.layer(i);
             if (l instanceof Tanh) {
-                for (int k = 0; k < n * width; k++) in[k] = FMath.tanh(in[k]);
+                Kernels.tanh(in, in, n * width, scratch[i]);
             } else if (l instanceof Linear lin) {
                 Kernels.matmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i]);
                 float[] t = in; in = out; out = t;

@@ -68,7 +68,12 @@ public final class FMath {
 
     public static float log(float x) { return (float) logD(x); }
 
-    private static final float TANH_CLAMP = 7.90531110763549805f;   // beyond it tanh rounds to ±1 within 3e-7
+    public static final float TANH_CLAMP = 7.90531110763549805f;   // beyond it tanh rounds to ±1 within 3e-7
+    /** P's and Q's coefficients, highest power first (teagrad.web.SimdModule writes the same into its SIMD tanh). */
+    public static final float TANH_P0 = -2.76076847742355e-16f, TANH_P1 = 2.00018790482477e-13f, TANH_P2 = -8.60467152213735e-11f,
+        TANH_P3 = 5.12229709037114e-08f, TANH_P4 = 1.48572235717979e-05f, TANH_P5 = 6.37261928875436e-04f, TANH_P6 = 4.89352455891786e-03f;
+    public static final float TANH_Q0 = 1.19825839466702e-06f, TANH_Q1 = 1.18534705686654e-04f, TANH_Q2 = 2.26843463243900e-03f,
+        TANH_Q3 = 4.89352518554385e-03f;
 
     /**
      * tanh as a rational function, x·P(x²)/Q(x²) with P of degree 6 and Q of degree 3 in x²
@@ -80,15 +85,15 @@ public final class FMath {
     public static float tanh(float x) {
         x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, x));   // min/max vectorise; NaN stays NaN
         float x2 = x * x;
-        float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-        p = p * x2 + -8.60467152213735e-11f;
-        p = p * x2 + 5.12229709037114e-08f;
-        p = p * x2 + 1.48572235717979e-05f;
-        p = p * x2 + 6.37261928875436e-04f;
-        p = p * x2 + 4.89352455891786e-03f;
-        float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-        q = q * x2 + 2.26843463243900e-03f;
-        q = q * x2 + 4.89352518554385e-03f;
+        float p = x2 * TANH_P0 + TANH_P1;
+        p = p * x2 + TANH_P2;
+        p = p * x2 + TANH_P3;
+        p = p * x2 + TANH_P4;
+        p = p * x2 + TANH_P5;
+        p = p * x2 + TANH_P6;
+        float q = x2 * TANH_Q0 + TANH_Q1;
+        q = q * x2 + TANH_Q2;
+        q = q * x2 + TANH_Q3;
         return x * (p / q);   // not (x·p)/q: that underflows for tiny x
     }
 

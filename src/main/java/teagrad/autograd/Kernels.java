@@ -5,33 +5,113 @@ package teagrad.autograd;
  * forward {@code y = x·w (+ b)}, backward {@code dx += dy·wᵀ} and {@code dw += xᵀ·dy}.
  *
  * <p>Every product is written as one building block, {@link #axpyRows}: a row accumulator
- * gains Σ_p a_p · row_p over rows kept as separate {@code float[]}s. Two things make it fast:
- * the inner loop indexes its arrays from 0 (HotSpot's C2 vectorises {@code acc[j] += a·r[j]}
+ * gains Σ_p a_p · row_p over rows kept in the product's {@link Scratch}. On the JVM two things
+ * make it fast: the inner loop indexes its arrays from 0 (HotSpot's C2 vectorises {@code acc[j] += a·r[j]}
  * with AVX but not {@code y[off + j] += …}), and four rows are added per pass, so the
  * accumulator is loaded and stored a quarter as often. Each product picks the layout whose
  * inner loop is the longer dimension (200 rather than 27 or 30 in the chapter's network).
  *
  * <p>The summation order depends only on the shapes, so the JVM and TeaVM's WebAssembly
- * produce the same bits. KernelsTest checks every product against the textbook triple loop.
+ * produce the same bits, also where the WebAssembly worker sums with SIMD: its kernel adds in
+ * the same order per element (teagrad.web.Simd). KernelsTest checks every product against the
+ * textbook triple loop.
  */
 public final class Kernels {
     private Kernels() {}
 
-    /** Row buffers one linear layer reuses every step (no garbage per step). */
-    public static final class Scratch {
+    /**
+     * Where a product keeps what it works on: the rows it sums, the coefficients it reads and
+     * the accumulator; and tanh, the one element-wise pass that costs as much as a product in
+     * the WebAssembly worker. The products below are written once against it. {@link ArrayScratch}
+     * (the JVM, the JavaScript worker) keeps them in {@code float[]}s and sums with
+     * {@link #axpyRows}; the WebAssembly worker installs a scratch in linear memory whose axpy
+     * is an f32x4 kernel with the same order per element ({@link #useScratch}). Copying a tensor
+     * into the scratch is what the products did anyway: split a matrix into rows, or transpose it.
+     */
+    public abstract static class Scratch {
+        /** The rows: src as {@code count} rows of {@code length}; transposed, src is [length × count] and row r is its column r. */
+        protected abstract void loadRows(float[] src, int count, int length, boolean transposed);
+
+        /** The coefficients: src[0 .. length), read with an offset and a stride by {@link #axpy}. */
+        protected abstract void loadCoefficients(float[] src, int length);
+
+        /** acc[0 .. length) = value. */
+        protected abstract void fillAcc(int length, float value);
+
+        /** acc[0 .. length) = src[offset ..]. */
+        protected abstract void loadAcc(float[] src, int offset, int length);
+
+        /** acc[0..m) += Σ_{p<k} coef[ao + p·as] · row_p[0..m), in {@link #axpyRows}'s order. */
+        protected abstract void axpy(int ao, int as, int k, int m);
+
+        /** dst[offset + i·stride] = acc[i], or += when {@code add}, for i in [0, length). */
+        protected abstract void storeAcc(float[] dst, int offset, int stride, int length, boolean add);
+
+        /** y[0..n) = {@link FMath#tanh}(x[0..n)); y may be x. */
+        protected abstract void tanh(float[] x, float[] y, int n);
+
+        /**
+         * Whether {@link #matmulBias} goes along the rows of w, else along the columns of x.
+         * Either way each y[i,o] is b[o] plus the same products added in the same order (a·b is
+         * b·a in floating point), so the bits are the same and each scratch takes its faster
+         * one; in float[]s the longer inner loop.
+         */
+        protected boolean alongRowsOfW(int n, int k, int m) { return m >= n; }
+    }
+
+    private static java.util.function.Supplier<Scratch> scratches = ArrayScratch::new;
+
+    /** A new scratch for one product (each product keeps its own: no garbage per step). */
+    public static Scratch scratch() { return scratches.get(); }
+
+    /** Makes {@link #scratch} return another kind: the WebAssembly worker's SIMD one, before any model is built. */
+    public static void useScratch(java.util.function.Supplier<Scratch> kind) { scratches = kind; }
+
+    /** The scratch in {@code float[]}s: rows as separate arrays, summed by {@link #axpyRows}. */
+    public static final class ArrayScratch extends Scratch {
         private float[][] rows = new float[0][];
         private float[] acc = new float[0];
+        private float[] coef;
 
-        float[][] rows(int count, int length) {
-            if (rows.length < count || (count > 0 && rows[0].length != length)) {
-                rows = new float[count][length];
+        @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
+            if (rows.length < count || (count > 0 && rows[0].length < length)) {   // grows only: no garbage when a shape varies per step
+                rows = new float[Math.max(count, rows.length)][Math.max(length, rows.length > 0 ? rows[0].length : 0)];
             }
-            return rows;
+            if (!transposed) {
+                for (int r = 0; r < count; r++) System.arraycopy(src, r * length, rows[r], 0, length);
+            } else {
+                for (int i = 0; i < length; i++) {
+                    int o = i * count;
+                    for (int r = 0; r < count; r++) rows[r][i] = src[o + r];
+                }
+            }
         }
 
-        float[] acc(int length) {
-            if (acc.length != length) acc = new float[length];
+        @Override protected void loadCoefficients(float[] src, int length) { coef = src; }   // read in place
+
+        private float[] acc(int length) {
+            if (acc.length < length) acc = new float[length];   // grows only
             return acc;
+        }
+
+        @Override protected void fillAcc(int length, float value) { java.util.Arrays.fill(acc(length), 0, length, value); }
+
+        @Override protected void loadAcc(float[] src, int offset, int length) { System.arraycopy(src, offset, acc(length), 0, length); }
+
+        @Override protected void axpy(int ao, int as, int k, int m) { axpyRows(acc, coef, ao, as, rows, k, m); }
+
+        @Override protected void tanh(float[] x, float[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = FMath.tanh(x[i]);
+        }
+
+        @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
+            if (stride == 1 && !add) {
+                System.arraycopy(acc, 0, dst, offset, length);
+            } else if (add) {
+                for (int i = 0; i < length; i++) dst[offset + i * stride] += acc[i];
+            } else {
+                for (int i = 0; i < length; i++) dst[offset + i * stride] = acc[i];
+            }
         }
     }
 
@@ -50,41 +130,24 @@ public final class Kernels {
         }
     }
 
-    /** rows[r][0..cols) = src[r·cols ..]: a matrix as separate rows. */
-    public static float[][] split(float[] src, int rowCount, int cols, Scratch s) {
-        float[][] rows = s.rows(rowCount, cols);
-        for (int r = 0; r < rowCount; r++) System.arraycopy(src, r * cols, rows[r], 0, cols);
-        return rows;
-    }
-
-    /** rows[c][r] = src[r·cols + c]: the transpose, as rows. */
-    public static float[][] splitTransposed(float[] src, int rowCount, int cols, Scratch s) {
-        float[][] rows = s.rows(cols, rowCount);
-        for (int r = 0; r < rowCount; r++) {
-            int o = r * cols;
-            for (int c = 0; c < cols; c++) rows[c][r] = src[o + c];
-        }
-        return rows;
-    }
-
     /** y[n×m] = x[n×k]·w[k×m] + b[m] (b may be null). */
     public static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
-        if (m >= n) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
-            float[][] wRows = split(w, k, m, s);
-            float[] acc = s.acc(m);
+        if (s.alongRowsOfW(n, k, m)) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
+            s.loadRows(w, k, m, false);
+            s.loadCoefficients(x, n * k);
             for (int i = 0; i < n; i++) {
-                if (b != null) System.arraycopy(b, 0, acc, 0, m);
-                else java.util.Arrays.fill(acc, 0f);
-                axpyRows(acc, x, i * k, 1, wRows, k, m);
-                System.arraycopy(acc, 0, y, i * m, m);
+                if (b != null) s.loadAcc(b, 0, m);
+                else s.fillAcc(m, 0f);
+                s.axpy(i * k, 1, k, m);
+                s.storeAcc(y, i * m, 1, m, false);
             }
         } else {                 // column o of y = b[o] + Σ_p w[p,o]·(column p of x)
-            float[][] xCols = splitTransposed(x, n, k, s);
-            float[] acc = s.acc(n);
+            s.loadRows(x, k, n, true);
+            s.loadCoefficients(w, k * m);
             for (int o = 0; o < m; o++) {
-                java.util.Arrays.fill(acc, b == null ? 0f : b[o]);
-                axpyRows(acc, w, o, m, xCols, k, n);
-                for (int i = 0; i < n; i++) y[i * m + o] = acc[i];
+                s.fillAcc(n, b == null ? 0f : b[o]);
+                s.axpy(o, m, k, n);
+                s.storeAcc(y, o, m, n, false);
             }
         }
     }
@@ -92,20 +155,20 @@ public final class Kernels {
     /** dx[n×k] += dy[n×m]·wᵀ with w[k×m]. */
     public static void addMatmulTransB(float[] dy, float[] w, float[] dx, int n, int k, int m, Scratch s) {
         if (k >= n) {            // row i of dx += Σ_j dy[i,j]·(column j of w)
-            float[][] wCols = splitTransposed(w, k, m, s);
-            float[] acc = s.acc(k);
+            s.loadRows(w, m, k, true);
+            s.loadCoefficients(dy, n * m);
             for (int i = 0; i < n; i++) {
-                System.arraycopy(dx, i * k, acc, 0, k);
-                axpyRows(acc, dy, i * m, 1, wCols, m, k);
-                System.arraycopy(acc, 0, dx, i * k, k);
+                s.loadAcc(dx, i * k, k);
+                s.axpy(i * m, 1, m, k);
+                s.storeAcc(dx, i * k, 1, k, false);
             }
         } else {                 // column p of dx += Σ_j w[p,j]·(column j of dy)
-            float[][] dyCols = splitTransposed(dy, n, m, s);
-            float[] acc = s.acc(n);
+            s.loadRows(dy, m, n, true);
+            s.loadCoefficients(w, k * m);
             for (int p = 0; p < k; p++) {
-                java.util.Arrays.fill(acc, 0f);
-                axpyRows(acc, w, p * m, 1, dyCols, m, n);
-                for (int i = 0; i < n; i++) dx[i * k + p] += acc[i];
+                s.fillAcc(n, 0f);
+                s.axpy(p * m, 1, m, n);
+                s.storeAcc(dx, p, k, n, true);
             }
         }
     }
@@ -113,23 +176,26 @@ public final class Kernels {
     /** dw[k×m] += xᵀ·dy with x[n×k], dy[n×m]. */
     public static void addMatmulTransA(float[] x, float[] dy, float[] dw, int n, int k, int m, Scratch s) {
         if (m >= k) {            // row p of dw += Σ_i x[i,p]·(row i of dy)
-            float[][] dyRows = split(dy, n, m, s);
-            float[] acc = s.acc(m);
+            s.loadRows(dy, n, m, false);
+            s.loadCoefficients(x, n * k);
             for (int p = 0; p < k; p++) {
-                System.arraycopy(dw, p * m, acc, 0, m);
-                axpyRows(acc, x, p, k, dyRows, n, m);
-                System.arraycopy(acc, 0, dw, p * m, m);
+                s.loadAcc(dw, p * m, m);
+                s.axpy(p, k, n, m);
+                s.storeAcc(dw, p * m, 1, m, false);
             }
         } else {                 // column o of dw += Σ_i dy[i,o]·(row i of x)
-            float[][] xRows = split(x, n, k, s);
-            float[] acc = s.acc(k);
+            s.loadRows(x, n, k, false);
+            s.loadCoefficients(dy, n * m);
             for (int o = 0; o < m; o++) {
-                java.util.Arrays.fill(acc, 0f);
-                axpyRows(acc, dy, o, m, xRows, n, k);
-                for (int p = 0; p < k; p++) dw[p * m + o] += acc[p];
+                s.fillAcc(k, 0f);
+                s.axpy(o, m, n, k);
+                s.storeAcc(dw, o, m, k, true);
             }
         }
     }
+
+    /** y[0..n) = tanh(x[0..n)) with {@link FMath#tanh}; y may be x. */
+    public static void tanh(float[] x, float[] y, int n, Scratch s) { s.tanh(x, y, n); }
 
     /** db[m] += Σ_i dy[i,:]: the bias gradient is the column sum of dy. */
     public static void addColumnSums(float[] dy, float[] db, int n, int m) {

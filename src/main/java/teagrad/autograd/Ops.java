@@ -56,7 +56,9 @@ public final class Ops {
      * position, against 32 rows of the unfused matmul. Per position, the distinct tokens get
      * slots in order of first appearance (rows in index order), so the summation order depends
      * only on the data and the JVM and TeaVM's WebAssembly produce the same bits. The backward
-     * of table computes S, which the backward of w then reuses (they run in input order).
+     * of table computes S, which the backward of w then reuses (they run in input order). With
+     * G_p the rows C[v] of the tokens at position p, the three products are {@link Kernels}'
+     * per position: R_p = G_p·W_p, dG_p = S_p·W_pᵀ and dW_p += G_pᵀ·S_p.
      */
     public static Tensor embeddingLinear(Tensor table, int[] ix, int rows, int block, Tensor w, Tensor b) {
         requireRank(table, 2, "embedding table");
@@ -78,17 +80,20 @@ public final class Ops {
         int[] tokenOf = new int[block * maxSlots];       // [p][slot] → token, in order of first appearance
         int[] slotCount = new int[block];                // distinct tokens at position p
         int[] rowSlot = new int[rows * block];           // [i][p] → slot of x_ip
-        float[][][] sums = new float[block][maxSlots][m]; // [p][slot]: R_p in the forward, S_p in the backward
-        float[][] wRows = new float[k][m];                // w as separate rows, for Kernels.axpyRows
-        float[][][] wRowsAt = new float[block][][];       // [p][d] → wRows[p·dim + d], i.e. W_p
-        for (int p = 0; p < block; p++) {
-            wRowsAt[p] = new float[dim][];
-            for (int d = 0; d < dim; d++) wRowsAt[p][d] = wRows[p * dim + d];
-        }
+        float[][] wp = new float[block][dim * m];         // W_p, a copy of w's rows p·dim .. p·dim+dim−1
+        float[][] g = new float[block][maxSlots * dim];   // G_p [slots × dim]: C[v] of each slot's token
+        float[][] sums = new float[block][maxSlots * m];  // [slots × m]: R_p in the forward, S_p in the backward
+        float[][][] slotRows = new float[block][maxSlots][m];   // the same a row per slot: loops over rows from 0 vectorise on HotSpot
+        float[] dg = new float[maxSlots * dim];           // S_p·W_pᵀ [slots × dim]
+        float[] dwp = new float[dim * m];                 // dW_p, a copy of w.grad's rows of W_p
         float[] acc = new float[m];
-        float[] coef = new float[maxSlots];              // C[v, d] for the slots of one position
-        float[][] sumsT = new float[m][maxSlots];        // S_p transposed, for dC
-        float[] accSlots = new float[maxSlots];
+        // One scratch per product and position: each splits a different matrix into rows.
+        Kernels.Scratch[] sR = new Kernels.Scratch[block], sC = new Kernels.Scratch[block], sW = new Kernels.Scratch[block];
+        for (int p = 0; p < block; p++) {
+            sR[p] = Kernels.scratch();
+            sC[p] = Kernels.scratch();
+            sW[p] = Kernels.scratch();
+        }
 
         Runnable forward = () -> {
             // Slots: the distinct tokens per position, in order of first appearance.
@@ -107,21 +112,20 @@ public final class Ops {
                     rowSlot[i * block + p] = s;
                 }
             }
-            // R_p[v] = C[v,:] · W_p
-            for (int r = 0; r < k; r++) System.arraycopy(w.data, r * m, wRows[r], 0, m);
+            // R_p = G_p · W_p, i.e. R_p[v] = C[v,:] · W_p
             for (int p = 0; p < block; p++) {
-                for (int s = 0; s < slotCount[p]; s++) {
-                    float[] rp = sums[p][s];
-                    java.util.Arrays.fill(rp, 0f);
-                    Kernels.axpyRows(rp, table.data, tokenOf[p * maxSlots + s] * dim, 1, wRowsAt[p], dim, m);
-                }
+                int n = slotCount[p];
+                System.arraycopy(w.data, p * dim * m, wp[p], 0, dim * m);
+                for (int s = 0; s < n; s++) System.arraycopy(table.data, tokenOf[p * maxSlots + s] * dim, g[p], s * dim, dim);
+                Kernels.matmulBias(g[p], wp[p], null, sums[p], n, dim, m, sR[p]);
+                for (int s = 0; s < n; s++) System.arraycopy(sums[p], s * m, slotRows[p][s], 0, m);
             }
             // out[i] = b + Σ_p R_p[x_ip]
             for (int i = 0; i < rows; i++) {
                 if (b != null) System.arraycopy(b.data, 0, acc, 0, m);
                 else java.util.Arrays.fill(acc, 0f);
                 for (int p = 0; p < block; p++) {
-                    float[] rp = sums[p][rowSlot[i * block + p]];
+                    float[] rp = slotRows[p][rowSlot[i * block + p]];
                     for (int j = 0; j < m; j++) acc[j] += rp[j];
                 }
                 System.arraycopy(acc, 0, y.data, i * m, m);
@@ -130,40 +134,35 @@ public final class Ops {
         Runnable dTable = () -> {
             // S_p[v] = Σ_{i: x_ip = v} dout[i,:], rows in index order
             for (int p = 0; p < block; p++) {
-                for (int s = 0; s < slotCount[p]; s++) java.util.Arrays.fill(sums[p][s], 0f);
+                for (int s = 0; s < slotCount[p]; s++) java.util.Arrays.fill(slotRows[p][s], 0f);
             }
             for (int i = 0; i < rows; i++) {
                 System.arraycopy(y.grad, i * m, acc, 0, m);
                 for (int p = 0; p < block; p++) {
-                    float[] sp = sums[p][rowSlot[i * block + p]];
+                    float[] sp = slotRows[p][rowSlot[i * block + p]];
                     for (int j = 0; j < m; j++) sp[j] += acc[j];
                 }
             }
-            // dC[v,d] += Σ_j W_p[d,j] · S_p[v,j]: per d, all slots at once over the columns of S_p
+            for (int p = 0; p < block; p++) {
+                for (int s = 0; s < slotCount[p]; s++) System.arraycopy(slotRows[p][s], 0, sums[p], s * m, m);
+            }
+            // dC[v,d] += Σ_j W_p[d,j] · S_p[v,j], i.e. dC[v] += (S_p · W_pᵀ)[slot of v]
             for (int p = 0; p < block; p++) {
                 int n = slotCount[p];
+                java.util.Arrays.fill(dg, 0, n * dim, 0f);
+                Kernels.addMatmulTransB(sums[p], wp[p], dg, n, dim, m, sC[p]);
                 for (int s = 0; s < n; s++) {
-                    float[] sp = sums[p][s];
-                    for (int j = 0; j < m; j++) sumsT[j][s] = sp[j];
-                }
-                for (int d = 0; d < dim; d++) {
-                    java.util.Arrays.fill(accSlots, 0f);
-                    Kernels.axpyRows(accSlots, w.data, (p * dim + d) * m, 1, sumsT, m, n);
-                    for (int s = 0; s < n; s++) table.grad[tokenOf[p * maxSlots + s] * dim + d] += accSlots[s];
+                    int dst = tokenOf[p * maxSlots + s] * dim;
+                    for (int d = 0; d < dim; d++) table.grad[dst + d] += dg[s * dim + d];
                 }
             }
         };
         Runnable dW = () -> {
-            // dW_p[d,:] += Σ_v C[v,d] · S_p[v,:]  (S_p from dTable, which runs first)
+            // dW_p += G_pᵀ · S_p, i.e. dW_p[d,:] += Σ_v C[v,d] · S_p[v,:]  (S_p from dTable, which runs first)
             for (int p = 0; p < block; p++) {
-                int n = slotCount[p];
-                for (int d = 0; d < dim; d++) {
-                    for (int s = 0; s < n; s++) coef[s] = table.data[tokenOf[p * maxSlots + s] * dim + d];
-                    int row = (p * dim + d) * m;
-                    System.arraycopy(w.grad, row, acc, 0, m);
-                    Kernels.axpyRows(acc, coef, 0, 1, sums[p], n, m);
-                    System.arraycopy(acc, 0, w.grad, row, m);
-                }
+                System.arraycopy(w.grad, p * dim * m, dwp, 0, dim * m);
+                Kernels.addMatmulTransA(g[p], sums[p], dwp, slotCount[p], dim, m, sW[p]);
+                System.arraycopy(dwp, 0, w.grad, p * dim * m, dim * m);
             }
         };
         if (b == null) return y.define(new Tensor[] {table, w}, forward, dTable, dW);
@@ -194,7 +193,7 @@ public final class Ops {
         }
         Tensor y = new Tensor("matmul", n, m);
         // One scratch per product: each splits a different matrix into rows, so sharing one would reallocate it.
-        Kernels.Scratch sy = new Kernels.Scratch(), sx = new Kernels.Scratch(), sw = new Kernels.Scratch();
+        Kernels.Scratch sy = Kernels.scratch(), sx = Kernels.scratch(), sw = Kernels.scratch();
         Runnable forward = () -> Kernels.matmulBias(x.data, w.data, b == null ? null : b.data, y.data, n, k, m, sy);
         Runnable dx = () -> Kernels.addMatmulTransB(y.grad, w.data, x.grad, n, k, m, sx);   // dx = dy·wᵀ
         Runnable dw = () -> Kernels.addMatmulTransA(x.data, y.grad, w.grad, n, k, m, sw);   // dw = xᵀ·dy
@@ -206,10 +205,9 @@ public final class Ops {
     /** tanh, elementwise; d tanh(x)/dx = 1 − tanh²(x), so the backward needs only the output. */
     public static Tensor tanh(Tensor x) {
         Tensor y = new Tensor("tanh", x.shape);
+        Kernels.Scratch s = Kernels.scratch();
         return y.define(new Tensor[] {x},
-            () -> {
-                for (int i = 0; i < y.data.length; i++) y.data[i] = FMath.tanh(x.data[i]);
-            },
+            () -> Kernels.tanh(x.data, y.data, y.data.length, s),
             () -> {
                 for (int i = 0; i < y.data.length; i++) {
                     float t = y.data[i];

@@ -27,8 +27,8 @@ final class BenchCommand {
         "usage: java -jar target/teagrad.jar bench [--data FILE] [--rounds 7] [--json]",
         "",
         "Times the default config (Karpathy's recipe) on the JVM: training steps/s, ms per full",
-        "dev-split evaluation, the deep-batchnorm preset's training steps/s (5 x 100 hidden layers",
-        "with batch norm) and the naive i-j-k baseline step, in alternating rounds of ~1 s.",
+        "dev-split evaluation, the deep network's training steps/s (preset deep-batchnorm, 5 x 100),",
+        "and the naive i-j-k baseline step in alternating rounds of ~1 s.",
         "Reports medians and the ratio to the baseline, then where a step's time goes, op by op.",
         "",
         "  --data FILE     word list (default data/names.txt)",
@@ -54,16 +54,16 @@ final class BenchCommand {
             timeTraining(trainer, 1500);
             timeTraining(deep, 1500);
             timeBaseline(baseline, 1500);
-            double[] train = new double[rounds], naive = new double[rounds], dev = new double[rounds], deeps = new double[rounds];
+            double[] train = new double[rounds], naive = new double[rounds], dev = new double[rounds], deepTrain = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 train[r] = timeTraining(trainer, 1000);
-                deeps[r] = timeTraining(deep, 1000);
+                deepTrain[r] = timeTraining(deep, 1000);
                 naive[r] = timeBaseline(baseline, 1000);
                 long t0 = System.nanoTime();
                 new Inference(model).loss(data.val);
                 dev[r] = (System.nanoTime() - t0) / 1e6;
             }
-            double steps = median(train), base = median(naive), devMs = median(dev), deepSteps = median(deeps);
+            double steps = median(train), base = median(naive), devMs = median(dev), deepSteps = median(deepTrain);
             out.printf(Locale.ROOT, "JVM (%s %s), default config, %d rounds, medians:%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), rounds);
             out.printf(Locale.ROOT, "  training            %,8.0f steps/s   %.3f ms/step%n", steps, 1000 / steps);

@@ -31,14 +31,17 @@ public final class WorkerMain {
     private static int rateFromStep;      // step at that time
     private static double stepsPerSecond;
     private static double diagnosedAt = Double.NEGATIVE_INFINITY;   // time of the last diagnostics message
-    private static boolean bench;         // opened by bench/ (worker URL ?bench): answers baseline and profile
+    private static boolean bench;         // opened by bench/ (worker URL ?bench): answers baseline, profile, views and kernels
     private static boolean viewsLive = true;   // bench/ turns the diagnostics off to time what they cost
 
     public static void main(String[] args) {
         bench = Js.benchFlag();
+        // In the WebAssembly build the products sum with SIMD where the browser has it (before any model is built).
+        boolean simd = PlatformDetector.isWebAssemblyGC() && Simd.install();
         Js.onMessage(WorkerMain::receive);
         JSObject ready = reply("ready");
         Js.set(ready, "engine", PlatformDetector.isWebAssemblyGC() ? "wasm" : "js");
+        Js.set(ready, "simd", simd);
         JSObject presets = Js.array();
         for (Presets.Preset p : Presets.ALL) {
             JSObject o = Js.object();
@@ -55,7 +58,7 @@ public final class WorkerMain {
     private static void receive(JSObject msg) {
         String type = Js.string(msg, "type");
         try {
-            if (!bench && ("baseline".equals(type) || "profile".equals(type) || "views".equals(type))) {
+            if (!bench && ("baseline".equals(type) || "profile".equals(type) || "views".equals(type) || "kernels".equals(type))) {
                 throw new IllegalArgumentException("'" + type + "' is for bench/ only (open the page with ?bench)");
             }
             handle(type == null ? "" : type, msg);
@@ -138,6 +141,11 @@ public final class WorkerMain {
                 break;
             case "views":      // bench/: {live: false} stops the diagnostics while training (A/B of their cost)
                 viewsLive = Js.bool(msg, "live");
+                break;
+            case "kernels":    // bench/ and tests: the SIMD products against the float[] ones, bit for bit
+                JSObject k = reply("kernels");
+                Js.set(k, "json", PlatformDetector.isWebAssemblyGC() ? Simd.check(whole(msg, "cases"), whole(msg, "seed")) : "{\"simd\": false}");
+                Js.post(k);
                 break;
             case "sample":
                 postSamples((int) Js.number(msg, "count"), Js.number(msg, "seed"));

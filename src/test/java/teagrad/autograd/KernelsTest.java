@@ -19,7 +19,7 @@ class KernelsTest {
     void everyProductMatchesTheTripleLoop(int n, int k, int m) {
         Rng rng = new Rng(n * 10_000 + k * 100 + m, Rng.INIT);
         float[] x = random(n * k, rng), w = random(k * m, rng), b = random(m, rng), dy = random(n * m, rng);
-        Kernels.Scratch s = new Kernels.Scratch();
+        Kernels.Scratch s = new Kernels.ArrayScratch();
 
         float[] y = new float[n * m];
         Kernels.matmulBias(x, w, b, y, n, k, m, s);

@@ -15,13 +15,15 @@ import teagrad.web.BrowserAccess;
 
 /**
  * bench/run's browser half (a program, not a test): the page in headless Chromium, once per
- * engine, with the chart live. Per engine it prints sustained training steps/s in the worker,
- * the naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
- * navigation to the first training step, the bytes downloaded before names.txt, and where a
- * step's time goes in that worker, op by op ({@link teagrad.StepProfile}); then the steps/s of the
- * lecture's deep network (preset deep-batchnorm) against the same baseline; and in the WASM worker
- * the cost of the live diagnostics views: steps/s with them live vs. with the worker told to send
- * none (bench-only message 'views'), in alternating rounds of the same page.
+ * engine, with the chart live: the WASM worker with its SIMD products, the same worker on its
+ * float[] products as a browser without WebAssembly SIMD runs it ({@code ?simd=off}), and the
+ * JavaScript worker. Per engine it prints sustained training steps/s in the worker, the
+ * naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
+ * navigation to the first training step, the bytes downloaded before names.txt, where a step's
+ * time goes in that worker, op by op ({@link teagrad.StepProfile}), and the deep network's
+ * (preset deep-batchnorm, 5 × 100) training steps/s against the same baseline; and in the WASM
+ * worker the cost of the live diagnostics views: steps/s with them live vs. with the worker told
+ * to send none (bench-only message 'views'), in alternating rounds of the same page.
  *
  * <p>Usage: BrowserBench [seconds of training per engine, default 20]
  */
@@ -34,7 +36,7 @@ public final class BrowserBench {
         String origin = "http://127.0.0.1:" + server.getAddress().getPort();
         StringBuilder json = new StringBuilder("[");
         try {
-            for (String engine : List.of("wasm", "js")) {
+            for (String engine : List.of("wasm", "wasm-float", "js")) {
                 String row = run(origin, engine, seconds);
                 json.append(json.length() > 1 ? ", " : "").append(row);
             }
@@ -45,6 +47,7 @@ public final class BrowserBench {
     }
 
     private static String run(String origin, String engine, double seconds) throws Exception {
+        String query = engine.equals("wasm-float") ? "engine=wasm&simd=off" : "engine=" + engine;
         BrowserAccess.Session s = BrowserAccess.open(origin);
         ChromeDriver driver = s.driver();
         try {
@@ -53,7 +56,7 @@ public final class BrowserBench {
                 "const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a); window.benchWorker = this; } };"));
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-            driver.get(origin + "/?engine=" + engine + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
+            driver.get(origin + "/?" + query + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
             wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
             long bytes = s.bytesBefore("/data/names.txt");
 
@@ -73,8 +76,8 @@ public final class BrowserBench {
             @SuppressWarnings("unchecked")
             List<Number> devMs = (List<Number>) js.executeScript("return window.teagradState.devMs || []");
             double dev = devMs.stream().mapToDouble(Number::doubleValue).sorted().skip(devMs.size() / 2).findFirst().orElse(Double.NaN);
-            System.out.printf(Locale.ROOT, "%-4s worker: %,7.0f steps/s (%.3f ms/step, chart live)   naive baseline %,6.0f steps/s   ratio %.2f x%n",
-                engine, rate, 1000 / rate, baseline, rate / baseline);
+            System.out.printf(Locale.ROOT, "%-10s worker: %,7.0f steps/s (%.3f ms/step, chart live)   naive baseline %,6.0f steps/s   ratio %.2f x   SIMD %s%n",
+                engine, rate, 1000 / rate, baseline, rate / baseline, js.executeScript("return window.teagradState.simd === true"));
             System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes before names.txt%n",
                 dev, devMs.size(), firstStepMs, bytes);
             String profile = (String) js.executeAsyncScript(
@@ -84,7 +87,7 @@ public final class BrowserBench {
             // The lecture's deep network (5 x 100 with batch norm), against the same baseline.
             // Picked with its button, as a learner does: a fresh page opened with #preset=deep-batchnorm&steps=…
             // currently lists the deep layers but ends with the default settings (steps 200000) in form and hash.
-            openBench(driver, wait, origin + "/?engine=" + engine + "&bench#steps=10000000&every=10000000&seed=42");
+            openBench(driver, wait, origin + "/?" + query + "&bench#steps=10000000&every=10000000&seed=42");
             driver.findElement(By.cssSelector("button.preset[data-preset='deep-batchnorm']")).click();
             wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=deep-batchnorm")
                 && ((Number) js.executeScript("return (document.getElementById('net-layers').textContent.match(/Linear/g) || []).length")).intValue() >= 6);
@@ -96,7 +99,7 @@ public final class BrowserBench {
             // to stop sending them (so the page draws none), in alternating rounds of the same page.
             String views = "";
             if (engine.equals("wasm")) {
-                openBench(driver, wait, origin + "/?engine=" + engine + "&bench#steps=10000000&every=10000000&seed=42");
+                openBench(driver, wait, origin + "/?" + query + "&bench#steps=10000000&every=10000000&seed=42");
                 driver.findElement(By.id("start")).click();
                 Thread.sleep(3000);
                 int rounds = 3;

@@ -139,10 +139,12 @@ class PageE2ETest {
 
     /**
      * WebAssembly GC computes in true f32 like the JVM and teagrad's exp/log/tanh use only
-     * + − × ÷, so the browser's first 200 batch losses equal the JVM's bit for bit.
+     * + − × ÷, so the browser's first 200 batch losses equal the JVM's bit for bit: with the SIMD
+     * products, and on the float[] path a browser without WebAssembly SIMD takes (?simd=off).
      */
-    @org.junit.jupiter.api.Test
-    void wasmWorkerReproducesTheJvmBitForBit() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void wasmWorkerReproducesTheJvmBitForBit(boolean simd) throws Exception {
         int seed = 123, steps = 200;
         Trainer t = jvmTrainer(seed, steps);
         float[] jvm = new float[steps];
@@ -152,7 +154,9 @@ class PageE2ETest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            openReady(driver, wait, "/?engine=wasm#steps=" + steps + "&seed=" + seed + "&every=100");
+            openReady(driver, wait, "/?engine=wasm" + (simd ? "" : "&simd=off") + "#steps=" + steps + "&seed=" + seed + "&every=100");
+            assertEquals(simd, js.executeScript("return window.teagradState.simd"), "the products sum with SIMD: " + simd);
+            assertEquals(simd ? "(WebAssembly GC + SIMD)" : "(WebAssembly GC)", driver.findElement(By.id("engine-name")).getText().trim());
             driver.findElement(By.id("start")).click();
             wait.until(dr -> number(js, "window.teagradState.step") >= steps);
             @SuppressWarnings("unchecked")
@@ -235,6 +239,38 @@ class PageE2ETest {
             wait.until(dr -> number(js, "window.exported.length") >= 1);
             String browser = (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
             assertEquals(jvm, browser);
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /**
+     * Every SIMD kernel (each of Kernels' six product layouts: both branches of the three products; tanh) against
+     * the float[] one on random shapes, many of them with widths that are not multiples of 4, single
+     * rows or single columns: equal bits. Without SIMD the worker says so and keeps float[].
+     */
+    @org.junit.jupiter.api.Test
+    void simdProductsEqualTheJavaProductsBitForBit() {
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            openReady(driver, wait, "/?engine=wasm&bench");
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> r = (java.util.Map<String, Object>) js.executeAsyncScript(
+                "const done = arguments[0]; window.teagradKernels(300, 2024).then(done, e => done({ error: e.message }));");
+            assertEquals(Boolean.TRUE, r.get("simd"), "Chromium has WebAssembly SIMD: " + r);
+            assertEquals(1200L, ((Number) r.get("products")).longValue(), "four products per shape: " + r);
+            assertEquals(300L, ((Number) r.get("tanhs")).longValue(), "and a tanh: " + r);
+            assertEquals(0L, ((Number) r.get("differ")).longValue(), "products whose bits differ: " + r);
+
+            openReady(driver, wait, "/?engine=wasm&bench&simd=off");
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> off = (java.util.Map<String, Object>) js.executeAsyncScript(
+                "const done = arguments[0]; window.teagradKernels(1, 1).then(done, e => done({ error: e.message }));");
+            assertEquals(Boolean.FALSE, off.get("simd"), "?simd=off keeps the float[] products: " + off);
+            assertEquals(Boolean.FALSE, js.executeScript("return window.teagradState.simd"));
+            assertNoConsoleErrors(driver);
         } finally {
             driver.quit();
         }

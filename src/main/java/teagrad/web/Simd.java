@@ -1,0 +1,186 @@
+package teagrad.web;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.teavm.interop.Address;
+import org.teavm.interop.Import;
+import org.teavm.jso.JSBody;
+import org.teavm.jso.typedarrays.Float32Array;
+import teagrad.autograd.Kernels;
+import teagrad.data.Rng;
+
+/**
+ * The one place that knows the SIMD module (kernels.wasm, written by {@link SimdModule}), used
+ * by the WebAssembly GC worker only: a Java {@code float[]} is a GC array there, which no other
+ * module can read, but a direct buffer lives in TeaVM's linear memory, which kernels.wasm
+ * imports. {@link MemoryScratch} is a {@link Kernels.Scratch} in such buffers: loading rows and
+ * coefficients copies the tensors' values into them (as the float[] scratch copies them into
+ * rows), and {@link #axpy} sums in the module. worker-wasm.js instantiates the module on TeaVM's
+ * memory and passes its export as the import below; where the browser has no SIMD (or the page
+ * asked for {@code ?simd=off}) it passes a stub, and the worker keeps the float[] scratch.
+ */
+final class Simd {
+    private Simd() {}
+
+    /** acc[0..m) += Σ_{p<k} coef[p·coefStride] · (rows + p·rowStride)[0..m); addresses and strides in bytes. */
+    @Import(module = "kernels", name = "axpy")
+    private static native void axpy(int acc, int coef, int coefStride, int rows, int rowStride, int k, int m);
+
+    /** x[0..n) = FMath.tanh(x[0..n)) in place; x a byte address. */
+    @Import(module = "kernels", name = "tanh")
+    private static native void tanh(int x, int n);
+
+    /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
+    @JSBody(script = "return self.teagradSimd === true;")
+    private static native boolean loaded();
+
+    /** Makes every product built from now on sum with SIMD, if the module is there; returns whether it is. */
+    static boolean install() {
+        if (!loaded()) return false;
+        Kernels.useScratch(MemoryScratch::new);
+        return true;
+    }
+
+    /** Floats in linear memory; grows (into a new buffer) when asked for more. */
+    private static final class Region {
+        private FloatBuffer buffer;   // the memory is freed when the buffer is collected: keep it
+        int address, capacity;
+
+        int reserve(int floats) {
+            if (floats > capacity) {
+                capacity = Math.max(floats, 16);
+                buffer = ByteBuffer.allocateDirect(4 * capacity).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                address = Float32Array.fromJavaBuffer(buffer).getByteOffset();
+            }
+            return address;
+        }
+    }
+
+    /** The scratch in linear memory: rows, coefficients and accumulator where kernels.wasm reads and writes them. */
+    static final class MemoryScratch extends Kernels.Scratch {
+        private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
+        private int rowStride;   // bytes
+
+        @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
+            int base = rows.reserve(count * length);
+            rowStride = 4 * length;
+            if (!transposed) {
+                for (int i = 0; i < count * length; i++) Address.fromInt(base + 4 * i).putFloat(src[i]);
+            } else {             // src is [length × count]: element i of row r is src[i·count + r]
+                for (int i = 0; i < length; i++) {
+                    int o = i * count;
+                    for (int r = 0; r < count; r++) Address.fromInt(base + r * rowStride + 4 * i).putFloat(src[o + r]);
+                }
+            }
+        }
+
+        @Override protected void loadCoefficients(float[] src, int length) {
+            int base = coef.reserve(length);
+            for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(src[i]);
+        }
+
+        @Override protected void fillAcc(int length, float value) {
+            int base = acc.reserve(length);
+            for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(value);
+        }
+
+        @Override protected void loadAcc(float[] src, int offset, int length) {
+            int base = acc.reserve(length);
+            for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(src[offset + i]);
+        }
+
+        @Override protected void axpy(int ao, int as, int k, int m) {
+            Simd.axpy(acc.address, coef.address + 4 * ao, 4 * as, rows.address, rowStride, k, m);
+        }
+
+        /** Transposing x into linear memory costs more than rows of 16 or more: the dev split took 55 ms rather than 71. */
+        @Override protected boolean alongRowsOfW(int n, int k, int m) { return m >= n || m >= 16; }
+
+        @Override protected void tanh(float[] x, float[] y, int n) {
+            int base = values.reserve(n);
+            for (int i = 0; i < n; i++) Address.fromInt(base + 4 * i).putFloat(x[i]);
+            Simd.tanh(base, n);
+            for (int i = 0; i < n; i++) y[i] = Address.fromInt(base + 4 * i).getFloat();
+        }
+
+        @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
+            int base = acc.address;
+            if (add) {
+                for (int i = 0; i < length; i++) dst[offset + i * stride] += Address.fromInt(base + 4 * i).getFloat();
+            } else {
+                for (int i = 0; i < length; i++) dst[offset + i * stride] = Address.fromInt(base + 4 * i).getFloat();
+            }
+        }
+    }
+
+    /**
+     * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
+     * that are not multiples of 4, single rows and single columns among them), and tanh on as
+     * many values, once with the float[] scratch and once with the SIMD one; returns how many
+     * results differed in any bit.
+     */
+    static String check(int cases, long seed) {
+        if (!loaded()) return "{\"simd\": false}";
+        Rng rng = new Rng(seed, Rng.INIT);
+        int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
+        int products = 0, tanhs = 0, differ = 0;
+        StringBuilder first = new StringBuilder();
+        for (int c = 0; c < cases; c++) {
+            int n = pick(rng, small, 210), k = pick(rng, small, 210), m = pick(rng, small, 210);
+            float[] x = random(n * k, rng), w = random(k * m, rng), b = random(m, rng), dy = random(n * m, rng);
+            float[] dx = random(n * k, rng), dw = random(k * m, rng);
+            Kernels.Scratch a = new Kernels.ArrayScratch(), s = new MemoryScratch();
+            String shape = n + "×" + k + "·" + k + "×" + m;
+            float[] y1 = new float[n * m], y2 = new float[n * m];
+            Kernels.matmulBias(x, w, b, y1, n, k, m, a);
+            Kernels.matmulBias(x, w, b, y2, n, k, m, s);
+            products++;
+            differ += same(y1, y2, "x·w + b " + shape, first);
+            Kernels.matmulBias(x, w, null, y1, n, k, m, a);
+            Kernels.matmulBias(x, w, null, y2, n, k, m, s);
+            products++;
+            differ += same(y1, y2, "x·w " + shape, first);
+            float[] dx1 = dx.clone(), dx2 = dx.clone();
+            Kernels.addMatmulTransB(dy, w, dx1, n, k, m, a);
+            Kernels.addMatmulTransB(dy, w, dx2, n, k, m, s);
+            products++;
+            differ += same(dx1, dx2, "dx += dy·wᵀ " + shape, first);
+            float[] dw1 = dw.clone(), dw2 = dw.clone();
+            Kernels.addMatmulTransA(x, dy, dw1, n, k, m, a);
+            Kernels.addMatmulTransA(x, dy, dw2, n, k, m, s);
+            products++;
+            differ += same(dw1, dw2, "dw += xᵀ·dy " + shape, first);
+            // tanh, on values spread over its whole range, saturation and ±0 among them
+            float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
+            for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
+            t[0] = (c % 2 == 0) ? 0f : -0f;
+            Kernels.tanh(t, t1, t.length, a);
+            Kernels.tanh(t, t2, t.length, s);
+            tanhs++;
+            differ += same(t1, t2, "tanh of " + t.length, first);
+        }
+        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"differ\": " + differ + ", \"first\": \"" + first + "\"}";
+    }
+
+    /** Half the time a small size from the list, else any size in [1, max]. */
+    private static int pick(Rng rng, int[] small, int max) {
+        return rng.nextInt(2) == 0 ? small[rng.nextInt(small.length)] : 1 + rng.nextInt(max);
+    }
+
+    private static float[] random(int size, Rng rng) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) a[i] = rng.nextGaussian();
+        return a;
+    }
+
+    private static int same(float[] expected, float[] actual, String what, StringBuilder first) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                if (first.length() == 0) first.append(what).append(" at ").append(i);
+                return 1;
+            }
+        }
+        return 0;
+    }
+}
