@@ -14,6 +14,32 @@ public final class History {
     private float[] devLosses = new float[16];
     private int devCount;
 
+    /**
+     * The curve of a model at {@code step}, checked: no more losses than steps, every value finite,
+     * dev points at steps taken and in order.
+     * @throws IllegalArgumentException naming the first value that cannot be the run's
+     */
+    public static History of(float[] losses, int[] devSteps, float[] devLosses, int step) {
+        if (losses.length > step) throw new IllegalArgumentException("history.losses has " + losses.length + " values, more than the " + step + " steps taken");
+        if (devSteps.length != devLosses.length) throw new IllegalArgumentException("history.devSteps and history.devLosses differ in length");
+        History h = new History();
+        for (int i = 0; i < losses.length; i++) h.addLoss(finite(losses[i], "history.losses[" + i + "]"));
+        int last = 0;
+        for (int i = 0; i < devSteps.length; i++) {
+            if (devSteps[i] < last || devSteps[i] > step) {
+                throw new IllegalArgumentException("history.devSteps[" + i + "] must be a step from " + last + " to " + step + ", got " + devSteps[i]);
+            }
+            last = devSteps[i];
+            h.addDev(last, finite(devLosses[i], "history.devLosses[" + i + "]"));
+        }
+        return h;
+    }
+
+    private static float finite(float v, String where) {
+        if (!Float.isFinite(v)) throw new IllegalArgumentException(where + " is " + v + ", not a finite number");
+        return v;
+    }
+
     /** The batch loss of the next step. */
     public void addLoss(float loss) {
         if (count == losses.length) losses = Arrays.copyOf(losses, 2 * count);

@@ -95,11 +95,7 @@ public final class Model {
     public int parameterCount() { return net.parameterCount(); }
 
     /** The batch-norm layers, in order (their running statistics are state besides the parameters). */
-    public List<BatchNorm1d> batchNorms() {
-        List<BatchNorm1d> bns = new ArrayList<>();
-        for (Layer l : net.layers()) if (l instanceof BatchNorm1d bn) bns.add(bn);
-        return bns;
-    }
+    public List<BatchNorm1d> batchNorms() { return net.batchNorms(); }
 
     public void train() { net.train(); }
 

@@ -189,7 +189,7 @@ public final class ModelFile {
             if (((Linear) net.layer(2)).out != c.widths[0]) {
                 throw new IllegalArgumentException("model file: config.hidden is " + c.widths[0] + " but layers[2] has " + ((Linear) net.layer(2)).out + " outputs");
             }
-            for (BatchNorm1d bn : bns(net)) {
+            for (BatchNorm1d bn : net.batchNorms()) {
                 if (bn.eps != c.eps || bn.momentum != c.momentum) {
                     throw new IllegalArgumentException("model file: layers[3] eps/momentum (" + bn.eps + ", " + bn.momentum + ") differ from config (" + c.eps + ", " + c.momentum + ")");
                 }
@@ -211,28 +211,29 @@ public final class ModelFile {
 
     /** The optional curve: a batch loss per step (the last ones up to "step") and dev losses at steps. */
     private static History history(Map<String, Object> h, int step) {
-        List<Object> losses = list(h.get("losses"), "history.losses");
-        List<Object> devSteps = list(h.get("devSteps"), "history.devSteps"), devLosses = list(h.get("devLosses"), "history.devLosses");
-        if (losses.size() > step) throw new IllegalArgumentException("model file: history.losses has " + losses.size() + " values, more than the " + step + " steps taken");
-        if (devSteps.size() != devLosses.size()) throw new IllegalArgumentException("model file: history.devSteps and history.devLosses differ in length");
-        History out = new History();
-        for (int i = 0; i < losses.size(); i++) out.addLoss(finite(losses.get(i), "history.losses[" + i + "]"));
-        int last = 0;
-        for (int i = 0; i < devSteps.size(); i++) {
-            float s = finite(devSteps.get(i), "history.devSteps[" + i + "]");
-            if (s != Math.rint(s) || s < last || s > step) {
-                throw new IllegalArgumentException("model file: history.devSteps[" + i + "] must be a step from " + last + " to " + step + ", got " + describe(devSteps.get(i)));
+        float[] losses = floats(list(h.get("losses"), "history.losses"));
+        float[] devLosses = floats(list(h.get("devLosses"), "history.devLosses"));
+        List<Object> steps = list(h.get("devSteps"), "history.devSteps");
+        int[] devSteps = new int[steps.size()];
+        for (int i = 0; i < devSteps.length; i++) {
+            double d = steps.get(i) instanceof Json.Num n ? n.doubleValue() : Double.NaN;
+            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("model file: history.devSteps[" + i + "] is " + describe(steps.get(i)) + ", not a step");
             }
-            last = (int) s;
-            out.addDev(last, finite(devLosses.get(i), "history.devLosses[" + i + "]"));
+            devSteps[i] = (int) d;
         }
-        return out;
+        try {
+            return History.of(losses, devSteps, devLosses, step);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model file: " + e.getMessage());
+        }
     }
 
-    private static float finite(Object v, String where) {
-        float f = v instanceof Json.Num n ? n.floatValue() : Float.NaN;
-        if (!Float.isFinite(f)) throw new IllegalArgumentException("model file: " + where + " is " + describe(v) + ", not a finite number");
-        return f;
+    /** Numbers as floats; anything else becomes NaN, which the checks after this refuse. */
+    private static float[] floats(List<Object> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(i) instanceof Json.Num n ? n.floatValue() : Float.NaN;
+        return out;
     }
 
     /** Version 1 held exactly the chapter's network. */
@@ -327,12 +328,6 @@ public final class ModelFile {
             c.widths = new int[widths.size()];
             for (int i = 0; i < c.widths.length; i++) c.widths[i] = widths.get(i);
         }
-    }
-
-    private static List<BatchNorm1d> bns(Sequential net) {
-        List<BatchNorm1d> out = new ArrayList<>();
-        for (Layer l : net.layers()) if (l instanceof BatchNorm1d b) out.add(b);
-        return out;
     }
 
     /** The shape of a tensor field: {@code rank} whole numbers ≥ 1. */

@@ -87,6 +87,13 @@ public final class Sequential {
         return n;
     }
 
+    /** The batch-norm layers, in order (their running statistics are state besides the parameters). */
+    public List<BatchNorm1d> batchNorms() {
+        List<BatchNorm1d> bns = new ArrayList<>();
+        for (Layer l : layers) if (l instanceof BatchNorm1d bn) bns.add(bn);
+        return bns;
+    }
+
     /** Training mode: batch norm uses and updates batch statistics. */
     public void train() { for (Layer l : layers) l.train(true); }
 

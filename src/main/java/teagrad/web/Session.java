@@ -124,18 +124,7 @@ public final class Session {
     /** The curve a resumed run had before (the page kept it while the worker restarted). */
     public void restoreHistory(float[] losses, int[] devSteps, float[] devLosses) {
         requireModel();
-        if (losses.length > step()) throw new IllegalArgumentException("history: " + losses.length + " losses for a model at step " + step());
-        if (devSteps.length != devLosses.length) throw new IllegalArgumentException("history: dev steps and losses differ in length");
-        History h = new History();
-        for (float l : losses) {
-            if (!Float.isFinite(l)) throw new IllegalArgumentException("history: a loss is not a finite number");
-            h.addLoss(l);
-        }
-        for (int i = 0; i < devSteps.length; i++) {
-            if (devSteps[i] < 0 || devSteps[i] > step() || !Float.isFinite(devLosses[i])) throw new IllegalArgumentException("history: dev point " + i + " is not a finite loss at a step taken");
-            h.addDev(devSteps[i], devLosses[i]);
-        }
-        history = h;
+        history = History.of(losses, devSteps, devLosses, step());
     }
 
     public History history() { return history; }
