@@ -28,6 +28,16 @@ final class Browser {
         Assumptions.assumeTrue(present, "browser tests skipped: install chromium and chromium-driver to run them");
     }
 
+    /** The built page and names.txt served on a free loopback port, as {@code serve} does (Chromium required). */
+    static com.sun.net.httpserver.HttpServer serveBuiltApp() throws java.io.IOException {
+        requireChromium();
+        return teagrad.cli.ServeCommand.start(0, builtWebapp(), teagrad.TestData.namesFile());
+    }
+
+    static String origin(com.sun.net.httpserver.HttpServer server) {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
     /** The built page: TeaVM writes the workers into target/classes/webapp during process-classes. */
     static Path builtWebapp() {
         Path root = Path.of("target", "classes", "webapp");

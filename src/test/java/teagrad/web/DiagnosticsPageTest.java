@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import teagrad.cli.ServeCommand;
+import teagrad.TestData;
 
 /**
  * The page side of the lecture's diagnostics: the network choice (widths, gain, presets, the URL
@@ -38,11 +36,8 @@ class DiagnosticsPageTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        Browser.requireChromium();
-        Path data = Path.of("data", "names.txt");
-        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
-        server = ServeCommand.start(0, Browser.builtWebapp(), data);
-        origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        server = Browser.serveBuiltApp();
+        origin = Browser.origin(server);
     }
 
     @AfterAll

@@ -33,7 +33,7 @@ import org.openqa.selenium.devtools.Event;
 import org.openqa.selenium.devtools.SeleniumCdpConnection;
 import org.openqa.selenium.devtools.idealized.target.model.SessionID;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import teagrad.cli.ServeCommand;
+import teagrad.TestData;
 
 /**
  * Long-run health (issue 10) in headless Chromium with the WASM worker: bad files dropped on a
@@ -48,11 +48,8 @@ class LongRunTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        Browser.requireChromium();
-        Path data = Path.of("data", "names.txt");
-        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
-        server = ServeCommand.start(0, Browser.builtWebapp(), data);
-        origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        server = Browser.serveBuiltApp();
+        origin = Browser.origin(server);
     }
 
     @AfterAll
@@ -69,8 +66,7 @@ class LongRunTest {
     @Test
     void badWordListsGetTheirOwnMessageAndKeepDataAndModel(@TempDir Path tmp) throws Exception {
         Path big = tmp.resolve("big.txt");
-        Path data = Path.of("data", "names.txt");
-        byte[] names = Files.readAllBytes(Files.exists(data) ? data : Path.of("..", "shared", "data", "names.txt"));
+        byte[] names = Files.readAllBytes(TestData.namesFile());
         try (OutputStream out = Files.newOutputStream(big)) {
             long written = 0;
             while (written <= 50L * 1024 * 1024) { out.write(names); written += names.length; }   // just over the page's cap

@@ -1,7 +1,6 @@
 package teagrad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -25,9 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import teagrad.Config;
 import teagrad.Model;
 import teagrad.Trainer;
-import teagrad.cli.ServeCommand;
+import teagrad.TestData;
 import teagrad.data.Dataset;
-import teagrad.data.Words;
 
 /**
  * The page as a learner uses it, in headless Chromium, once with the WebAssembly GC worker and
@@ -41,12 +39,9 @@ class PageE2ETest {
 
     @BeforeAll
     static void serve() throws Exception {
-        Browser.requireChromium();
-        Path data = Path.of("data", "names.txt");
-        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
-        names = Words.parse(Files.readString(data, StandardCharsets.UTF_8));
-        server = ServeCommand.start(0, Browser.builtWebapp(), data);
-        origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        names = TestData.names();
+        server = Browser.serveBuiltApp();
+        origin = Browser.origin(server);
     }
 
     @AfterAll

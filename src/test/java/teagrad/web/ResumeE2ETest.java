@@ -25,8 +25,7 @@ import teagrad.History;
 import teagrad.Inference;
 import teagrad.ModelFile;
 import teagrad.Trainer;
-import teagrad.cli.ServeCommand;
-import teagrad.data.Words;
+import teagrad.TestData;
 
 /**
  * Never lose a run: the page keeps the current run in IndexedDB, and after a reload it resumes
@@ -39,12 +38,9 @@ class ResumeE2ETest {
 
     @BeforeAll
     static void serve() throws Exception {
-        Browser.requireChromium();
-        Path data = Path.of("data", "names.txt");
-        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
-        PageE2ETest.names = Words.parse(Files.readString(data, StandardCharsets.UTF_8));
-        server = ServeCommand.start(0, Browser.builtWebapp(), data);
-        origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        PageE2ETest.names = TestData.names();
+        server = Browser.serveBuiltApp();
+        origin = Browser.origin(server);
         PageE2ETest.origin = origin;
     }
 

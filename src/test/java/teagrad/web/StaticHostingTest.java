@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import teagrad.TestData;
 
 /**
  * The built webapp folder on a plain static file server, as `python3 -m http.server` or a
@@ -46,10 +47,8 @@ class StaticHostingTest {
                 if (Files.isDirectory(f)) Files.createDirectories(to); else Files.copy(f, to);
             }
         }
-        Path data = Path.of("data", "names.txt");
-        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
         Files.createDirectories(site.resolve("data"));
-        Files.copy(data, site.resolve("data/names.txt"));
+        Files.copy(TestData.namesFile(), site.resolve("data/names.txt"));
         server = plainStaticServer(site);
         origin = "http://127.0.0.1:" + server.getAddress().getPort();
     }
