@@ -23,6 +23,9 @@ import teagrad.nn.Tanh;
  * after it is a fixed per-feature affine map, y = scale·x + shift with scale = γ/√(running var + ε)
  * and shift = β − running mean·scale, so it folds into the tables too. One example then costs
  * block·width additions for the first layers; the rest run layer by layer, in chunks of rows.
+ * A Tanh is taken as the next Linear loads its input, and the usual start, table → Tanh →
+ * Linear, is one kernel ({@link Kernels#sumTanhMatmulBias}): in the WebAssembly worker the
+ * hidden layer then never leaves the SIMD module's memory.
  */
 public final class Inference {
     private static final int CHUNK = 256;
@@ -37,6 +40,7 @@ public final class Inference {
     private final Kernels.Scratch[] scratch;   // row buffers of each layer's product
     private final int maxWidth;
     private float[] a = new float[0], b = new float[0];   // ping-pong activations of one chunk
+    private int[] at = new int[0];                        // the table rows of a chunk's examples, block per example
 
     /** The whole network: its output is the logits. */
     public Inference(Model model) {
@@ -103,20 +107,24 @@ public final class Inference {
         if (a.length < n * maxWidth) {
             a = new float[n * maxWidth];
             b = new float[n * maxWidth];
+            at = new int[n * block];
         }
         float[] in = a, out = b;
         int width, i;
         if (tableWidth > 0) {
             width = tableWidth;
-            for (int r = 0; r < n; r++) {
-                int o = r * width;
-                System.arraycopy(shift, 0, in, o, width);
-                for (int p = 0; p < block; p++) {
-                    int row = (p * vocab + x[(start + r) * block + p]) * width;
-                    for (int j = 0; j < width; j++) in[o + j] += table[row + j];
-                }
+            for (int r = 0; r < n; r++) {       // example r's rows: T_p[x_p] for every position p
+                for (int p = 0; p < block; p++) at[r * block + p] = (p * vocab + x[(start + r) * block + p]) * width;
             }
             i = tableEnd;
+            if (i + 1 < end && net.layer(i) instanceof Tanh && net.layer(i + 1) instanceof Linear lin) {   // the usual case: one pass
+                Kernels.sumTanhMatmulBias(table, shift, at, block, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, width, lin.out, scratch[i + 1], in);
+                float[] t = in; in = out; out = t;
+                width = lin.out;
+                i += 2;
+            } else {
+                Kernels.sumRows(table, shift, at, n, block, width, in);
+            }
         } else {
             Embedding emb = net.embedding();
             width = block * emb.dim;   // gathered and flattened: the same numbers
@@ -128,7 +136,12 @@ public final class Inference {
         }
         for (; i < end; i++) {
             Layer l = net.layer(i);
-            if (l instanceof Tanh) {
+            if (l instanceof Tanh && i + 1 < end && net.layer(i + 1) instanceof Linear lin) {   // tanh taken as the product loads it
+                Kernels.tanhMatmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i + 1]);
+                float[] t = in; in = out; out = t;
+                width = lin.out;
+                i++;
+            } else if (l instanceof Tanh) {
                 Kernels.tanh(in, in, n * width, scratch[i]);
             } else if (l instanceof Linear lin) {
                 Kernels.matmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i]);

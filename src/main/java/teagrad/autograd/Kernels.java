@@ -22,7 +22,9 @@ public final class Kernels {
     /**
      * Where a product keeps what it works on: the rows it sums, the coefficients it reads and
      * the accumulator; and tanh, the one element-wise pass that costs as much as a product in
-     * the WebAssembly worker. The products below are written once against it. {@link ArrayScratch}
+     * the WebAssembly worker (also applied to loaded values, and eval's table rows summed into the
+     * coefficients: there a hidden layer need not be copied out and back). The products below are
+     * written once against it. {@link ArrayScratch}
      * (the JVM, the JavaScript worker) keeps them in {@code float[]}s and sums with
      * {@link #axpyRows}; the WebAssembly worker installs a scratch in linear memory whose axpy
      * is an f32x4 kernel with the same order per element ({@link #useScratch}). Copying a tensor
@@ -50,6 +52,19 @@ public final class Kernels {
         /** y[0..n) = {@link FMath#tanh}(x[0..n)); y may be x. */
         protected abstract void tanh(float[] x, float[] y, int n);
 
+        /** The loaded coefficients become their tanh, where they are (src is left as it was). */
+        protected abstract void tanhCoefficients(int length);
+
+        /**
+         * The coefficients, n rows of {@code width}, summed from rows of a table as {@link #sumRows}
+         * does: row r = first + table[at[r·per]..] + … + table[at[r·per + per − 1]..] (offsets in
+         * floats). The table is the same array while a caller uses this scratch: it may be kept.
+         */
+        protected abstract void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width);
+
+        /** The loaded rows become their tanh, where they are. */
+        protected abstract void tanhRows(int count, int length);
+
         /**
          * Whether {@link #matmulBias} goes along the rows of w, else along the columns of x.
          * Either way each y[i,o] is b[o] plus the same products added in the same order (a·b is
@@ -72,6 +87,7 @@ public final class Kernels {
         private float[][] rows = new float[0][];
         private float[] acc = new float[0];
         private float[] coef;
+        private float[] ownCoef = new float[0];   // tanhCoefficients' values: coef is read in place, so src is not ours to change
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
             if (rows.length < count || (count > 0 && rows[0].length < length)) {   // grows only: no garbage when a shape varies per step
@@ -104,6 +120,21 @@ public final class Kernels {
             for (int i = 0; i < n; i++) y[i] = FMath.tanh(x[i]);
         }
 
+        @Override protected void tanhCoefficients(int length) {
+            if (ownCoef.length < length) ownCoef = new float[length];   // grows only
+            for (int i = 0; i < length; i++) ownCoef[i] = FMath.tanh(coef[i]);
+            coef = ownCoef;
+        }
+
+        @Override protected void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width) {
+            coef = ownCoef = ownCoef.length < n * width ? new float[n * width] : ownCoef;   // grows only
+            sumRows(table, first, at, n, per, width, coef);
+        }
+
+        @Override protected void tanhRows(int count, int length) {
+            for (int r = 0; r < count; r++) tanh(rows[r], rows[r], length);
+        }
+
         @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
             if (stride == 1 && !add) {
                 System.arraycopy(acc, 0, dst, offset, length);
@@ -132,23 +163,43 @@ public final class Kernels {
 
     /** y[n×m] = x[n×k]·w[k×m] + b[m] (b may be null). */
     public static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
+        matmulBias(x, false, w, b, y, n, k, m, s);
+    }
+
+    /**
+     * y[n×m] = tanh(x)[n×k]·w[k×m] + b[m], x left as it was: in eval mode a Tanh feeds the next
+     * Linear directly, and taking the tanh as x is loaded saves writing it back (in the
+     * WebAssembly worker, two copies between Java's arrays and the module's memory).
+     */
+    public static void tanhMatmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
+        matmulBias(x, true, w, b, y, n, k, m, s);
+    }
+
+    private static void matmulBias(float[] x, boolean tanhX, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
         if (s.alongRowsOfW(n, k, m)) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
             s.loadRows(w, k, m, false);
             s.loadCoefficients(x, n * k);
-            for (int i = 0; i < n; i++) {
-                if (b != null) s.loadAcc(b, 0, m);
-                else s.fillAcc(m, 0f);
-                s.axpy(i * k, 1, k, m);
-                s.storeAcc(y, i * m, 1, m, false);
-            }
+            if (tanhX) s.tanhCoefficients(n * k);
+            alongRowsOfW(b, y, n, k, m, s);
         } else {                 // column o of y = b[o] + Σ_p w[p,o]·(column p of x)
             s.loadRows(x, k, n, true);
+            if (tanhX) s.tanhRows(k, n);
             s.loadCoefficients(w, k * m);
             for (int o = 0; o < m; o++) {
                 s.fillAcc(n, b == null ? 0f : b[o]);
                 s.axpy(o, m, k, n);
                 s.storeAcc(y, o, m, n, false);
             }
+        }
+    }
+
+    /** y = b + coef·rows, row by row: the rows of w and the coefficients x are loaded. */
+    private static void alongRowsOfW(float[] b, float[] y, int n, int k, int m, Scratch s) {
+        for (int i = 0; i < n; i++) {
+            if (b != null) s.loadAcc(b, 0, m);
+            else s.fillAcc(m, 0f);
+            s.axpy(i * k, 1, k, m);
+            s.storeAcc(y, i * m, 1, m, false);
         }
     }
 
@@ -190,6 +241,39 @@ public final class Kernels {
                 s.fillAcc(k, 0f);
                 s.axpy(o, m, n, k);
                 s.storeAcc(dw, o, m, k, true);
+            }
+        }
+    }
+
+    /**
+     * y[n×m] = tanh(h)[n×k]·w[k×m] + b[m] with h's rows summed from a table as {@link #sumRows}
+     * does: eval's Embedding → Flatten → Linear (→ BatchNorm1d) as a lookup table, its Tanh and the
+     * next Linear (teagrad.Inference). Along the rows of w h is summed straight into the
+     * coefficients, so in the WebAssembly worker it never leaves the module's memory; along the
+     * columns of x (the float[] scratch's choice for n &gt; m) it is summed into {@code room}
+     * (n×k floats) and loaded as rows.
+     */
+    public static void sumTanhMatmulBias(float[] table, float[] first, int[] at, int per,
+                                         float[] w, float[] b, float[] y, int n, int k, int m, Scratch s, float[] room) {
+        if (s.alongRowsOfW(n, k, m)) {
+            s.loadRows(w, k, m, false);
+            s.sumCoefficients(table, first, at, n, per, k);
+            s.tanhCoefficients(n * k);
+            alongRowsOfW(b, y, n, k, m, s);
+        } else {
+            sumRows(table, first, at, n, per, k, room);
+            tanhMatmulBias(room, w, b, y, n, k, m, s);
+        }
+    }
+
+    /** out[r·width ..] = ((first + table[at[r·per]..]) + table[at[r·per + 1]..]) + …, for r in [0, n): rows of a lookup table summed. */
+    public static void sumRows(float[] table, float[] first, int[] at, int n, int per, int width, float[] out) {
+        for (int r = 0; r < n; r++) {
+            int o = r * width;
+            System.arraycopy(first, 0, out, o, width);
+            for (int p = 0; p < per; p++) {
+                int row = at[r * per + p];
+                for (int j = 0; j < width; j++) out[o + j] += table[row + j];
             }
         }
     }

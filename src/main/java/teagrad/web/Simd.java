@@ -31,6 +31,10 @@ final class Simd {
     @Import(module = "kernels", name = "tanh")
     private static native void tanh(int x, int n);
 
+    /** sum[0..width) = ((first + row at[0]) + row at[1]) + … + row at[count − 1]; at holds count i32 byte addresses. */
+    @Import(module = "kernels", name = "sumRows")
+    private static native void sumRows(int sum, int first, int at, int count, int width);
+
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
     private static native boolean loaded();
@@ -60,6 +64,8 @@ final class Simd {
     /** The scratch in linear memory: rows, coefficients and accumulator where kernels.wasm reads and writes them. */
     static final class MemoryScratch extends Kernels.Scratch {
         private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
+        private final Region table = new Region(), first = new Region(), at = new Region();
+        private float[] tableLoaded;   // sumCoefficients' table, copied in once
         private int rowStride;   // bytes
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
@@ -75,9 +81,12 @@ final class Simd {
             }
         }
 
-        @Override protected void loadCoefficients(float[] src, int length) {
-            int base = coef.reserve(length);
-            for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(src[i]);
+        @Override protected void loadCoefficients(float[] src, int length) { copyIn(src, 0, length, coef.reserve(length)); }
+
+        /** dst[0..length) = src[offset ..]; returns dst (a byte address). */
+        private static int copyIn(float[] src, int offset, int length, int dst) {
+            for (int i = 0; i < length; i++) Address.fromInt(dst + 4 * i).putFloat(src[offset + i]);
+            return dst;
         }
 
         @Override protected void fillAcc(int length, float value) {
@@ -85,10 +94,7 @@ final class Simd {
             for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(value);
         }
 
-        @Override protected void loadAcc(float[] src, int offset, int length) {
-            int base = acc.reserve(length);
-            for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(src[offset + i]);
-        }
+        @Override protected void loadAcc(float[] src, int offset, int length) { copyIn(src, offset, length, acc.reserve(length)); }
 
         @Override protected void axpy(int ao, int as, int k, int m) {
             Simd.axpy(acc.address, coef.address + 4 * ao, 4 * as, rows.address, rowStride, k, m);
@@ -104,6 +110,22 @@ final class Simd {
             for (int i = 0; i < n; i++) y[i] = Address.fromInt(base + 4 * i).getFloat();
         }
 
+        @Override protected void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width) {
+            if (table != tableLoaded) {
+                copyIn(table, 0, table.length, this.table.reserve(table.length));
+                tableLoaded = table;
+            }
+            int firstAt = copyIn(first, 0, width, this.first.reserve(width));
+            int base = this.at.reserve(n * per);   // the rows' byte addresses (a float's room holds an i32)
+            for (int i = 0; i < n * per; i++) Address.fromInt(base + 4 * i).putInt(this.table.address + 4 * at[i]);
+            int sums = coef.reserve(n * width);
+            for (int r = 0; r < n; r++) Simd.sumRows(sums + 4 * r * width, firstAt, base + 4 * r * per, per, width);
+        }
+
+        @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }
+
+        @Override protected void tanhRows(int count, int length) { Simd.tanh(rows.address, count * length); }   // rows are contiguous
+
         @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
             int base = acc.address;
             if (add) {
@@ -116,7 +138,8 @@ final class Simd {
 
     /**
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
-     * that are not multiples of 4, single rows and single columns among them), and tanh on as
+     * that are not multiples of 4, single rows and single columns among them; eval's fused
+     * tanh·product and table-sum·tanh·product among them), and tanh on as
      * many values, once with the float[] scratch and once with the SIMD one; returns how many
      * results differed in any bit.
      */
@@ -151,6 +174,19 @@ final class Simd {
             Kernels.addMatmulTransA(x, dy, dw2, n, k, m, s);
             products++;
             differ += same(dw1, dw2, "dw += xᵀ·dy " + shape, first);
+            Kernels.tanhMatmulBias(x, w, b, y1, n, k, m, a);
+            Kernels.tanhMatmulBias(x, w, b, y2, n, k, m, s);
+            products++;
+            differ += same(y1, y2, "tanh(x)·w + b " + shape, first);
+            // eval's lookup: each row of h is `per` rows of a table (k wide) summed onto `first`, then tanh(h)·w + b
+            int per = 1 + rng.nextInt(4), tableRows = 1 + rng.nextInt(30);
+            float[] table = random(tableRows * k, rng), onto = random(k, rng);
+            int[] at = new int[n * per];
+            for (int i = 0; i < at.length; i++) at[i] = rng.nextInt(tableRows) * k;
+            Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y1, n, k, m, a, new float[n * k]);
+            Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y2, n, k, m, s, new float[n * k]);
+            products++;
+            differ += same(y1, y2, "tanh(Σ table rows)·w + b " + shape + " per " + per, first);
             // tanh, on values spread over its whole range, saturation and ±0 among them
             float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
             for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);

@@ -9,7 +9,7 @@ import teagrad.autograd.FMath;
 
 /**
  * Writes kernels.wasm, the WebAssembly SIMD module of the WASM worker (run by the Maven build,
- * so that the build needs no WebAssembly tool: this class is the module's source). It has two
+ * so that the build needs no WebAssembly tool: this class is the module's source). It has three
  * functions, over the linear memory it imports from TeaVM's module as {@code env.memory}:
  *
  * <pre>
@@ -17,6 +17,8 @@ import teagrad.autograd.FMath;
  *     acc[0..m) += Σ_{p<k} coef[p·coefStride] · (rows + p·rowStride)[0..m)
  *   tanh(x, n)
  *     x[0..n) = FMath.tanh(x[0..n)), in place
+ *   sumRows(sum, first, at, count, width)
+ *     sum[0..width) = ((first + row at[0]) + row at[1]) + … + row at[count−1]     at: count i32 addresses
  * </pre>
  * in exactly {@link teagrad.autograd.Kernels#axpyRows}'s order: four rows per pass, each
  * element gaining {@code ((a0·r0 + a1·r1) + a2·r2) + a3·r3}, then the remaining rows one at a
@@ -26,7 +28,8 @@ import teagrad.autograd.FMath;
  * same bits as the Java loop. Every product of teagrad.autograd.Kernels is a sequence of axpys.
  * tanh computes {@link FMath#tanh}'s expression with f32x4 min, max, mul, add and div, four values
  * at a time, then the rest one at a time: the same operations in the same order, so the same
- * bits (NaN payloads aside, which WebAssembly does not fix).
+ * bits (NaN payloads aside, which WebAssembly does not fix). sumRows adds lane by lane in the
+ * order of {@link teagrad.autograd.Kernels#sumRows}: f32x4.add is f32.add per lane.
  *
  * <p>The code below writes the bytes of the WebAssembly binary format with one method per
  * instruction, named as in the text format; the comments give the text format of each part.
@@ -53,25 +56,28 @@ public final class SimdModule {
         Bytes module = new Bytes();
         module.raw(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);   // "\0asm", version 1
 
-        Bytes types = new Bytes();                                   // type 0: (func (param i32 × 7)); type 1: (func (param i32 i32))
-        types.u32(2).raw(0x60).u32(7);
-        for (int i = 0; i < 7; i++) types.raw(I32);
-        types.u32(0);
-        types.raw(0x60).u32(2).raw(I32, I32).u32(0);
+        Bytes types = new Bytes();                                   // type t: (func (param i32 × 7, 2 or 5))
+        types.u32(3);
+        for (int params : new int[] {7, 2, 5}) {
+            types.raw(0x60).u32(params);
+            for (int i = 0; i < params; i++) types.raw(I32);
+            types.u32(0);
+        }
         module.section(1, types);
 
         Bytes imports = new Bytes();                                 // (import "env" "memory" (memory 1))
         imports.u32(1).name("env").name("memory").raw(0x02, 0x00).u32(1);
         module.section(2, imports);
 
-        module.section(3, new Bytes().u32(2).u32(0).u32(1));         // function 0 of type 0, function 1 of type 1
+        module.section(3, new Bytes().u32(3).u32(0).u32(1).u32(2));  // function f of type f
 
-        Bytes exports = new Bytes();                                 // (export "axpy" (func 0)) (export "tanh" (func 1))
-        exports.u32(2).name("axpy").raw(0x00).u32(0).name("tanh").raw(0x00).u32(1);
+        Bytes exports = new Bytes();                                 // (export "axpy" (func 0)) (export "tanh" (func 1)) (export "sumRows" (func 2))
+        exports.u32(3).name("axpy").raw(0x00).u32(0).name("tanh").raw(0x00).u32(1).name("sumRows").raw(0x00).u32(2);
         module.section(7, exports);
 
-        Code axpy = axpy(), tanh = tanh();
-        module.section(10, new Bytes().u32(2).u32(axpy.size()).append(axpy).u32(tanh.size()).append(tanh));
+        Bytes code = new Bytes().u32(3);
+        for (Code f : new Code[] {axpy(), tanh(), sumRows()}) code.u32(f.size()).append(f);
+        module.section(10, code);
         return module.toByteArray();
     }
 
@@ -178,6 +184,47 @@ public final class SimdModule {
         c.br(0).end().end();
     }
 
+    // sumRows' parameters and locals.
+    private static final int SUM = 0, FIRST = 1, ROWS_AT = 2, COUNT = 3, WIDTH = 4;   // params, all i32
+    private static final int SJ = 5, SW4 = 6, SOFF = 7, Q = 8;                   // i32 locals
+    private static final int SV = 9;                                              // v128 local (the f32 one at +1)
+
+    private static Code sumRows() {
+        Code c = new Code();
+        c.u32(3).u32(4).raw(I32).u32(1).raw(V128).u32(1).raw(F32);   // locals: 4 i32, 1 v128, 1 f32
+        c.localGet(WIDTH).i32Const(-4).i32And().localSet(SW4);
+        c.i32Const(0).localSet(SJ);
+        sumElements(c, true);
+        sumElements(c, false);
+        return c.end();
+    }
+
+    /**
+     * With {@code simd}, four elements per pass while j &lt; width4, else one per pass while j &lt; width:
+     * <pre>
+     *   v = first[j];  for q in [0, count): v = v + (at[q])[j];  sum[j] = v
+     * </pre>
+     */
+    private static void sumElements(Code c, boolean simd) {
+        int v = simd ? SV : SV + 1;
+        c.block().loop();
+        c.localGet(SJ).localGet(simd ? SW4 : WIDTH).i32GeS().brIf(1);
+        c.localGet(SJ).i32Const(2).i32Shl().localSet(SOFF);          // off = 4·j bytes
+        c.localGet(FIRST).localGet(SOFF).i32Add().load(simd).localSet(v);
+        c.i32Const(0).localSet(Q);
+        c.block().loop();
+        c.localGet(Q).localGet(COUNT).i32GeS().brIf(1);
+        c.localGet(v);
+        c.localGet(ROWS_AT).localGet(Q).i32Const(2).i32Shl().i32Add().i32Load();   // at[q]: the row's address
+        c.localGet(SOFF).i32Add().load(simd);
+        c.add(simd).localSet(v);
+        c.localGet(Q).i32Const(1).i32Add().localSet(Q);
+        c.br(0).end().end();
+        c.localGet(SUM).localGet(SOFF).i32Add().localGet(v).store(simd);
+        c.localGet(SJ).i32Const(simd ? 4 : 1).i32Add().localSet(SJ);
+        c.br(0).end().end();
+    }
+
     /** Bytes with the binary format's encodings: LEB128 numbers, names, sections. */
     private static class Bytes {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -239,6 +286,7 @@ public final class SimdModule {
         Code i32And() { raw(0x71); return this; }
         Code i32Shl() { raw(0x74); return this; }
         Code i32GeS() { raw(0x4e); return this; }
+        Code i32Load() { raw(0x28).u32(2).u32(0); return this; }             // align 2^2, offset 0
         Code f32Load() { raw(0x2a).u32(2).u32(0); return this; }             // align 2^2, offset 0
         Code f32x4Splat() { raw(0xfd).u32(19); return this; }
         Code block() { raw(0x02, 0x40); return this; }                       // block with no result

@@ -112,6 +112,40 @@ class DiagnosticsPageTest {
         assertNoConsoleErrors();
     }
 
+    /**
+     * Export from the WASM page after 300 steps of the deep network (SIMD products, and the dev
+     * loss at the end measured by the worker's eval kernels) is the file the JVM writes after the
+     * same 300 steps, byte for byte; a preset link keeps the link's steps and seed.
+     */
+    @Test
+    void aDeepModelExportedFromTheWasmPageIsTheJvmsFileByteForByte() throws Exception {
+        int seed = 5, steps = 300;
+        teagrad.Config c = new teagrad.Config();
+        c.seed = seed;
+        c.steps = steps;
+        c = teagrad.Presets.apply("deep-batchnorm", c);
+        teagrad.data.Dataset d = new teagrad.data.Dataset(teagrad.TestData.names(), c.blockSize, c.seed);
+        teagrad.Trainer t = new teagrad.Trainer(teagrad.Model.init(c, d.vocab), d);
+        teagrad.History history = new teagrad.History();
+        while (!t.finished()) history.addLoss(t.trainStep());
+        history.addDev(steps, (float) new teagrad.Inference(t.model).loss(d.val));   // evalEvery 5,000: only at the end
+        String jvm = teagrad.ModelFile.write(t.model, steps, history);
+
+        openReady("/?engine=wasm#steps=" + steps + "&seed=" + seed + "&preset=deep-batchnorm");
+        wait.until(d2 -> String.valueOf(driver.findElement(By.id("net-layers")).getText()).contains("Linear(100, 100"));
+        assertEquals(Boolean.TRUE, js.executeScript("return window.teagradState.simd"), "the SIMD products");
+        driver.findElement(By.id("start")).click();
+        wait.until(d2 -> number("window.teagradState.step") >= steps && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
+        assertEquals(steps, (int) number("window.teagradState.step"), "the run stops at the link's steps");
+        js.executeScript("window.exported = []; const make = URL.createObjectURL;"
+            + " URL.createObjectURL = b => { window.exported.push(b); return make(b); };");
+        driver.findElement(By.id("export")).click();
+        wait.until(d2 -> number("window.exported.length") >= 1);
+        String browser = (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
+        assertEquals(jvm, browser);
+        assertNoConsoleErrors();
+    }
+
     // ---------- page side ----------
 
     @Test
