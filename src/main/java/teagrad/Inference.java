@@ -23,9 +23,8 @@ import teagrad.nn.Tanh;
  * after it is a fixed per-feature affine map, y = scale·x + shift with scale = γ/√(running var + ε)
  * and shift = β − running mean·scale, so it folds into the tables too. One example then costs
  * block·width additions for the first layers; the rest run layer by layer, in chunks of rows.
- * A Tanh is taken as the next Linear loads its input, and the usual start, table → Tanh →
- * Linear, is one kernel ({@link Kernels#sumTanhMatmulBias}): in the WebAssembly worker the
- * hidden layer then never leaves the SIMD module's memory.
+ * The usual start, table → Tanh → Linear, is one kernel ({@link Kernels#sumTanhMatmulBias}):
+ * in the WebAssembly worker the hidden layer then never leaves the SIMD module's memory.
  */
 public final class Inference {
     private static final int CHUNK = 256;
@@ -117,8 +116,9 @@ public final class Inference {
                 for (int p = 0; p < block; p++) at[r * block + p] = (p * vocab + x[(start + r) * block + p]) * width;
             }
             i = tableEnd;
-            if (i + 1 < end && net.layer(i) instanceof Tanh && net.layer(i + 1) instanceof Linear lin) {   // the usual case: one pass
-                Kernels.sumTanhMatmulBias(table, shift, at, block, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, width, lin.out, scratch[i + 1], in);
+            if (i + 1 < end && net.layer(i) instanceof Tanh && net.layer(i + 1) instanceof Linear lin
+                    && Kernels.summedIntoCoefficients(n, width, lin.out, scratch[i + 1])) {   // the usual case in the WASM worker: one pass
+                Kernels.sumTanhMatmulBias(table, shift, at, block, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, width, lin.out, scratch[i + 1]);
                 float[] t = in; in = out; out = t;
                 width = lin.out;
                 i += 2;
@@ -136,12 +136,7 @@ public final class Inference {
         }
         for (; i < end; i++) {
             Layer l = net.layer(i);
-            if (l instanceof Tanh && i + 1 < end && net.layer(i + 1) instanceof Linear lin) {   // tanh taken as the product loads it
-                Kernels.tanhMatmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i + 1]);
-                float[] t = in; in = out; out = t;
-                width = lin.out;
-                i++;
-            } else if (l instanceof Tanh) {
+            if (l instanceof Tanh) {
                 Kernels.tanh(in, in, n * width, scratch[i]);
             } else if (l instanceof Linear lin) {
                 Kernels.matmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i]);

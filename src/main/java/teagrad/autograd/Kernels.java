@@ -62,9 +62,6 @@ public final class Kernels {
          */
         protected abstract void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width);
 
-        /** The loaded rows become their tanh, where they are. */
-        protected abstract void tanhRows(int count, int length);
-
         /**
          * Whether {@link #matmulBias} goes along the rows of w, else along the columns of x.
          * Either way each y[i,o] is b[o] plus the same products added in the same order (a·b is
@@ -131,10 +128,6 @@ public final class Kernels {
             sumRows(table, first, at, n, per, width, coef);
         }
 
-        @Override protected void tanhRows(int count, int length) {
-            for (int r = 0; r < count; r++) tanh(rows[r], rows[r], length);
-        }
-
         @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
             if (stride == 1 && !add) {
                 System.arraycopy(acc, 0, dst, offset, length);
@@ -163,27 +156,12 @@ public final class Kernels {
 
     /** y[n×m] = x[n×k]·w[k×m] + b[m] (b may be null). */
     public static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
-        matmulBias(x, false, w, b, y, n, k, m, s);
-    }
-
-    /**
-     * y[n×m] = tanh(x)[n×k]·w[k×m] + b[m], x left as it was: in eval mode a Tanh feeds the next
-     * Linear directly, and taking the tanh as x is loaded saves writing it back (in the
-     * WebAssembly worker, two copies between Java's arrays and the module's memory).
-     */
-    public static void tanhMatmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
-        matmulBias(x, true, w, b, y, n, k, m, s);
-    }
-
-    private static void matmulBias(float[] x, boolean tanhX, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
         if (s.alongRowsOfW(n, k, m)) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
             s.loadRows(w, k, m, false);
             s.loadCoefficients(x, n * k);
-            if (tanhX) s.tanhCoefficients(n * k);
-            alongRowsOfW(b, y, n, k, m, s);
+            rowsOfY(b, y, n, k, m, s);
         } else {                 // column o of y = b[o] + Σ_p w[p,o]·(column p of x)
             s.loadRows(x, k, n, true);
-            if (tanhX) s.tanhRows(k, n);
             s.loadCoefficients(w, k * m);
             for (int o = 0; o < m; o++) {
                 s.fillAcc(n, b == null ? 0f : b[o]);
@@ -193,8 +171,8 @@ public final class Kernels {
         }
     }
 
-    /** y = b + coef·rows, row by row: the rows of w and the coefficients x are loaded. */
-    private static void alongRowsOfW(float[] b, float[] y, int n, int k, int m, Scratch s) {
+    /** y = b + x·w a row at a time, the rows of w and the coefficients x loaded. */
+    private static void rowsOfY(float[] b, float[] y, int n, int k, int m, Scratch s) {
         for (int i = 0; i < n; i++) {
             if (b != null) s.loadAcc(b, 0, m);
             else s.fillAcc(m, 0f);
@@ -248,23 +226,25 @@ public final class Kernels {
     /**
      * y[n×m] = tanh(h)[n×k]·w[k×m] + b[m] with h's rows summed from a table as {@link #sumRows}
      * does: eval's Embedding → Flatten → Linear (→ BatchNorm1d) as a lookup table, its Tanh and the
-     * next Linear (teagrad.Inference). Along the rows of w h is summed straight into the
-     * coefficients, so in the WebAssembly worker it never leaves the module's memory; along the
-     * columns of x (the float[] scratch's choice for n &gt; m) it is summed into {@code room}
-     * (n×k floats) and loaded as rows.
+     * next Linear in one pass (teagrad.Inference), for a scratch that multiplies these shapes along
+     * the rows of w ({@link #summedIntoCoefficients}): h is summed straight into the
+     * coefficients, so in the WebAssembly worker it never leaves the module's memory.
      */
     public static void sumTanhMatmulBias(float[] table, float[] first, int[] at, int per,
-                                         float[] w, float[] b, float[] y, int n, int k, int m, Scratch s, float[] room) {
-        if (s.alongRowsOfW(n, k, m)) {
-            s.loadRows(w, k, m, false);
-            s.sumCoefficients(table, first, at, n, per, k);
-            s.tanhCoefficients(n * k);
-            alongRowsOfW(b, y, n, k, m, s);
-        } else {
-            sumRows(table, first, at, n, per, k, room);
-            tanhMatmulBias(room, w, b, y, n, k, m, s);
-        }
+                                         float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
+        if (!s.alongRowsOfW(n, k, m)) throw new IllegalArgumentException("this scratch multiplies " + n + "×" + k + "·" + k + "×" + m + " along the columns of x");
+        s.loadRows(w, k, m, false);
+        s.sumCoefficients(table, first, at, n, per, k);
+        s.tanhCoefficients(n * k);
+        rowsOfY(b, y, n, k, m, s);
     }
+
+    /**
+     * Whether {@link #sumTanhMatmulBias} serves these shapes with this scratch; where it does not
+     * (the float[] scratch with more rows than outputs), the caller sums, tanhs and multiplies step
+     * by step: the same bits.
+     */
+    public static boolean summedIntoCoefficients(int n, int k, int m, Scratch s) { return s.alongRowsOfW(n, k, m); }
 
     /** out[r·width ..] = ((first + table[at[r·per]..]) + table[at[r·per + 1]..]) + …, for r in [0, n): rows of a lookup table summed. */
     public static void sumRows(float[] table, float[] first, int[] at, int n, int per, int width, float[] out) {

@@ -140,8 +140,6 @@ final class Simd {
 
         @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }
 
-        @Override protected void tanhRows(int count, int length) { Simd.tanh(rows.address, count * length); }   // rows are contiguous
-
         @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
             int base = acc.address;
             if (add) {
@@ -164,8 +162,8 @@ final class Simd {
 
     /**
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
-     * that are not multiples of 4, single rows and single columns among them; eval's fused
-     * tanh·product and table-sum·tanh·product among them), and tanh on as
+     * that are not multiples of 4, single rows and single columns among them; and eval's
+     * table rows summed, tanh'd and multiplied), and tanh on as
      * many values, once with the float[] scratch and once with the SIMD one; returns how many
      * results differed in any bit.
      */
@@ -200,17 +198,17 @@ final class Simd {
             Kernels.addMatmulTransA(x, dy, dw2, n, k, m, s);
             products++;
             differ += same(dw1, dw2, "dw += xᵀ·dy " + shape, first);
-            Kernels.tanhMatmulBias(x, w, b, y1, n, k, m, a);
-            Kernels.tanhMatmulBias(x, w, b, y2, n, k, m, s);
-            products++;
-            differ += same(y1, y2, "tanh(x)·w + b " + shape, first);
             // eval's lookup: each row of h is `per` rows of a table (k wide) summed onto `first`, then tanh(h)·w + b
             int per = 1 + rng.nextInt(4), tableRows = 1 + rng.nextInt(30);
             float[] table = random(tableRows * k, rng), onto = random(k, rng);
             int[] at = new int[n * per];
             for (int i = 0; i < at.length; i++) at[i] = rng.nextInt(tableRows) * k;
-            Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y1, n, k, m, a, new float[n * k]);
-            Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y2, n, k, m, s, new float[n * k]);
+            float[] h = new float[n * k];   // the float[] scratch may go along the columns of x: step by step then
+            Kernels.sumRows(table, onto, at, n, per, k, h);
+            Kernels.tanh(h, h, n * k, a);
+            Kernels.matmulBias(h, w, b, y1, n, k, m, a);
+            if (Kernels.summedIntoCoefficients(n, k, m, s)) Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y2, n, k, m, s);
+            else Kernels.matmulBias(h, w, b, y2, n, k, m, s);   // h is already tanh'd
             products++;
             differ += same(y1, y2, "tanh(Σ table rows)·w + b " + shape + " per " + per, first);
             // tanh, on values spread over its whole range, saturation and ±0 among them
