@@ -102,16 +102,14 @@ public final class SimdModule {
         c.localGet(P).i32Const(4).i32Add().localSet(P);
         c.br(0).end().end();
         // Then one row per pass while p < k.
-        c.block().loop();
-        c.localGet(P).localGet(K).i32GeS().brIf(1);
-        c.localGet(COEF).localGet(P).localGet(COEF_STRIDE).i32Mul().i32Add().f32Load().localSet(A0);
-        c.localGet(A0).f32x4Splat().localSet(V0);
-        c.localGet(ROWS).localGet(P).localGet(ROW_STRIDE).i32Mul().i32Add().localSet(R0);
-        c.i32Const(0).localSet(J);
-        elements(c, 1, true);
-        elements(c, 1, false);
-        c.localGet(P).i32Const(1).i32Add().localSet(P);
-        c.br(0).end().end();
+        c.whileLess(P, K, 1, () -> {
+            c.localGet(COEF).localGet(P).localGet(COEF_STRIDE).i32Mul().i32Add().f32Load().localSet(A0);
+            c.localGet(A0).f32x4Splat().localSet(V0);
+            c.localGet(ROWS).localGet(P).localGet(ROW_STRIDE).i32Mul().i32Add().localSet(R0);
+            c.i32Const(0).localSet(J);
+            elements(c, 1, true);
+            elements(c, 1, false);
+        });
         return c.end();
     }
 
@@ -124,20 +122,18 @@ public final class SimdModule {
      * </pre>
      */
     private static void elements(Code c, int rowCount, boolean simd) {
-        c.block().loop();
-        c.localGet(J).localGet(simd ? M4 : M).i32GeS().brIf(1);
-        c.localGet(J).i32Const(2).i32Shl().localSet(OFF);            // off = 4·j bytes
-        c.localGet(ACC).localGet(OFF).i32Add();                      // the address stored to
-        c.localGet(ACC).localGet(OFF).i32Add().load(simd);           // acc[j]
-        for (int q = 0; q < rowCount; q++) {
-            c.localGet(simd ? V0 + q : A0 + q);
-            c.localGet(R0 + q).localGet(OFF).i32Add().load(simd);    // r_q[j]
-            c.mul(simd);
-            if (q > 0) c.add(simd);                                  // the running sum of products, left to right
-        }
-        c.add(simd).store(simd);                                     // acc[j] + the sum
-        c.localGet(J).i32Const(simd ? 4 : 1).i32Add().localSet(J);
-        c.br(0).end().end();
+        c.whileLess(J, simd ? M4 : M, simd ? 4 : 1, () -> {
+            c.localGet(J).i32Const(2).i32Shl().localSet(OFF);            // off = 4·j bytes
+            c.localGet(ACC).localGet(OFF).i32Add();                      // the address stored to
+            c.localGet(ACC).localGet(OFF).i32Add().load(simd);           // acc[j]
+            for (int q = 0; q < rowCount; q++) {
+                c.localGet(simd ? V0 + q : A0 + q);
+                c.localGet(R0 + q).localGet(OFF).i32Add().load(simd);    // r_q[j]
+                c.mul(simd);
+                if (q > 0) c.add(simd);                                  // the running sum of products, left to right
+            }
+            c.add(simd).store(simd);                                     // acc[j] + the sum
+        });
     }
 
     // tanh's parameters and locals.
@@ -148,10 +144,15 @@ public final class SimdModule {
     private static Code tanh() {
         Code c = new Code();
         c.u32(3).u32(3).raw(I32).u32(4).raw(V128).u32(4).raw(F32);   // locals: 3 i32, 4 v128, 4 f32
-        c.localGet(N).i32Const(-4).i32And().localSet(N4);
-        c.i32Const(0).localSet(I);
-        tanhElements(c, true);
-        tanhElements(c, false);
+        return fourThenOne(c, N, N4, I, simd -> tanhElements(c, simd));
+    }
+
+    /** The rest of a function over elements [0, n): n4 = n &amp; ~3, i = 0, the passes with f32x4 while i &lt; n4, then with f32. */
+    private static Code fourThenOne(Code c, int n, int n4, int i, java.util.function.Consumer<Boolean> passes) {
+        c.localGet(n).i32Const(-4).i32And().localSet(n4);
+        c.i32Const(0).localSet(i);
+        passes.accept(true);
+        passes.accept(false);
         return c.end();
     }
 
@@ -166,22 +167,20 @@ public final class SimdModule {
      */
     private static void tanhElements(Code c, boolean simd) {
         int x = simd ? XV : XV + 4, x2 = simd ? X2 : X2 + 4, p = simd ? PV : PV + 4, q = simd ? QV : QV + 4;
-        c.block().loop();
-        c.localGet(I).localGet(simd ? N4 : N).i32GeS().brIf(1);
-        c.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().localSet(AT);
-        c.constant(-FMath.TANH_CLAMP, simd).constant(FMath.TANH_CLAMP, simd).localGet(AT).load(simd).min(simd).max(simd).localSet(x);
-        c.localGet(x).localGet(x).mul(simd).localSet(x2);
-        c.localGet(x2).constant(FMath.TANH_P0, simd).mul(simd).constant(FMath.TANH_P1, simd).add(simd).localSet(p);
-        for (float coefficient : new float[] {FMath.TANH_P2, FMath.TANH_P3, FMath.TANH_P4, FMath.TANH_P5, FMath.TANH_P6}) {
-            c.localGet(p).localGet(x2).mul(simd).constant(coefficient, simd).add(simd).localSet(p);
-        }
-        c.localGet(x2).constant(FMath.TANH_Q0, simd).mul(simd).constant(FMath.TANH_Q1, simd).add(simd).localSet(q);
-        for (float coefficient : new float[] {FMath.TANH_Q2, FMath.TANH_Q3}) {
-            c.localGet(q).localGet(x2).mul(simd).constant(coefficient, simd).add(simd).localSet(q);
-        }
-        c.localGet(AT).localGet(x).localGet(p).localGet(q).div(simd).mul(simd).store(simd);
-        c.localGet(I).i32Const(simd ? 4 : 1).i32Add().localSet(I);
-        c.br(0).end().end();
+        c.whileLess(I, simd ? N4 : N, simd ? 4 : 1, () -> {
+            c.localGet(X).localGet(I).i32Const(2).i32Shl().i32Add().localSet(AT);
+            c.constant(-FMath.TANH_CLAMP, simd).constant(FMath.TANH_CLAMP, simd).localGet(AT).load(simd).min(simd).max(simd).localSet(x);
+            c.localGet(x).localGet(x).mul(simd).localSet(x2);
+            c.localGet(x2).constant(FMath.TANH_P0, simd).mul(simd).constant(FMath.TANH_P1, simd).add(simd).localSet(p);
+            for (float coefficient : new float[] {FMath.TANH_P2, FMath.TANH_P3, FMath.TANH_P4, FMath.TANH_P5, FMath.TANH_P6}) {
+                c.localGet(p).localGet(x2).mul(simd).constant(coefficient, simd).add(simd).localSet(p);
+            }
+            c.localGet(x2).constant(FMath.TANH_Q0, simd).mul(simd).constant(FMath.TANH_Q1, simd).add(simd).localSet(q);
+            for (float coefficient : new float[] {FMath.TANH_Q2, FMath.TANH_Q3}) {
+                c.localGet(q).localGet(x2).mul(simd).constant(coefficient, simd).add(simd).localSet(q);
+            }
+            c.localGet(AT).localGet(x).localGet(p).localGet(q).div(simd).mul(simd).store(simd);
+        });
     }
 
     // sumRows' parameters and locals.
@@ -192,11 +191,7 @@ public final class SimdModule {
     private static Code sumRows() {
         Code c = new Code();
         c.u32(3).u32(4).raw(I32).u32(1).raw(V128).u32(1).raw(F32);   // locals: 4 i32, 1 v128, 1 f32
-        c.localGet(WIDTH).i32Const(-4).i32And().localSet(SW4);
-        c.i32Const(0).localSet(SJ);
-        sumElements(c, true);
-        sumElements(c, false);
-        return c.end();
+        return fourThenOne(c, WIDTH, SW4, SJ, simd -> sumElements(c, simd));
     }
 
     /**
@@ -207,22 +202,18 @@ public final class SimdModule {
      */
     private static void sumElements(Code c, boolean simd) {
         int v = simd ? SV : SV + 1;
-        c.block().loop();
-        c.localGet(SJ).localGet(simd ? SW4 : WIDTH).i32GeS().brIf(1);
-        c.localGet(SJ).i32Const(2).i32Shl().localSet(SOFF);          // off = 4·j bytes
-        c.localGet(FIRST).localGet(SOFF).i32Add().load(simd).localSet(v);
-        c.i32Const(0).localSet(Q);
-        c.block().loop();
-        c.localGet(Q).localGet(COUNT).i32GeS().brIf(1);
-        c.localGet(v);
-        c.localGet(ROWS_AT).localGet(Q).i32Const(2).i32Shl().i32Add().i32Load();   // at[q]: the row's address
-        c.localGet(SOFF).i32Add().load(simd);
-        c.add(simd).localSet(v);
-        c.localGet(Q).i32Const(1).i32Add().localSet(Q);
-        c.br(0).end().end();
-        c.localGet(SUM).localGet(SOFF).i32Add().localGet(v).store(simd);
-        c.localGet(SJ).i32Const(simd ? 4 : 1).i32Add().localSet(SJ);
-        c.br(0).end().end();
+        c.whileLess(SJ, simd ? SW4 : WIDTH, simd ? 4 : 1, () -> {
+            c.localGet(SJ).i32Const(2).i32Shl().localSet(SOFF);          // off = 4·j bytes
+            c.localGet(FIRST).localGet(SOFF).i32Add().load(simd).localSet(v);
+            c.i32Const(0).localSet(Q);
+            c.whileLess(Q, COUNT, 1, () -> {
+                c.localGet(v);
+                c.localGet(ROWS_AT).localGet(Q).i32Const(2).i32Shl().i32Add().i32Load();   // at[q]: the row's address
+                c.localGet(SOFF).i32Add().load(simd);
+                c.add(simd).localSet(v);
+            });
+            c.localGet(SUM).localGet(SOFF).i32Add().localGet(v).store(simd);
+        });
     }
 
     /** Bytes with the binary format's encodings: LEB128 numbers, names, sections. */
@@ -294,6 +285,19 @@ public final class SimdModule {
         Code br(int depth) { raw(0x0c).u32(depth); return this; }
         Code brIf(int depth) { raw(0x0d).u32(depth); return this; }
         Code end() { raw(0x0b); return this; }
+
+        /**
+         * {@code while (i < limit) { body; i += step; }} with i and limit locals:
+         * (block (loop (br_if 1 (i32.ge_s i limit)) body (local.set i (i + step)) (br 0))).
+         */
+        Code whileLess(int i, int limit, int step, Runnable body) {
+            block().loop();
+            localGet(i).localGet(limit).i32GeS().brIf(1);
+            body.run();
+            localGet(i).i32Const(step).i32Add().localSet(i);
+            br(0).end().end();
+            return this;
+        }
 
         /** f32.load or v128.load (align 2^2: rows need not be 16-byte aligned). */
         Code load(boolean simd) { if (simd) raw(0xfd).u32(0); else raw(0x2a); u32(2).u32(0); return this; }
