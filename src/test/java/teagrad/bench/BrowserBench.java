@@ -85,8 +85,7 @@ public final class BrowserBench {
             System.out.print(profile.replaceAll("(?m)^", "     "));
 
             // The lecture's deep network (5 x 100 with batch norm), against the same baseline.
-            // Picked with its button, as a learner does: a fresh page opened with #preset=deep-batchnorm&steps=…
-            // currently lists the deep layers but ends with the default settings (steps 200000) in form and hash.
+            // Picked with its button, as a learner does (a #preset= link works too: DiagnosticsPageTest).
             openBench(driver, wait, origin + "/?" + query + "&bench#steps=10000000&every=10000000&seed=42");
             driver.findElement(By.cssSelector("button.preset[data-preset='deep-batchnorm']")).click();
             wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=deep-batchnorm")
