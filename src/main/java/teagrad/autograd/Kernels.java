@@ -84,7 +84,7 @@ public final class Kernels {
         private float[][] rows = new float[0][];
         private float[] acc = new float[0];
         private float[] coef;
-        private float[] ownCoef = new float[0];   // tanhCoefficients' values: coef is read in place, so src is not ours to change
+        private float[] ownCoef = new float[0];   // summed or tanh'd coefficients: loaded ones are the caller's array, not ours to change
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
             if (rows.length < count || (count > 0 && rows[0].length < length)) {   // grows only: no garbage when a shape varies per step
