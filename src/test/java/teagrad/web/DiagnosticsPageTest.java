@@ -21,7 +21,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import teagrad.TestData;
 
 /**
  * The page side of the lecture's diagnostics: the network choice (widths, gain, presets, the URL
@@ -88,13 +87,7 @@ class DiagnosticsPageTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"deep-batchnorm", "deep-gain3"})
     void aDeepNetworkInTheWasmWorkerReproducesTheJvmBitForBit(String preset) throws Exception {
         int seed = 123, steps = 200;
-        teagrad.Config c = new teagrad.Config();
-        c.seed = seed;
-        c.steps = steps;
-        c.evalEvery = 100;
-        c = teagrad.Presets.apply(preset, c);
-        teagrad.data.Dataset d = new teagrad.data.Dataset(teagrad.TestData.names(), c.blockSize, c.seed);
-        teagrad.Trainer t = new teagrad.Trainer(teagrad.Model.init(c, d.vocab), d);
+        teagrad.Trainer t = PageE2ETest.jvmTrainer(teagrad.Presets.apply(preset, PageE2ETest.config(seed, steps)));
         float[] jvm = new float[steps];
         for (int i = 0; i < steps; i++) jvm[i] = t.trainStep();
 
@@ -120,16 +113,7 @@ class DiagnosticsPageTest {
     @Test
     void aDeepModelExportedFromTheWasmPageIsTheJvmsFileByteForByte() throws Exception {
         int seed = 5, steps = 300;
-        teagrad.Config c = new teagrad.Config();
-        c.seed = seed;
-        c.steps = steps;
-        c = teagrad.Presets.apply("deep-batchnorm", c);
-        teagrad.data.Dataset d = new teagrad.data.Dataset(teagrad.TestData.names(), c.blockSize, c.seed);
-        teagrad.Trainer t = new teagrad.Trainer(teagrad.Model.init(c, d.vocab), d);
-        teagrad.History history = new teagrad.History();
-        while (!t.finished()) history.addLoss(t.trainStep());
-        history.addDev(steps, (float) new teagrad.Inference(t.model).loss(d.val));   // evalEvery 5,000: only at the end
-        String jvm = teagrad.ModelFile.write(t.model, steps, history);
+        String jvm = PageE2ETest.jvmExport(teagrad.Presets.apply("deep-batchnorm", PageE2ETest.config(seed, steps)));
 
         openReady("/?engine=wasm#steps=" + steps + "&seed=" + seed + "&preset=deep-batchnorm");
         wait.until(d2 -> String.valueOf(driver.findElement(By.id("net-layers")).getText()).contains("Linear(100, 100"));
@@ -137,12 +121,7 @@ class DiagnosticsPageTest {
         driver.findElement(By.id("start")).click();
         wait.until(d2 -> number("window.teagradState.step") >= steps && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
         assertEquals(steps, (int) number("window.teagradState.step"), "the run stops at the link's steps");
-        js.executeScript("window.exported = []; const make = URL.createObjectURL;"
-            + " URL.createObjectURL = b => { window.exported.push(b); return make(b); };");
-        driver.findElement(By.id("export")).click();
-        wait.until(d2 -> number("window.exported.length") >= 1);
-        String browser = (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
-        assertEquals(jvm, browser);
+        assertEquals(jvm, PageE2ETest.export(driver, wait));
         assertNoConsoleErrors();
     }
 

@@ -212,13 +212,7 @@ class PageE2ETest {
     @org.junit.jupiter.api.Test
     void aModelExportedFromTheWasmPageIsTheJvmsFileByteForByte() throws Exception {
         int seed = 5, steps = 300;
-        Trainer t = jvmTrainer(seed, steps);
-        // The export carries the run's curve: every batch loss, and the dev loss the worker measures
-        // at the last step (every evalEvery = 5,000 steps, and at the end).
-        teagrad.History history = new teagrad.History();
-        while (!t.finished()) history.addLoss(t.trainStep());
-        history.addDev(steps, (float) new teagrad.Inference(t.model).loss(t.data.val));
-        String jvm = teagrad.ModelFile.write(t.model, steps, history);
+        String jvm = jvmExport(config(seed, steps));
 
         ChromeDriver driver = Browser.start();
         try {
@@ -227,13 +221,7 @@ class PageE2ETest {
             openReady(driver, wait, "/?engine=wasm#steps=" + steps + "&seed=" + seed);
             driver.findElement(By.id("start")).click();
             wait.until(dr -> number(js, "window.teagradState.step") >= steps);
-            // The download goes through a Blob URL: keep the Blob to read it back.
-            js.executeScript("window.exported = []; const make = URL.createObjectURL;"
-                + " URL.createObjectURL = b => { window.exported.push(b); return make(b); };");
-            driver.findElement(By.id("export")).click();
-            wait.until(dr -> number(js, "window.exported.length") >= 1);
-            String browser = (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
-            assertEquals(jvm, browser);
+            assertEquals(jvm, export(driver, wait));
         } finally {
             driver.quit();
         }
@@ -334,11 +322,44 @@ class PageE2ETest {
 
     /** The default config with this seed and step count, on names.txt, ready to train on the JVM. */
     static Trainer jvmTrainer(int seed, int steps) {
+        return jvmTrainer(config(seed, steps));
+    }
+
+    /** The default config with this seed and step count. */
+    static Config config(int seed, int steps) {
         Config c = new Config();
         c.seed = seed;
         c.steps = steps;
-        Dataset d = new Dataset(names, c.blockSize, c.seed);
+        return c;
+    }
+
+    /** A model of {@code c} on names.txt, ready to train on the JVM. */
+    static Trainer jvmTrainer(Config c) {
+        Dataset d = new Dataset(TestData.names(), c.blockSize, c.seed);
         return new Trainer(Model.init(c, d.vocab), d);
+    }
+
+    /**
+     * The file the page's Export writes for a run of {@code c} on the JVM: the model after c.steps
+     * steps, every batch loss, and the dev loss the worker measures at the last step (every
+     * evalEvery steps, and at the end; the tests' runs are shorter than evalEvery).
+     */
+    static String jvmExport(Config c) {
+        Trainer t = jvmTrainer(c);
+        teagrad.History history = new teagrad.History();
+        while (!t.finished()) history.addLoss(t.trainStep());
+        history.addDev(c.steps, (float) new teagrad.Inference(t.model).loss(t.data.val));
+        return teagrad.ModelFile.write(t.model, c.steps, history);
+    }
+
+    /** Clicks Export and returns the file: the download goes through a Blob URL, so the Blob is kept to read back. */
+    static String export(ChromeDriver driver, WebDriverWait wait) {
+        JavascriptExecutor js = driver;
+        js.executeScript("window.exported = []; const make = URL.createObjectURL;"
+            + " URL.createObjectURL = b => { window.exported.push(b); return make(b); };");
+        driver.findElement(By.id("export")).click();
+        wait.until(d -> number(js, "window.exported.length") >= 1);
+        return (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
     }
 
     /** Opens the page and waits until its worker is ready and the data set loaded. */

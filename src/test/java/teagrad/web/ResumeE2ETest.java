@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static teagrad.web.PageE2ETest.assertNoConsoleErrors;
 import static teagrad.web.PageE2ETest.drawnPixels;
+import static teagrad.web.PageE2ETest.export;
 import static teagrad.web.PageE2ETest.number;
 
 import com.sun.net.httpserver.HttpServer;
@@ -257,15 +258,6 @@ class ResumeE2ETest {
     }
 
     /** The Export button's file (kept from the Blob that the download goes through). */
-    static String export(ChromeDriver driver, WebDriverWait wait) {
-        JavascriptExecutor js = driver;
-        js.executeScript("window.exported = []; const make = URL.createObjectURL;"
-            + " URL.createObjectURL = b => { window.exported.push(b); return make(b); };");
-        driver.findElement(By.id("export")).click();
-        wait.until(d -> number(js, "window.exported.length") >= 1);
-        return (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
-    }
-
     static String layers(String file) {
         int a = file.indexOf("\"layers\""), b = file.indexOf("\"history\"");
         assertTrue(a > 0, "a model file with layers");
