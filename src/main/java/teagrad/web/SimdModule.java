@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import teagrad.autograd.FMath;
 
 /**
@@ -51,16 +52,21 @@ public final class SimdModule {
     private static final int A0 = 15;                                    // f32 locals: A0..A0+3, the four coefficients
     private static final int V0 = 19;                                    // v128 locals: V0..V0+3, the coefficients splatted
 
-    /** The whole module: (module (import "env" "memory" (memory 1)) (func (export "axpy") …)). */
+    /** A function of the module: its export name, how many i32 parameters it takes, its body. */
+    private record Function(String name, int params, Code body) {}
+
+    /** The whole module: (module (import "env" "memory" (memory 1)) (func (export "axpy") …) …). */
     public static byte[] bytes() {
+        List<Function> functions = List.of(new Function("axpy", 7, axpy()), new Function("tanh", 2, tanh()),
+            new Function("sumRows", 5, sumRows()));
+        int count = functions.size();
         Bytes module = new Bytes();
         module.raw(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);   // "\0asm", version 1
 
-        Bytes types = new Bytes();                                   // type t: (func (param i32 × 7, 2 or 5))
-        types.u32(3);
-        for (int params : new int[] {7, 2, 5}) {
-            types.raw(0x60).u32(params);
-            for (int i = 0; i < params; i++) types.raw(I32);
+        Bytes types = new Bytes().u32(count);                        // type f: (func (param i32 × params of f))
+        for (Function f : functions) {
+            types.raw(0x60).u32(f.params());
+            for (int i = 0; i < f.params(); i++) types.raw(I32);
             types.u32(0);
         }
         module.section(1, types);
@@ -69,14 +75,16 @@ public final class SimdModule {
         imports.u32(1).name("env").name("memory").raw(0x02, 0x00).u32(1);
         module.section(2, imports);
 
-        module.section(3, new Bytes().u32(3).u32(0).u32(1).u32(2));  // function f of type f
+        Bytes typeOf = new Bytes().u32(count);                       // function f has type f
+        for (int f = 0; f < count; f++) typeOf.u32(f);
+        module.section(3, typeOf);
 
-        Bytes exports = new Bytes();                                 // (export "axpy" (func 0)) (export "tanh" (func 1)) (export "sumRows" (func 2))
-        exports.u32(3).name("axpy").raw(0x00).u32(0).name("tanh").raw(0x00).u32(1).name("sumRows").raw(0x00).u32(2);
+        Bytes exports = new Bytes().u32(count);                      // (export "name" (func f))
+        for (int f = 0; f < count; f++) exports.name(functions.get(f).name()).raw(0x00).u32(f);
         module.section(7, exports);
 
-        Bytes code = new Bytes().u32(3);
-        for (Code f : new Code[] {axpy(), tanh(), sumRows()}) code.u32(f.size()).append(f);
+        Bytes code = new Bytes().u32(count);
+        for (Function f : functions) code.u32(f.body().size()).append(f.body());
         module.section(10, code);
         return module.toByteArray();
     }
