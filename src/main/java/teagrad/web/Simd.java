@@ -106,6 +106,19 @@ final class Simd {
             return dst;
         }
 
+        /** dst[offset ..][0..length) = the floats at byte address src, four a pass as {@link #copyIn}. */
+        private static void copyOut(int src, float[] dst, int offset, int length) {
+            int i = 0;
+            for (; i + 3 < length; i += 4) {
+                int a = src + 4 * i, o = offset + i;
+                dst[o] = Address.fromInt(a).getFloat();
+                dst[o + 1] = Address.fromInt(a + 4).getFloat();
+                dst[o + 2] = Address.fromInt(a + 8).getFloat();
+                dst[o + 3] = Address.fromInt(a + 12).getFloat();
+            }
+            for (; i < length; i++) dst[offset + i] = Address.fromInt(src + 4 * i).getFloat();
+        }
+
         @Override protected void fillAcc(int length, float value) {
             int base = acc.reserve(length);
             for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(value);
@@ -121,10 +134,9 @@ final class Simd {
         @Override protected boolean alongRowsOfW(int n, int k, int m) { return m >= n || m >= 16; }
 
         @Override protected void tanh(float[] x, float[] y, int n) {
-            int base = values.reserve(n);
-            for (int i = 0; i < n; i++) Address.fromInt(base + 4 * i).putFloat(x[i]);
+            int base = copyIn(x, 0, n, values.reserve(n));
             Simd.tanh(base, n);
-            for (int i = 0; i < n; i++) y[i] = Address.fromInt(base + 4 * i).getFloat();
+            copyOut(base, y, 0, n);
         }
 
         @Override protected void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width) {
@@ -146,15 +158,7 @@ final class Simd {
             if (add) {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] += Address.fromInt(base + 4 * i).getFloat();
             } else if (stride == 1) {
-                int i = 0;
-                for (; i + 3 < length; i += 4) {
-                    int a = base + 4 * i, o = offset + i;
-                    dst[o] = Address.fromInt(a).getFloat();
-                    dst[o + 1] = Address.fromInt(a + 4).getFloat();
-                    dst[o + 2] = Address.fromInt(a + 8).getFloat();
-                    dst[o + 3] = Address.fromInt(a + 12).getFloat();
-                }
-                for (; i < length; i++) dst[offset + i] = Address.fromInt(base + 4 * i).getFloat();
+                copyOut(base, dst, offset, length);
             } else {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] = Address.fromInt(base + 4 * i).getFloat();
             }
