@@ -181,7 +181,14 @@ class LossChart {
       ctx.fillStyle = CHART_COLORS.text;
       ctx.font = '13px system-ui, sans-serif';
       ctx.textAlign = 'center';
-      ctx.fillText('The loss curve appears here once training starts.', plot.x + plot.w / 2, plot.y + plot.h / 2);
+      const hint = 'The loss curve appears here once training starts.';
+      const cx = plot.x + plot.w / 2, cy = plot.y + plot.h / 2;
+      if (ctx.measureText(hint).width <= plot.w - 16) {
+        ctx.fillText(hint, cx, cy);
+      } else {   // a narrow chart (a phone): two lines, so the text stays off the axis labels
+        ctx.fillText('The loss curve appears here', cx, cy - 9);
+        ctx.fillText('once training starts.', cx, cy + 9);
+      }
       return;
     }
     ctx.save();
