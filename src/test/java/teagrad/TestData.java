@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import teagrad.data.Words;
+import teagrad.model.Config;
 
 /** The makemore word list for tests: data/names.txt, else ../shared/data/names.txt. */
 public final class TestData {
@@ -32,5 +33,17 @@ public final class TestData {
             }
         }
         return words;
+    }
+
+    /** The first {@code n} names: a small real word list. */
+    public static List<String> someNames(int n) { return names().subList(0, n); }
+
+    /** A small, quick configuration of the chapter's network (48 hidden units, 50 steps). */
+    public static Config small() {
+        Config c = new Config();
+        c.widths = new int[] {48};
+        c.steps = 50;
+        c.seed = 1234;
+        return c;
     }
 }

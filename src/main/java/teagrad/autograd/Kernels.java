@@ -226,7 +226,7 @@ public final class Kernels {
     /**
      * y[n×m] = tanh(h)[n×k]·w[k×m] + b[m] with h's rows summed from a table as {@link #sumRows}
      * does: eval's Embedding → Flatten → Linear (→ BatchNorm1d) as a lookup table, its Tanh and the
-     * next Linear in one pass (teagrad.Inference), for a scratch that multiplies these shapes along
+     * next Linear in one pass (teagrad.inference.Inference), for a scratch that multiplies these shapes along
      * the rows of w ({@link #summedIntoCoefficients}): h is summed straight into the
      * coefficients, so in the WebAssembly worker it never leaves the module's memory.
      */

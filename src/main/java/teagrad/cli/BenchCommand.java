@@ -5,13 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import teagrad.Baseline;
-import teagrad.Config;
-import teagrad.Inference;
-import teagrad.Model;
-import teagrad.Presets;
-import teagrad.StepProfile;
-import teagrad.Trainer;
+import teagrad.bench.Baseline;
+import teagrad.model.Config;
+import teagrad.inference.Inference;
+import teagrad.model.Model;
+import teagrad.model.Presets;
+import teagrad.bench.StepProfile;
+import teagrad.train.Trainer;
 import teagrad.data.Dataset;
 
 /**

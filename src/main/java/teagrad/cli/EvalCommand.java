@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import teagrad.Inference;
-import teagrad.Model;
-import teagrad.ModelFile;
+import teagrad.inference.Inference;
+import teagrad.model.Model;
+import teagrad.modelfile.ModelFile;
 import teagrad.data.Dataset;
 
 /** {@code eval}: the eval-mode loss of a saved model on the splits of a word list. */

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import teagrad.ModelFile;
+import teagrad.modelfile.ModelFile;
 import teagrad.data.Words;
 
 /** Reading the files a command is given, with one-line errors that name the file. */

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import teagrad.Model;
-import teagrad.Sampler;
+import teagrad.model.Model;
+import teagrad.inference.Sampler;
 import teagrad.data.Dataset;
 
 /** {@code sample}: names from a saved model, each marked new or seen in training. */

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import teagrad.Config;
-import teagrad.Inference;
-import teagrad.Model;
-import teagrad.ModelFile;
-import teagrad.Presets;
-import teagrad.Trainer;
+import teagrad.model.Config;
+import teagrad.inference.Inference;
+import teagrad.model.Model;
+import teagrad.modelfile.ModelFile;
+import teagrad.model.Presets;
+import teagrad.train.Trainer;
 import teagrad.data.Dataset;
 import teagrad.diagnostics.Diagnostics;
 

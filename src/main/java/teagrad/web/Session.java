@@ -1,14 +1,14 @@
 package teagrad.web;
 
 import java.util.List;
-import teagrad.Config;
-import teagrad.History;
-import teagrad.Inference;
-import teagrad.Model;
-import teagrad.ModelFile;
-import teagrad.Presets;
-import teagrad.Sampler;
-import teagrad.Trainer;
+import teagrad.model.Config;
+import teagrad.train.History;
+import teagrad.inference.Inference;
+import teagrad.model.Model;
+import teagrad.modelfile.ModelFile;
+import teagrad.model.Presets;
+import teagrad.inference.Sampler;
+import teagrad.train.Trainer;
 import teagrad.data.Dataset;
 import teagrad.data.Words;
 import teagrad.diagnostics.Diagnostics;

@@ -5,9 +5,9 @@ import org.teavm.jso.JSObject;
 import org.teavm.jso.typedarrays.Float32Array;
 import org.teavm.jso.typedarrays.Int32Array;
 import org.teavm.jso.typedarrays.Int8Array;
-import teagrad.Config;
-import teagrad.Presets;
-import teagrad.Trainer;
+import teagrad.model.Config;
+import teagrad.model.Presets;
+import teagrad.train.Trainer;
 import teagrad.diagnostics.Diagnostics;
 import teagrad.diagnostics.Stats;
 import teagrad.nn.Layer;
@@ -334,7 +334,7 @@ public final class WorkerMain {
     private static void postBaseline(double ms) {
         if (!(ms > 0 && ms <= 60_000)) throw new IllegalArgumentException("baseline: ms must be in (0, 60000]");
         Config c = session.config();
-        teagrad.Baseline b = new teagrad.Baseline(c.batchSize, c.blockSize * c.embedDim, c.widths[0], session.data().vocab.size());
+        teagrad.bench.Baseline b = new teagrad.bench.Baseline(c.batchSize, c.blockSize * c.embedDim, c.widths[0], session.data().vocab.size());
         double start = Js.now();
         int steps = 0;
         float sink = 0;
@@ -352,7 +352,7 @@ public final class WorkerMain {
         if (session.data() == null) throw new IllegalArgumentException("profile: no word list loaded yet");
         if (running) throw new IllegalArgumentException("profile: pause training first");
         JSObject r = reply("profile");
-        Js.set(r, "text", teagrad.StepProfile.table(session.config(), session.data(), (int) reps, Js::now));   // it checks reps
+        Js.set(r, "text", teagrad.bench.StepProfile.table(session.config(), session.data(), (int) reps, Js::now));   // it checks reps
         Js.post(r);
     }
 
@@ -432,7 +432,7 @@ public final class WorkerMain {
 
     /** The curve of an imported model, for the page's chart. */
     private static void postHistory() {
-        teagrad.History h = session.history();
+        teagrad.train.History h = session.history();
         JSObject r = reply("history");
         Js.set(r, "step", session.step());
         Float32Array losses = Float32Array.copyFromJavaArray(h.losses());

@@ -20,7 +20,7 @@ import teagrad.web.BrowserAccess;
  * JavaScript worker. Per engine it prints sustained training steps/s in the worker, the
  * naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
  * navigation to the first training step, the bytes downloaded before names.txt, where a step's
- * time goes in that worker, op by op ({@link teagrad.StepProfile}), and the deep network's
+ * time goes in that worker, op by op ({@link teagrad.bench.StepProfile}), and the deep network's
  * (preset deep-batchnorm, 5 × 100) training steps/s against the same baseline; and in the WASM
  * worker the cost of the live diagnostics views: steps/s with them live vs. with the worker told
  * to send none (bench-only message 'views'), in alternating rounds of the same page.

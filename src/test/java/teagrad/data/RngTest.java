@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import teagrad.Config;
+import teagrad.model.Config;
 
 /**
  * The seeded generator. Every statistical test uses a fixed seed, so it is deterministic (never

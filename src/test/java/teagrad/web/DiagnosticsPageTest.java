@@ -87,7 +87,7 @@ class DiagnosticsPageTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"deep-batchnorm", "deep-gain3"})
     void aDeepNetworkInTheWasmWorkerReproducesTheJvmBitForBit(String preset) throws Exception {
         int seed = 123, steps = 200;
-        teagrad.Trainer t = PageE2ETest.jvmTrainer(teagrad.Presets.apply(preset, PageE2ETest.config(seed, steps)));
+        teagrad.train.Trainer t = PageE2ETest.jvmTrainer(teagrad.model.Presets.apply(preset, PageE2ETest.config(seed, steps)));
         float[] jvm = new float[steps];
         for (int i = 0; i < steps; i++) jvm[i] = t.trainStep();
 
@@ -113,7 +113,7 @@ class DiagnosticsPageTest {
     @Test
     void aDeepModelExportedFromTheWasmPageIsTheJvmsFileByteForByte() throws Exception {
         int seed = 5, steps = 300;
-        String jvm = PageE2ETest.jvmExport(teagrad.Presets.apply("deep-batchnorm", PageE2ETest.config(seed, steps)));
+        String jvm = PageE2ETest.jvmExport(teagrad.model.Presets.apply("deep-batchnorm", PageE2ETest.config(seed, steps)));
 
         openReady("/?engine=wasm#steps=" + steps + "&seed=" + seed + "&preset=deep-batchnorm");
         wait.until(d2 -> String.valueOf(driver.findElement(By.id("net-layers")).getText()).contains("Linear(100, 100"));

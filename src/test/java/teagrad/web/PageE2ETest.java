@@ -21,9 +21,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import teagrad.Config;
-import teagrad.Model;
-import teagrad.Trainer;
+import teagrad.model.Config;
+import teagrad.model.Model;
+import teagrad.train.Trainer;
 import teagrad.TestData;
 import teagrad.data.Dataset;
 
@@ -173,8 +173,8 @@ class PageE2ETest {
         while (!t.finished()) t.trainStep();
         Model model = t.model;
         Path file = tmp.resolve("model.json");
-        Files.writeString(file, teagrad.ModelFile.write(model, t.stepsDone()), StandardCharsets.UTF_8);
-        teagrad.Sampler sampler = new teagrad.Sampler(model, 11);
+        Files.writeString(file, teagrad.modelfile.ModelFile.write(model, t.stepsDone()), StandardCharsets.UTF_8);
+        teagrad.inference.Sampler sampler = new teagrad.inference.Sampler(model, 11);
         List<String> jvm = new ArrayList<>();
         for (int i = 0; i < 15; i++) jvm.add(sampler.next());
 
@@ -187,7 +187,7 @@ class PageE2ETest {
             wait.until(dr -> dr.findElement(By.id("step-count")).getText().replace(",", "").trim().equals("300"));
             // The import has no curve: the page asks for the model's losses at once.
             wait.until(dr -> dr.findElement(By.id("loss-val")).getText().matches("\\d\\.\\d{4}"));
-            assertEquals(new teagrad.Inference(model).loss(jvmTrainer(3, 300).data.val),
+            assertEquals(new teagrad.inference.Inference(model).loss(jvmTrainer(3, 300).data.val),
                 Double.parseDouble(driver.findElement(By.id("loss-val")).getText()), 1e-4, "the imported model's dev loss");
             driver.findElement(By.id("sample-count")).clear();
             driver.findElement(By.id("sample-count")).sendKeys("15");
@@ -346,10 +346,10 @@ class PageE2ETest {
      */
     static String jvmExport(Config c) {
         Trainer t = jvmTrainer(c);
-        teagrad.History history = new teagrad.History();
+        teagrad.train.History history = new teagrad.train.History();
         while (!t.finished()) history.addLoss(t.trainStep());
-        history.addDev(c.steps, (float) new teagrad.Inference(t.model).loss(t.data.val));
-        return teagrad.ModelFile.write(t.model, c.steps, history);
+        history.addDev(c.steps, (float) new teagrad.inference.Inference(t.model).loss(t.data.val));
+        return teagrad.modelfile.ModelFile.write(t.model, c.steps, history);
     }
 
     /** Clicks Export and returns the file: the download goes through a Blob URL, so the Blob is kept to read back. */

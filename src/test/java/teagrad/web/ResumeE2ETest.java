@@ -22,10 +22,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import teagrad.History;
-import teagrad.Inference;
-import teagrad.ModelFile;
-import teagrad.Trainer;
+import teagrad.train.History;
+import teagrad.inference.Inference;
+import teagrad.modelfile.ModelFile;
+import teagrad.train.Trainer;
 import teagrad.TestData;
 
 /**

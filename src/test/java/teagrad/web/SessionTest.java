@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import teagrad.Config;
-import teagrad.ModelFile;
-import teagrad.Trainer;
+import teagrad.model.Config;
+import teagrad.modelfile.ModelFile;
+import teagrad.train.Trainer;
 
 /** The worker's state machine, on the JVM: every refusal leaves the previous state intact. */
 class SessionTest {

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.modelfile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +17,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import teagrad.autograd.Tensor;
 import teagrad.data.Dataset;
 import teagrad.data.Vocab;
+import teagrad.model.Config;
+import teagrad.model.Model;
+import teagrad.train.Trainer;
+import teagrad.train.History;
+import teagrad.inference.Inference;
+import teagrad.inference.Sampler;
+import teagrad.Chapter;
+import teagrad.TestData;
 
 /** The model file: exact round trips, the documented layout, and every rejection by name. */
 class ModelFileTest {

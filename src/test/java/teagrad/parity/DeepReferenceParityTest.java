@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,10 @@ import teagrad.diagnostics.Diagnostics;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Layer;
 import teagrad.nn.Sequential;
+import teagrad.model.Model;
+import teagrad.inference.Inference;
+import teagrad.modelfile.ModelFile;
+import teagrad.modelfile.Json;
 
 /**
  * Deep Sequential networks against PyTorch (float64): the reference files list their layers in

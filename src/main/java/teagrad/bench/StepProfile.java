@@ -1,10 +1,13 @@
-package teagrad;
+package teagrad.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import teagrad.autograd.Tensor;
 import teagrad.data.Dataset;
+import teagrad.model.Config;
+import teagrad.model.Model;
+import teagrad.train.Trainer;
 
 /**
  * Where a training step's time goes: every op's forward and each of its backward functions,

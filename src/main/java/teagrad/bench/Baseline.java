@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.bench;
 
 import teagrad.data.Rng;
 

@@ -1,10 +1,11 @@
-package teagrad;
+package teagrad.train;
 
 import teagrad.autograd.Tensor;
 import teagrad.data.Dataset;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Sequential;
 import teagrad.data.Rng;
+import teagrad.model.Model;
 
 /**
  * Minibatch SGD, the notebook's training loop: draw {@code batchSize} examples uniformly with

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.modelfile;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +11,10 @@ import teagrad.nn.Layer;
 import teagrad.nn.Linear;
 import teagrad.nn.Sequential;
 import teagrad.nn.Tanh;
+import teagrad.model.Config;
+import teagrad.model.Presets;
+import teagrad.model.Model;
+import teagrad.train.History;
 
 /**
  * The model file: one JSON document the CLI and the browser both write and read.

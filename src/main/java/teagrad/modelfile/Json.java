@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.modelfile;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,19 +9,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import teagrad.data.Dataset;
+import teagrad.model.Config;
+import teagrad.TestData;
 
 /** bench's table of where a training step's time goes. */
 class StepProfileTest {
     private static final Pattern NUMBER = Pattern.compile("\\d+\\.\\d");
 
     private static String profile(Config c) {
-        Dataset data = new Dataset(TrainerTest.someNames(300), c.blockSize, c.seed);
+        Dataset data = new Dataset(TestData.someNames(300), c.blockSize, c.seed);
         return StepProfile.table(c, data, 5, () -> System.nanoTime() / 1e6);
     }
 
     @Test
     void listsEveryOpOfTheGraphWithEachBackwardNamedByItsInput() {
-        String table = profile(TrainerTest.small());
+        String table = profile(TestData.small());
         List<String> expected = List.of(
             "embeddingLinear ", "d0.weight ", "d2.weight ",
             "batchnorm ", "dembeddingLinear ", "d3.weight ", "d3.bias ",
@@ -38,7 +40,7 @@ class StepProfileTest {
 
     @Test
     void everyFigureIsATimeAndTheWholeStepIsPositive() {
-        String table = profile(TrainerTest.small());
+        String table = profile(TestData.small());
         String[] lines = table.split("\\R");
         assertEquals(5 + 4, lines.length, table);   // header, five ops, all ops, rest, whole step
         Matcher whole = Pattern.compile("whole step\\s+(\\d+\\.\\d)").matcher(table);
@@ -55,8 +57,8 @@ class StepProfileTest {
 
     @Test
     void refusesImpossibleRepetitionCounts() {
-        Config c = TrainerTest.small();
-        Dataset data = new Dataset(TrainerTest.someNames(50), c.blockSize, c.seed);
+        Config c = TestData.small();
+        Dataset data = new Dataset(TestData.someNames(50), c.blockSize, c.seed);
         for (int reps : new int[] {0, -1, 100_001}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StepProfile.table(c, data, reps, () -> 0));

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import teagrad.data.Dataset;
 import teagrad.data.Vocab;
+import teagrad.model.Config;
+import teagrad.model.Model;
+import teagrad.train.Trainer;
+import teagrad.Chapter;
+import teagrad.TestData;
 
 /** Names drawn from a model. */
 class SamplerTest {

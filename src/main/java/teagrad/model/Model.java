@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.model;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -15,23 +15,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 import teagrad.autograd.Tensor;
 import teagrad.data.Dataset;
 import teagrad.data.Vocab;
+import teagrad.model.Config;
+import teagrad.model.Presets;
+import teagrad.model.Model;
+import teagrad.inference.Inference;
+import teagrad.modelfile.ModelFile;
+import teagrad.Chapter;
+import teagrad.TestData;
 
 /** Minibatch SGD, its learning-rate schedule and failure handling, and eval-mode inference. */
 class TrainerTest {
 
-    static List<String> someNames(int n) { return TestData.names().subList(0, n); }
-
     static Trainer trainer(List<String> words, Config c) {
         Dataset data = new Dataset(words, c.blockSize, c.seed);
         return new Trainer(Model.init(c, data.vocab), data);
-    }
-
-    static Config small() {
-        Config c = new Config();
-        c.widths = new int[] {48};
-        c.steps = 50;
-        c.seed = 1234;
-        return c;
     }
 
     static int[] bits(float[] a) {
@@ -61,9 +58,9 @@ class TrainerTest {
     @ParameterizedTest(name = "batchNorm {0}")
     @ValueSource(booleans = {true, false})
     void theSameSeedGivesBitIdenticalLossesAndParameters(boolean batchNorm) {
-        Config c = small();
+        Config c = TestData.small();
         c.batchNorm = batchNorm;
-        Trainer a = trainer(someNames(2000), c), b = trainer(someNames(2000), c);
+        Trainer a = trainer(TestData.someNames(2000), c), b = trainer(TestData.someNames(2000), c);
         for (int i = 0; i < 50; i++) {
             float la = a.trainStep(), lb = b.trainStep();
             assertEquals(Float.floatToRawIntBits(la), Float.floatToRawIntBits(lb), "loss of step " + (i + 1));
@@ -75,10 +72,10 @@ class TrainerTest {
 
     @Test
     void anotherSeedGivesAnotherRun() {
-        Config c = small();
-        Trainer a = trainer(someNames(2000), c);
+        Config c = TestData.small();
+        Trainer a = trainer(TestData.someNames(2000), c);
         c.seed = 1235;
-        Trainer b = trainer(someNames(2000), c);
+        Trainer b = trainer(TestData.someNames(2000), c);
         boolean differ = false;
         for (int i = 0; i < 5; i++) differ |= a.trainStep() != b.trainStep();
         assertTrue(differ);
@@ -111,10 +108,10 @@ class TrainerTest {
 
     @Test
     void eachStepMovesEveryParameterByMinusLearningRateTimesItsGradient() {
-        Config c = small();
+        Config c = TestData.small();
         c.lr = 0.2f;
         c.lrDecayStep = 3;
-        Trainer t = trainer(someNames(500), c);
+        Trainer t = trainer(TestData.someNames(500), c);
         t.trainStep();
         t.trainStep();
         for (int step = 2; step <= 3; step++) {
@@ -140,8 +137,8 @@ class TrainerTest {
     @ParameterizedTest(name = "poison {0}")
     @ValueSource(strings = {"W2", "C"})
     void aNonFiniteLossThrowsDivergedAndLeavesTheModelAsBeforeThatStep(String poisoned) {
-        Config c = small();
-        Trainer t = trainer(someNames(500), c);
+        Config c = TestData.small();
+        Trainer t = trainer(TestData.someNames(500), c);
         for (int i = 0; i < 5; i++) t.trainStep();
         Model m = t.model;
         // W2 poisons the logits after batch norm has already updated its running stats; the
@@ -162,9 +159,9 @@ class TrainerTest {
 
     @Test
     void anInfiniteParameterAlsoCountsAsDivergence() {
-        Config c = small();
+        Config c = TestData.small();
         c.batchNorm = false;
-        Trainer t = trainer(someNames(500), c);
+        Trainer t = trainer(TestData.someNames(500), c);
         t.trainStep();
         Chapter.last(t.model).bias.data[0] = Float.POSITIVE_INFINITY;
         List<int[]> before = state(t.model);
@@ -202,9 +199,9 @@ class TrainerTest {
 
     @Test
     void inferenceLossAgreesWithTheGraphInEvalMode() {
-        Config c = small();
+        Config c = TestData.small();
         c.steps = 200;
-        List<String> words = someNames(3000);
+        List<String> words = TestData.someNames(3000);
         Trainer t = trainer(words, c);
         while (!t.finished()) t.trainStep();
         Model m = t.model;
@@ -236,10 +233,10 @@ class TrainerTest {
 
     @Test
     void inferenceLossWithoutBatchNormAgreesWithTheGraph() {
-        Config c = small();
+        Config c = TestData.small();
         c.batchNorm = false;
         c.steps = 100;
-        Trainer t = trainer(someNames(1000), c);
+        Trainer t = trainer(TestData.someNames(1000), c);
         while (!t.finished()) t.trainStep();
         Dataset.Split dev = t.data.val;
         int n = dev.size;
@@ -253,10 +250,10 @@ class TrainerTest {
 
     @Test
     void calibrateSetsRunningStatsToTheMeanAndUnbiasedVarianceOfHpreactOverTheSplit() {
-        Config c = small();
+        Config c = TestData.small();
         c.widths = new int[] {16};
         c.steps = 20;
-        Trainer t = trainer(someNames(60), c);
+        Trainer t = trainer(TestData.someNames(60), c);
         while (!t.finished()) t.trainStep();
         Model m = t.model;
         Dataset.Split train = t.data.train;
@@ -294,10 +291,10 @@ class TrainerTest {
 
     @Test
     void calibrateSetsEveryBatchNormOfADeepNetworkFromItsInputGivenTheOnesBefore() {
-        Config c = Presets.apply("deep-batchnorm", small());
+        Config c = Presets.apply("deep-batchnorm", TestData.small());
         c.widths = new int[] {12, 9, 7};
         c.steps = 20;
-        Trainer t = trainer(someNames(60), c);
+        Trainer t = trainer(TestData.someNames(60), c);
         while (!t.finished()) t.trainStep();
         Model m = t.model;
         Dataset.Split train = t.data.train;
@@ -335,9 +332,9 @@ class TrainerTest {
 
     @Test
     void calibrateWithoutBatchNormDoesNothing() {
-        Config c = small();
+        Config c = TestData.small();
         c.batchNorm = false;
-        Trainer t = trainer(someNames(100), c);
+        Trainer t = trainer(TestData.someNames(100), c);
         List<int[]> before = state(t.model);
         Inference.calibrate(t.model, t.data.train);
         assertSameState(before, state(t.model), "no batch norm, nothing to calibrate");
@@ -373,11 +370,11 @@ class TrainerTest {
     @Test
     void validateAcceptsTheDefaultsAndBatchSizeOneWithoutBatchNorm() {
         assertDoesNotThrow(() -> new Config().validate());
-        Config c = small();
+        Config c = TestData.small();
         c.batchNorm = false;
         c.batchSize = 1;
         c.validate();
-        Trainer t = trainer(someNames(200), c);
+        Trainer t = trainer(TestData.someNames(200), c);
         for (int i = 0; i < 10; i++) assertTrue(Float.isFinite(t.trainStep()));
     }
 
@@ -390,11 +387,11 @@ class TrainerTest {
 
     @Test
     void theTrainerRefusesDataThatDoesNotFitTheModel() {
-        Config c = small();
-        Dataset data = new Dataset(someNames(200), c.blockSize, c.seed);
+        Config c = TestData.small();
+        Dataset data = new Dataset(TestData.someNames(200), c.blockSize, c.seed);
         Model otherVocab = Model.init(c, Vocab.parse(".abc"));
         assertThrows(IllegalArgumentException.class, () -> new Trainer(otherVocab, data));
-        Dataset otherBlock = new Dataset(someNames(200), 4, c.seed);
+        Dataset otherBlock = new Dataset(TestData.someNames(200), 4, c.seed);
         Model m = Model.init(c, data.vocab);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(m, otherBlock));
         assertTrue(e.getMessage().contains("block size"), e.getMessage());
@@ -403,7 +400,7 @@ class TrainerTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"batchnorm", "deep-batchnorm", "deep-gain3"})
     void aRunSavedAndResumedIsTheSameRunBitForBit(String preset) {
-        Config c = Presets.apply(preset, small());
+        Config c = Presets.apply(preset, TestData.small());
         c.steps = 60;
         Dataset data = new Dataset(TestData.names().subList(0, 2000), c.blockSize, c.seed);
         Trainer whole = new Trainer(Model.init(c, data.vocab), data);

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.inference;
 
 import teagrad.autograd.FMath;
 import teagrad.autograd.Kernels;
@@ -11,6 +11,7 @@ import teagrad.nn.Layer;
 import teagrad.nn.Linear;
 import teagrad.nn.Sequential;
 import teagrad.nn.Tanh;
+import teagrad.model.Model;
 
 /**
  * The network in eval mode without a gradient graph: for whole-split losses, calibration and

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,9 @@ import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Embedding;
 import teagrad.nn.Linear;
 import teagrad.nn.Sequential;
+import teagrad.model.Config;
+import teagrad.model.Model;
+import teagrad.inference.Inference;
 
 /**
  * The whole network against PyTorch (float64) on the same parameters and batch: loss,

@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.parity;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import teagrad.modelfile.Json;
 
 /** PyTorch reference vectors from ../shared/reference/*.json (see each file's "about"). */
 final class Reference {

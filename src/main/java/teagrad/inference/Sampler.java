@@ -1,8 +1,9 @@
-package teagrad;
+package teagrad.inference;
 
 import teagrad.autograd.FMath;
 import teagrad.data.Vocab;
 import teagrad.data.Rng;
+import teagrad.model.Model;
 
 /**
  * Names from the model: start from a context of '.', draw the next character from the softmax

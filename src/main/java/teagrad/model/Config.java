@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.model;
 
 /**
  * Every size and option of a run, with Karpathy's part-3 values as defaults.

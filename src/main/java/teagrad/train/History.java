@@ -1,4 +1,4 @@
-package teagrad;
+package teagrad.train;
 
 import java.util.Arrays;
 
