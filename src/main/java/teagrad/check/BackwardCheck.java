@@ -24,15 +24,16 @@ import teagrad.nn.Tanh;
  *
  * <p>Autograd is teagrad's training graph, the ops every training step runs, with two fused
  * ops: cross-entropy (its row: logits) and {@link BatchNorm1d} (its rows: hprebn, bngain,
- * bnbias). Their backwards are formulas of their own, quoted where they are implemented; in
- * the notebook's notation, with its Bessel-corrected bnvar,
+ * bnbias). Their backwards are formulas of their own (each quoted beside its code: Ops.crossEntropy,
+ * BatchNorm1d.backward); in the notebook's notation, with its Bessel-corrected bnvar,
  * <pre>
  *   dlogits = (softmax(logits) − onehot(Yb)) / n
  *   dhprebn = bngain·bnvar_inv/n · (n·dhpreact − dhpreact.sum(0) − n/(n−1)·bnraw·(dhpreact·bnraw).sum(0))
  * </pre>
  * and with the biased bnvar that BatchNorm1d normalises with, n/(n−1) becomes 1. So those rows
- * agree approximately, as the lecture's exercises 2 and 3 do, and every other row exactly:
- * the hand-written line and autograd do the same float operations. Inside the fused ops the
+ * agree approximately, as the lecture's exercises 2 and 3 do (bnbias, a plain sum, exactly),
+ * and every other row exactly: the hand-written line and autograd do the same float operations
+ * on the same values ({@link #fusedBackward} says how the two graphs share them). Inside the fused ops the
  * lecture's intermediates (logprobs … logit_maxes, bnraw … bnmeani) have no tensor; their rows
  * compare with teagrad's autograd on the lecture's forward written op by op ({@link LectureGraph}).
  *

@@ -56,10 +56,15 @@ public final class Inference {
 
     /** The whole network, batch norm normalising with {@code stats} instead of the model's running statistics. */
     public Inference(Model model, RunningStats stats) {
-        this(model, model.net.size(), stats);
-        if (stats.mean.length != model.batchNorms().size()) {
-            throw new IllegalArgumentException("statistics for " + stats.mean.length + " batch norms, the network has " + model.batchNorms().size());
-        }
+        this(model, model.net.size(), fitting(stats, model));
+    }
+
+    private static RunningStats fitting(RunningStats stats, Model model) {
+        java.util.List<BatchNorm1d> bns = model.batchNorms();
+        boolean fits = stats.mean.length == bns.size();
+        for (int k = 0; fits && k < bns.size(); k++) fits = stats.mean[k].length == bns.get(k).features && stats.var[k].length == bns.get(k).features;
+        if (!fits) throw new IllegalArgumentException("these statistics are for another network: " + stats.mean.length + " batch norms, this one has " + bns.size());
+        return stats;
     }
 
     /** Layers [0, end) only (calibration reads a batch norm's input); stats null: each chunk's own statistics. */

@@ -107,10 +107,6 @@ public final class BatchNorm1d extends Layer {
     /**
      * The fused backward through μ and σ² in one formula (the seed chapter's):
      * dx_i = γ / (m·√(σ²+ε)) · (m·dy_i − Σ_j dy_j − x̂_i · Σ_j dy_j·x̂_j).
-     * In the notebook's notation (makemore part 4, exercise 3), whose forward divides bnvar by n − 1,
-     * dhprebn = bngain·bnvar_inv/n · (n·dhpreact − dhpreact.sum(0) − n/(n−1)·bnraw·(dhpreact·bnraw).sum(0));
-     * the variance here divides by m, so n/(n−1) is 1. (teagrad.check compares it with the
-     * backward written out through every intermediate.)
      * In eval mode μ and σ² are constants, so only dx_i = γ·dy_i / √(σ²+ε) remains.
      */
     void backward(float[] dy, int m, float[] xhat, float[] invStd, float[] sumDy, float[] sumDyXhat, float[] dx) {
