@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .ci/run, run for real: a copy of it in a scratch clone, with stand-ins for mvn, java and
  * apt-get first on PATH. The build must see CI=true whatever the caller set (the browser tests
  * skip themselves without it, see web.Browser), a failing build must fail the script, and
- * names.txt comes from ../shared/data beside the clone (CI has no internet).
+ * names.txt is copied from shared/data/ beside the clone (CI has no internet).
  */
 class CiScriptTest {
     @TempDir Path dir;
