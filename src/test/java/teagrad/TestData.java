@@ -19,16 +19,17 @@ public final class TestData {
     private TestData() {}
 
     private static List<String> words;
-    private static IllegalStateException missing;   // one failed download per JVM, not one per test
+    private static String missing;   // why names.txt could not be had: one failed download per JVM, not one per test
 
     public static synchronized Path namesFile() {
-        if (missing != null) throw missing;
-        try {
-            return DataFile.ensure(DataFile.DEFAULT.toAbsolutePath(), System.out);
-        } catch (DataFile.Missing e) {
-            missing = new IllegalStateException("the tests need names.txt: " + e.getMessage());
-            throw missing;
+        if (missing == null) {
+            try {
+                return DataFile.ensure(DataFile.DEFAULT.toAbsolutePath(), System.out);
+            } catch (DataFile.Missing e) {
+                missing = "the tests need names.txt: " + e.getMessage();
+            }
         }
+        throw new IllegalStateException(missing);   // thrown afresh, so each test's failure points at itself
     }
 
     /** Every word of names.txt, parsed once per JVM. */
