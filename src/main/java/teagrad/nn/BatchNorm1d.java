@@ -138,6 +138,8 @@ public final class BatchNorm1d extends Layer {
 
     @Override public void train(boolean on) { training = on; }
 
+    public boolean training() { return training; }
+
     @Override int[] outShape(int[] in) {
         if (in.length != 1 || in[0] != features) throw new IllegalArgumentException("expects " + features + " features, but its input is " + describe(in));
         return in;

@@ -106,7 +106,10 @@ public final class Sequential {
     }
 
     /** The training graph for batches of {@code batch} examples, the first three layers fused where they can be. */
-    public Pass pass(int batch) { return new Pass(this, batch); }
+    public Pass pass(int batch) { return new Pass(this, batch, true); }
+
+    /** The same graph with every layer its own op: what the fused pass is proven equal to. */
+    public Pass unfusedPass(int batch) { return new Pass(this, batch, false); }
 
     /** The network as PyTorch prints it, a layer per line. */
     @Override public String toString() {
@@ -125,7 +128,7 @@ public final class Sequential {
         private final Sequential net;
         private final Tensor[] outputs;   // null for the embedding and flatten when fused away
 
-        Pass(Sequential net, int batch) {
+        Pass(Sequential net, int batch, boolean fuse) {
             this.net = net;
             this.batch = batch;
             int block = net.blockSize;
@@ -134,7 +137,7 @@ public final class Sequential {
             outputs = new Tensor[net.size()];
             int i;
             Tensor h;
-            if (net.startsWithEmbeddingLinear()) {
+            if (fuse && net.startsWithEmbeddingLinear()) {
                 Linear first = (Linear) net.layer(2);
                 h = Ops.embeddingLinear(net.embedding().weight, x, batch, block, first.weight, first.bias);   // C[X].view(B, -1) @ W (+ b)
                 outputs[2] = h;
