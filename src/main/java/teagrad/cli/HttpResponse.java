@@ -1,0 +1,68 @@
+package teagrad.cli;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An answer: status, headers and a body that is shared, never copied (the cached files' bytes go
+ * out as they are). Every answer says nosniff and no-cache: browsers must trust our types, not
+ * guess them, and always revalidate, so a rebuilt app shows at once.
+ */
+final class HttpResponse {
+    final int status;
+    final Map<String, String> headers = new LinkedHashMap<>();
+    final byte[] body;
+    /** HEAD: the same headers, Content-Length included, and no body. */
+    boolean headOnly;
+    /** Close the connection once this is sent (errors, bodies we did not read, HTTP/1.0). */
+    boolean close;
+
+    HttpResponse(int status, String contentType, byte[] body) {
+        this.status = status;
+        this.body = body;
+        headers.put("Content-Type", contentType);
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Cache-Control", "no-cache");
+    }
+
+    /** A plain-text answer of one line, e.g. "404 not found". */
+    static HttpResponse text(int status, String line) {
+        return new HttpResponse(status, "text/plain; charset=utf-8", (line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** The bytes to write: the head, then (unless HEAD) the body, without copying it. */
+    ByteBuffer[] toBuffers() {
+        StringBuilder head = new StringBuilder(256);
+        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+        for (Map.Entry<String, String> h : headers.entrySet()) head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        head.append("Content-Length: ").append(body.length).append("\r\n");
+        if (close) head.append("Connection: close\r\n");
+        head.append("\r\n");
+        ByteBuffer headBytes = ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return headOnly ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, ByteBuffer.wrap(body)};
+    }
+
+    static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 400: return "Bad Request";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 408: return "Request Timeout";
+            case 421: return "Misdirected Request";
+            case 431: return "Request Header Fields Too Large";
+            case 500: return "Internal Server Error";
+            case 503: return "Service Unavailable";
+            case 505: return "HTTP Version Not Supported";
+            default: return "Status";
+        }
+    }
+}
