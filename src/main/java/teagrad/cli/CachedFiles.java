@@ -2,6 +2,7 @@ package teagrad.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -20,8 +21,12 @@ final class CachedFiles {
     /** Larger files are refused instead of held in memory (the page takes word lists up to 50 MB). */
     static final long MAX_BYTES = 64L << 20;
 
-    /** A file as read: its bytes, and gzipped (null where not worth it). */
-    record Body(byte[] raw, byte[] gzipped, FileTime modified, long size) {}
+    /**
+     * A file as read: its bytes, and gzipped (null where not worth it). Kept outside the Java heap
+     * (direct buffers), so that a socket is written straight from them: a heap array would be
+     * copied into a temporary native buffer of its full size on every write.
+     */
+    record Body(ByteBuffer raw, ByteBuffer gzipped, FileTime modified, long size) {}
 
     /** A file over {@link #MAX_BYTES}. */
     static final class TooLarge extends IOException {
@@ -39,9 +44,14 @@ final class CachedFiles {
         if (cached != null && cached.modified.equals(now.lastModifiedTime()) && cached.size == now.size()) return cached;
         if (now.size() > MAX_BYTES) throw new TooLarge(file, now.size());
         byte[] raw = Files.readAllBytes(file);
-        Body body = new Body(raw, compress ? gzip(raw) : null, now.lastModifiedTime(), now.size());
+        Body body = new Body(direct(raw), compress ? direct(gzip(raw)) : null, now.lastModifiedTime(), now.size());
         bodies.put(file, body);
         return body;
+    }
+
+    /** A read-only copy outside the heap; each answer writes from its own {@code duplicate()}. */
+    private static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
     }
 
     static byte[] gzip(byte[] raw) throws IOException {

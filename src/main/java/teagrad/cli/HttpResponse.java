@@ -13,13 +13,13 @@ import java.util.Map;
 final class HttpResponse {
     final int status;
     final Map<String, String> headers = new LinkedHashMap<>();
-    final byte[] body;
+    private final ByteBuffer body; // never moved: each write goes through a duplicate
     /** HEAD: the same headers, Content-Length included, and no body. */
     boolean headOnly;
     /** Close the connection once this is sent (errors, bodies we did not read, HTTP/1.0). */
     boolean close;
 
-    HttpResponse(int status, String contentType, byte[] body) {
+    HttpResponse(int status, String contentType, ByteBuffer body) {
         this.status = status;
         this.body = body;
         headers.put("Content-Type", contentType);
@@ -29,7 +29,7 @@ final class HttpResponse {
 
     /** A plain-text answer of one line, e.g. "404 not found". */
     static HttpResponse text(int status, String line) {
-        return new HttpResponse(status, "text/plain; charset=utf-8", (line + "\n").getBytes(StandardCharsets.UTF_8));
+        return new HttpResponse(status, "text/plain; charset=utf-8", ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     HttpResponse header(String name, String value) {
@@ -42,11 +42,11 @@ final class HttpResponse {
         StringBuilder head = new StringBuilder(256);
         head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         for (Map.Entry<String, String> h : headers.entrySet()) head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        head.append("Content-Length: ").append(body.length).append("\r\n");
+        head.append("Content-Length: ").append(body.remaining()).append("\r\n");
         if (close) head.append("Connection: close\r\n");
         head.append("\r\n");
         ByteBuffer headBytes = ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        return headOnly ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, ByteBuffer.wrap(body)};
+        return headOnly ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, body.duplicate()};
     }
 
     static String reason(int status) {

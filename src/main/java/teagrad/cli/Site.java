@@ -31,12 +31,14 @@ final class Site implements LoopbackServer.Handler {
             Map.entry("ico", "image/x-icon"),
             Map.entry("txt", "text/plain; charset=utf-8"));
 
-    private final Path root;
+    private final Path root;        // absolute and normalised
+    private final Path realRoot;    // with symlinks resolved
     private final Path dataFile;
     private final CachedFiles files = new CachedFiles();
 
-    Site(Path root, Path dataFile) {
-        this.root = root;
+    Site(Path root, Path dataFile) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.realRoot = root.toRealPath();
         this.dataFile = dataFile;
     }
 
@@ -49,7 +51,7 @@ final class Site implements LoopbackServer.Handler {
         String relative = safeRelativePath(request.path());
         Path file = null;
         if (relative != null) {
-            file = ("/" + relative).equals(DATA_URL_PATH) ? dataFile : resolveInside(root, relative);
+            file = ("/" + relative).equals(DATA_URL_PATH) ? dataFile : resolveInside(relative);
         }
         if (file == null || !Files.isRegularFile(file)) return HttpResponse.text(404, "404 not found");
 
@@ -90,11 +92,10 @@ final class Site implements LoopbackServer.Handler {
     }
 
     /** Second line of defence: the resolved file must still lie under root (symlinks included). */
-    private static Path resolveInside(Path root, String relative) throws IOException {
-        Path normalRoot = root.toAbsolutePath().normalize();
-        Path file = normalRoot.resolve(relative).normalize();
-        if (!file.startsWith(normalRoot) || !Files.exists(file)) return null;
-        return file.toRealPath().startsWith(normalRoot.toRealPath()) ? file : null;
+    private Path resolveInside(String relative) throws IOException {
+        Path file = root.resolve(relative).normalize();
+        if (!file.startsWith(root) || !Files.exists(file)) return null;
+        return file.toRealPath().startsWith(realRoot) ? file : null;
     }
 
     /** The Content-Type for a file name, by extension; unknown types are plain bytes. */

@@ -38,7 +38,7 @@ class LoopbackServerTest {
     private LoopbackServer start() throws IOException {
         server = LoopbackServer.start(0, request -> {
             if (fail.get()) throw new IllegalStateException("a bug in a handler");
-            if (request.path().equals("/big")) return new HttpResponse(200, "application/octet-stream", big);
+            if (request.path().equals("/big")) return new HttpResponse(200, "application/octet-stream", java.nio.ByteBuffer.wrap(big));
             return HttpResponse.text(200, "ok " + request.path());
         }, log);
         return server;
