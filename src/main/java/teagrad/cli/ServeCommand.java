@@ -108,7 +108,6 @@ public final class ServeCommand {
             }
         }
 
-        keepTheHeapSmall();
         out.println("teagrad serving http://127.0.0.1:" + server.port() + "/");
         out.flush();
 
@@ -136,10 +135,10 @@ public final class ServeCommand {
      * touches all of it within seconds of load: 300 MB of memory for a few MB of files. serve
      * needs little, so it asks the collector to keep at most 30% of the heap free, shrinks it once
      * now (the files are cached on first use, after this) and collects when idle for 5 s, which
-     * hands what a burst took back to the system. Only the {@code serve} process does this, never
-     * the tests that start a server inside their own JVM.
+     * hands what a burst took back to the system. Called by {@link Main#main} for {@code serve}
+     * alone: it sets the policy of the whole JVM, which in tests is the test runner's.
      */
-    private static void keepTheHeapSmall() {
+    static void keepTheHeapSmall() {
         try {
             var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
             vm.setVMOption("MinHeapFreeRatio", "10"); // lower the minimum first: it must stay below the maximum
