@@ -3,7 +3,9 @@ package teagrad.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -37,10 +39,22 @@ final class CachedFiles {
 
     private final Map<Path, Body> bodies = new ConcurrentHashMap<>();
 
-    /** The file's bytes (gzipped too if {@code compress}), read now only if it changed since the last time. */
+    /**
+     * The file's bytes (gzipped too if {@code compress}), read now only if it changed since the
+     * last time; null if it is not a regular file (a folder, or gone).
+     */
     Body get(Path file, boolean compress) throws IOException {
-        BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
         Body cached = bodies.get(file);
+        if (cached != null && compress && cached.gzipped == null) cached = null; // read before without gzip
+        if (cached != null && file.getFileSystem() != FileSystems.getDefault()) return cached; // a jar's files never change
+        BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException gone) {
+            bodies.remove(file);
+            return null;
+        }
+        if (!now.isRegularFile()) return null;
         if (cached != null && cached.modified.equals(now.lastModifiedTime()) && cached.size == now.size()) return cached;
         if (now.size() > MAX_BYTES) throw new TooLarge(file, now.size());
         byte[] raw = Files.readAllBytes(file);

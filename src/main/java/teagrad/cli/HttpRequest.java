@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One HTTP/1.x request head (request line and headers, RFC 9112), parsed strictly: anything a
@@ -22,8 +21,6 @@ import java.util.regex.Pattern;
  * @param headers  lower-case names; repeated headers joined with ", "
  */
 record HttpRequest(String method, String path, String host, boolean http11, Map<String, String> headers) {
-    private static final Pattern LINE_END = Pattern.compile("\r?\n");
-
     /** A request the server refuses before any handler sees it: its status and one line saying why. */
     static final class Bad extends Exception {
         final int status;
@@ -68,7 +65,10 @@ record HttpRequest(String method, String path, String host, boolean http11, Map<
     /** Parses the head in {@code bytes[0, length)}, as found by {@link #endOfHead}. */
     static HttpRequest parse(byte[] bytes, int length) throws Bad {
         // Header bytes are ISO-8859-1 by the RFC: one char per byte, so nothing fails to decode here.
-        String[] lines = LINE_END.split(new String(bytes, 0, length, StandardCharsets.ISO_8859_1), -1);
+        String[] lines = new String(bytes, 0, length, StandardCharsets.ISO_8859_1).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].endsWith("\r")) lines[i] = lines[i].substring(0, lines[i].length() - 1); // CRLF or a bare LF
+        }
         int first = 0;
         while (first < lines.length - 1 && lines[first].isEmpty()) first++; // stray CRLFs before a request are allowed
         String[] parts = lines[first].split(" ", -1);

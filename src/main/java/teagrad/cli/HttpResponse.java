@@ -2,8 +2,6 @@ package teagrad.cli;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An answer: status, headers and a body that is shared, never copied (the cached files' bytes go
@@ -12,7 +10,8 @@ import java.util.Map;
  */
 final class HttpResponse {
     final int status;
-    final Map<String, String> headers = new LinkedHashMap<>();
+    /** Header lines, each "Name: value\r\n", in the order given. */
+    private final StringBuilder headers = new StringBuilder(512);
     private final ByteBuffer body; // never moved: each write goes through a duplicate
     /** HEAD: the same headers, Content-Length included, and no body. */
     boolean headOnly;
@@ -22,9 +21,9 @@ final class HttpResponse {
     HttpResponse(int status, String contentType, ByteBuffer body) {
         this.status = status;
         this.body = body;
-        headers.put("Content-Type", contentType);
-        headers.put("X-Content-Type-Options", "nosniff");
-        headers.put("Cache-Control", "no-cache");
+        header("Content-Type", contentType);
+        header("X-Content-Type-Options", "nosniff");
+        header("Cache-Control", "no-cache");
     }
 
     /** A plain-text answer of one line, e.g. "404 not found". */
@@ -33,19 +32,20 @@ final class HttpResponse {
     }
 
     HttpResponse header(String name, String value) {
-        headers.put(name, value);
+        headers.append(name).append(": ").append(value).append("\r\n");
         return this;
     }
 
     /** The bytes to write: the head, then (unless HEAD) the body, without copying it. */
     ByteBuffer[] toBuffers() {
-        StringBuilder head = new StringBuilder(256);
-        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-        for (Map.Entry<String, String> h : headers.entrySet()) head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        StringBuilder head = new StringBuilder(headers.length() + 96);
+        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n").append(headers);
         head.append("Content-Length: ").append(body.remaining()).append("\r\n");
         if (close) head.append("Connection: close\r\n");
         head.append("\r\n");
-        ByteBuffer headBytes = ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        byte[] bytes = new byte[head.length()]; // header text is ASCII: one byte per char
+        for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) head.charAt(i);
+        ByteBuffer headBytes = ByteBuffer.wrap(bytes);
         return headOnly ? new ByteBuffer[] {headBytes} : new ByteBuffer[] {headBytes, body.duplicate()};
     }
 

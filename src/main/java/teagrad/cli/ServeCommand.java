@@ -129,27 +129,6 @@ public final class ServeCommand {
         return 0;
     }
 
-    /**
-     * The JVM sizes its heap for the machine (on 24 GB: 384 MB to start, young objects filling
-     * up to about 60% of it before a collection), and a server that allocates a little per request
-     * touches all of it within seconds of load: 300 MB of memory for a few MB of files. serve
-     * needs little, so it asks the collector to keep at most 30% of the heap free, shrinks it once
-     * now (the files are cached on first use, after this) and collects when idle for 5 s, which
-     * hands what a burst took back to the system. Called by {@link Main#main} for {@code serve}
-     * alone: it sets the policy of the whole JVM, which in tests is the test runner's.
-     */
-    static void keepTheHeapSmall() {
-        try {
-            var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            vm.setVMOption("MinHeapFreeRatio", "10"); // lower the minimum first: it must stay below the maximum
-            vm.setVMOption("MaxHeapFreeRatio", "30");
-            vm.setVMOption("G1PeriodicGCInterval", "5000");
-        } catch (RuntimeException notHotSpotOrNotG1) {
-            // another JVM or collector: it keeps its own sizing, and serve works the same
-        }
-        System.gc();
-    }
-
     /** Starts serving the classpath's {@code webapp/}; for tests, which pass port 0. */
     static LoopbackServer start(int port, Path dataFile, PrintStream out) throws IOException {
         LoopbackServer server = start(port, classpathRoot(), dataFile);

@@ -1,7 +1,6 @@
 package teagrad.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,20 +48,12 @@ final class Site implements LoopbackServer.Handler {
             return HttpResponse.text(405, "405 method not allowed: only GET and HEAD").header("Allow", "GET, HEAD");
         }
         String relative = safeRelativePath(request.path());
-        Path file = null;
-        if (relative != null) {
-            file = ("/" + relative).equals(DATA_URL_PATH) ? dataFile : resolveInside(relative);
-        }
-        if (file == null || !Files.isRegularFile(file)) return HttpResponse.text(404, "404 not found");
-
+        if (relative == null) return HttpResponse.text(404, "404 not found");
+        Path file = ("/" + relative).equals(DATA_URL_PATH) ? dataFile : resolveInside(relative);
         String type = contentType(relative); // by the URL's name: --data may be called anything
         boolean compress = compressible(type);
-        CachedFiles.Body body;
-        try {
-            body = files.get(file, compress);
-        } catch (NoSuchFileException deletedJustNow) {
-            return HttpResponse.text(404, "404 not found");
-        }
+        CachedFiles.Body body = file == null ? null : files.get(file, compress);
+        if (body == null) return HttpResponse.text(404, "404 not found");
         boolean gzip = compress && acceptsGzip(request.header("accept-encoding"));
         HttpResponse response = new HttpResponse(200, type, gzip ? body.gzipped() : body.raw());
         if (type.startsWith("text/html")) response.header("Content-Security-Policy", ServeCommand.PAGE_CSP);
@@ -94,8 +85,12 @@ final class Site implements LoopbackServer.Handler {
     /** Second line of defence: the resolved file must still lie under root (symlinks included). */
     private Path resolveInside(String relative) throws IOException {
         Path file = root.resolve(relative).normalize();
-        if (!file.startsWith(root) || !Files.exists(file)) return null;
-        return file.toRealPath().startsWith(realRoot) ? file : null;
+        if (!file.startsWith(root)) return null;
+        try {
+            return file.toRealPath().startsWith(realRoot) ? file : null;
+        } catch (NoSuchFileException absent) {
+            return null;
+        }
     }
 
     /** The Content-Type for a file name, by extension; unknown types are plain bytes. */
