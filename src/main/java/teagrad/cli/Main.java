@@ -27,6 +27,7 @@ public final class Main {
         "");
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) ServeHeap.keepSmall();
         System.exit(run(args, System.out, System.err));
     }
 
