@@ -73,35 +73,45 @@ final class TrainCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         try {
-            Set<String> valued = new HashSet<>(Set.of("data", "preset", "hidden", "out"));
-            Set<String> bare = new HashSet<>(Set.of("calibrate", "diagnostics", "json"));
-            for (Setting s : Settings.ALL) {
-                if (s.flag() == null) continue;
-                if (s.kind.equals("bool")) bare.addAll(List.of(s.flag(), "no-" + s.flag()));
-                else valued.add(s.flag());
-            }
-            Args a = Args.parse(argv, valued, bare);
-            Config c = new Config();
-            if (a.has("preset")) {
-                try {
-                    c = Presets.apply(a.string("preset", null), c);
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageError("--preset: " + e.getMessage());
-                }
-            }
-            if (a.has("hidden") && a.has("widths")) throw new Args.UsageError("use --hidden N or --widths A,B,…, not both");
-            for (Setting s : Settings.ALL) if (s.flag() != null) set(a, s, c);
-            if (a.has("no-batchnorm")) c.outBatchNorm = false;   // no batch norm anywhere, the logits' too
-            try {
-                c.validate();
-            } catch (Setting.Refused e) {
-                throw new Args.UsageError(e.setting.flag() != null ? "--" + e.setting.flag() + " " + e.problem : e.getMessage());
-            }
+            Args a = args(argv);
+            Config c = config(a);
             List<String> words = Inputs.words(a.string("data", "data/names.txt"), out);
             return train(c, words, a.has("calibrate"), a.has("diagnostics"), a.string("out", null), a.has("json"), out, err);
         } catch (Args.UsageError e) {
             err.println("error: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** The command's own flags, and one for each setting the table gives a flag (two for a switch: --batchnorm, --no-batchnorm). */
+    static Args args(String[] argv) {
+        Set<String> valued = new HashSet<>(Set.of("data", "preset", "hidden", "out"));
+        Set<String> bare = new HashSet<>(Set.of("calibrate", "diagnostics", "json"));
+        for (Setting s : Settings.ALL) {
+            if (s.flag() == null) continue;
+            if (s.kind.equals("bool")) bare.addAll(List.of(s.flag(), "no-" + s.flag()));
+            else valued.add(s.flag());
+        }
+        return Args.parse(argv, valued, bare);
+    }
+
+    /** The run's settings: the preset's, then every setting's flag over them. @throws Args.UsageError naming the flag */
+    static Config config(Args a) {
+        Config c = new Config();
+        if (a.has("preset")) {
+            try {
+                c = Presets.apply(a.string("preset", null), c);
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageError("--preset: " + e.getMessage());
+            }
+        }
+        if (a.has("hidden") && a.has("widths")) throw new Args.UsageError("use --hidden N or --widths A,B,…, not both");
+        for (Setting s : Settings.ALL) if (s.flag() != null) set(a, s, c);
+        if (a.has("no-batchnorm")) c.outBatchNorm = false;   // no batch norm anywhere, the logits' too
+        try {
+            return c.validate();
+        } catch (Setting.Refused e) {
+            throw new Args.UsageError(e.setting.flag() != null ? "--" + e.setting.flag() + " " + e.problem : e.getMessage());
         }
     }
 
@@ -114,7 +124,6 @@ final class TrainCommand {
                 if (a.has(flag) || a.has("no-" + flag)) s.parse(a.has(flag) ? "on" : "off", c);
             } else if (a.has(flag)) {
                 s.parse(a.string(flag, null), c);
-                s.check(c);
             }
         } catch (Setting.Refused e) {
             throw new Args.UsageError("--" + flag + " " + e.problem);

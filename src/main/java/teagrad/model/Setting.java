@@ -110,7 +110,7 @@ public abstract class Setting {
     /** The value as train's flags and the page's form write it: "200", "5/3", "100,100", "on". */
     public abstract String text(Config c);
 
-    /** Sets the value from a flag's or a link's text. @throws Refused saying what is allowed */
+    /** Sets the value from a flag's or a link's text, within the range. @throws Refused saying what is allowed */
     public abstract void parse(String text, Config into);
 
     /** Sets the value from a JSON object, when the key is there. @throws Refused when the value is of another kind */
@@ -133,8 +133,14 @@ public abstract class Setting {
     public boolean minOpen() { return false; }
     public boolean maxOpen() { return false; }
 
+    /** A JSON value (or the value itself) that is not what the setting must be. */
     Refused refused(Object got) {
         return new Refused(this, mustBe() + ", got " + describe(got));
+    }
+
+    /** A flag's or a link's text that is not what the setting must be, shown as typed. */
+    Refused refusedText(String text) {
+        return new Refused(this, mustBe() + ", got " + text);
     }
 
     static String describe(Object v) {
@@ -182,11 +188,14 @@ public abstract class Setting {
         @Override public String text(Config c) { return Integer.toString(get.applyAsInt(c)); }
 
         @Override public void parse(String text, Config into) {
+            int v;
             try {
-                set.accept(into, Integer.parseInt(text.trim().replace("_", "")));
+                v = Integer.parseInt(text.trim().replace("_", ""));
             } catch (NumberFormatException e) {
-                throw refused(text);
+                throw refusedText(text);
             }
+            if (v < lo || v > hi) throw refusedText(text);
+            set.accept(into, v);
         }
 
         @Override public void read(Source in, Config into) {
@@ -225,11 +234,14 @@ public abstract class Setting {
         @Override public String text(Config c) { return Long.toString(get.applyAsLong(c)); }
 
         @Override public void parse(String text, Config into) {
+            long v;
             try {
-                set.accept(into, Long.parseLong(text.trim().replace("_", "")));
+                v = Long.parseLong(text.trim().replace("_", ""));
             } catch (NumberFormatException e) {
-                throw refused(text);
+                throw refusedText(text);
             }
+            if (v < 0 || v > Config.MAX_SEED) throw refusedText(text);
+            set.accept(into, v);
         }
 
         @Override public void read(Source in, Config into) {
@@ -243,7 +255,7 @@ public abstract class Setting {
 
         @Override public void check(Config c) {
             long v = get.applyAsLong(c);
-            if (v < 0 || v > Config.MAX_SEED) throw new Refused(this, mustBe() + ", got " + v);
+            if (v < 0 || v > Config.MAX_SEED) throw refused((double) v);
         }
 
         @Override public String range() { return "0 to 2^53"; }
@@ -289,12 +301,10 @@ public abstract class Setting {
                 int slash = s.indexOf('/');
                 v = slash < 0 ? Double.parseDouble(s) : Double.parseDouble(s.substring(0, slash)) / Double.parseDouble(s.substring(slash + 1));
             } catch (NumberFormatException e) {
-                throw refused(text);
+                throw refusedText(text);
             }
-            if (!Double.isFinite(v) || "dDfF".indexOf(s.charAt(s.length() - 1)) >= 0) throw refused(text);   // Java's 1d, 1f
-            if (!inRange((float) v)) {
-                throw new Refused(this, mustBe() + ", got " + describe(text) + ((float) v == 0 && v != 0 ? ", which is 0 as a float" : ""));
-            }
+            if (!Double.isFinite(v) || "dDfF".indexOf(s.charAt(s.length() - 1)) >= 0) throw refusedText(text);   // Java's 1d, 1f
+            if (!inRange((float) v)) throw refusedText(text + ((float) v == 0 && v != 0 ? ", which is 0 as a float" : ""));
             set.to(into, (float) v);
         }
 
@@ -309,7 +319,7 @@ public abstract class Setting {
 
         @Override public void check(Config c) {
             float v = get.of(c);
-            if (!inRange(v)) throw new Refused(this, mustBe() + ", got " + v);
+            if (!inRange(v)) throw refused((double) v);
         }
 
         private boolean inRange(float v) {
@@ -354,7 +364,7 @@ public abstract class Setting {
             switch (text.trim()) {
                 case "on": case "true": case "1": set.to(into, true); break;
                 case "off": case "false": case "0": set.to(into, false); break;
-                default: throw refused(text);
+                default: throw refusedText(text);
             }
         }
 
@@ -402,10 +412,10 @@ public abstract class Setting {
                 try {
                     w[i] = Integer.parseInt(parts[i].trim());
                 } catch (NumberFormatException e) {
-                    throw refused(text);
+                    throw refusedText(text);
                 }
             }
-            if (!fits(w)) throw refused(text);
+            if (!fits(w)) throw refusedText(text);
             set.to(into, w);
         }
 

@@ -96,28 +96,33 @@ final class Protocol {
     /** @throws IllegalArgumentException naming the key unless it holds a whole number */
     static int whole(Message m, String key) {
         double v = m.number(key);
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) throw new IllegalArgumentException(key + " must be a whole number, got " + m.get(key));
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) throw new IllegalArgumentException(key + " must be a whole number, got " + got(m, key));
         return (int) v;
     }
 
     /** A whole number from 0 to 2^53, such as a seed. */
     static long seed(Message m, String key) {
         double v = m.number(key);
-        if (!(v == Math.rint(v) && v >= 0 && v <= Config.MAX_SEED)) throw new IllegalArgumentException(key + " must be a whole number from 0 to 2^53, got " + m.get(key));
+        if (!(v == Math.rint(v) && v >= 0 && v <= Config.MAX_SEED)) throw new IllegalArgumentException(key + " must be a whole number from 0 to 2^53, got " + got(m, key));
         return (long) v;
     }
 
-    /** configure's settings over {@code current}: the settings the message names, read by the settings table. */
+    private static String got(Message m, String key) {
+        Object v = m.get(key);
+        return v == null ? "nothing" : v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+    }
+
+    /** configure's settings over {@code current}: those the message names, read and checked by the settings table. */
     static Config config(Message m, Config current) {
         Message o = m.object("config");
         if (o == null) throw new IllegalArgumentException("no config in the message");
         Config c = current.copy();
         try {
             Settings.read(o, c);
+            return c.validate();
         } catch (Setting.Refused e) {
             throw new IllegalArgumentException("config." + e.getMessage());
         }
-        return c;
     }
 
     /** A run's curve as the page keeps it: the batch losses of the last steps, and dev losses at steps. */
