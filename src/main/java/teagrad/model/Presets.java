@@ -29,13 +29,14 @@ public final class Presets {
             c -> { c.batchNorm = false; c.hiddenBiasScale = 0.01f; }),
         new Preset("batchnorm", "Batch norm", "the chapter's network: Linear, BatchNorm1d, Tanh, Linear",
             c -> {}),
+        // The deep nets keep outScale's 0.01: the lecture's last weight × 0.1, on top of 1/√100.
         new Preset("deep-gain1", "Deep, gain 1", "5 × 100 tanh layers, no batch norm, gain 1: activations shrink layer by layer",
             c -> { c.widths = DEEP.clone(); c.batchNorm = false; c.initGain = 1f; }),
         new Preset("deep-kaiming", "Deep, Kaiming 5/3", "5 × 100 tanh layers, no batch norm, gain 5/3: stable",
             c -> { c.widths = DEEP.clone(); c.batchNorm = false; }),
         new Preset("deep-gain3", "Deep, gain 3", "5 × 100 tanh layers, no batch norm, gain 3: saturated",
             c -> { c.widths = DEEP.clone(); c.batchNorm = false; c.initGain = 3f; }),
-        // the lecture's layers[-1].gamma *= 0.1 (without batch norm on the logits, the deep nets' W2 × 0.01 is outScale's default)
+        // With batch norm on the logits, outScale is its γ at the start: the lecture's layers[-1].gamma *= 0.1.
         new Preset("deep-batchnorm", "Deep + batch norm", "5 × 100 with batch norm after every linear layer, gain 5/3",
             c -> { c.widths = DEEP.clone(); c.outBatchNorm = true; c.outScale = 0.1f; }));
 

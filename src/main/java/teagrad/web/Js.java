@@ -108,9 +108,6 @@ final class Js {
     @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k]; return typeof v === 'number' ? v : NaN;")
     static native double number(JSObject o, String key);
 
-    @JSBody(params = {"o", "k"}, script = "return o != null && o[k] !== undefined;")
-    static native boolean has(JSObject o, String key);
-
     @JSBody(params = {"o", "k"}, script = "return o != null && o[k] === true;")
     static native boolean bool(JSObject o, String key);
 
