@@ -42,7 +42,7 @@ final class TrainCommand {
             if (s.flag() == null) continue;
             if (s.group() != group) {
                 group = s.group();
-                b.append("\n").append(group == Setting.Group.NETWORK ? "the network" : group == Setting.Group.INIT ? "the init" : "the run").append(":\n");
+                b.append("\nthe ").append(group.key).append(":\n");
             }
             line(b, usage(s), s.help() + " [" + s.range() + "; default " + s.text(defaults) + "]");
             if (s == Settings.WIDTHS) line(b, "--hidden N", "one hidden layer of N units, the same as --widths N");
