@@ -115,7 +115,7 @@ class RunLog {
       settings: shortSettings(c, widths),
       widths: widths.slice(),
       batchNorm: !!c.batchNorm,
-      initGain: Number.isFinite(c.initGain) ? round7(c.initGain) : null,
+      initGain: Number.isFinite(c.initGain) && !handScaled(c) ? round7(c.initGain) : null,
       lr: Number.isFinite(c.lr) ? round7(c.lr) : null, batchSize: c.batchSize, seed: c.seed,
       status: r.status,
       firstLoss: r.firstLoss,
@@ -188,14 +188,18 @@ function duration(sec) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** “5×100, BN, gain 5/3, lr 0.1, batch 32, seed 42” */
+/** The lecture's first experiments scale N(0, 1) hidden weights by hand (Config.hiddenScale): no gain is used then. */
+const handScaled = c => c.hiddenScale > 0;
+
+/** “5×100, BN, gain 5/3, lr 0.1, batch 32, seed 42”; “200, no BN, hidden N(0, 1) × 0.2, …” for a hand-scaled init. */
 function shortSettings(c, widths) {
   const same = widths.length > 1 && widths.every(w => w === widths[0]);
   const net = same ? `${widths.length}×${widths[0]}` : widths.join('-') || '?';
   const g = c.initGain;
-  const gain = Number.isFinite(g) ? (Math.abs(g - 5 / 3) < 1e-6 ? '5/3' : String(Number(g.toPrecision(4)))) : null;
   const num = v => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : '?');
-  return [net, c.batchNorm ? 'BN' : 'no BN', gain ? `gain ${gain}` : null, `lr ${num(c.lr)}`, `batch ${num(c.batchSize)}`, `seed ${num(c.seed)}`]
+  const init = handScaled(c) ? `hidden N(0, 1)${c.hiddenScale === 1 ? '' : ` × ${num(c.hiddenScale)}`}`
+    : Number.isFinite(g) ? `gain ${Math.abs(g - 5 / 3) < 1e-6 ? '5/3' : String(Number(g.toPrecision(4)))}` : null;
+  return [net, c.batchNorm ? 'BN' : 'no BN', init, `lr ${num(c.lr)}`, `batch ${num(c.batchSize)}`, `seed ${num(c.seed)}`]
     .filter(Boolean).join(', ');
 }
 

@@ -86,12 +86,14 @@ function drawFrame(ctx, plot, ticks, X, label, yTitle) {
   ctx.lineWidth = 1;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
+  const right = plot.x + plot.w + VIEW_MARGIN.right;   // the canvas's edge: a label at the last tick ("200k") stays inside
   for (const t of ticks) {
     const x = Math.round(X(t)) + 0.5;
     ctx.strokeStyle = VIEW_INK.grid;
     ctx.beginPath(); ctx.moveTo(x, plot.y); ctx.lineTo(x, plot.y + plot.h); ctx.stroke();
     ctx.fillStyle = VIEW_INK.text;
-    ctx.fillText(label(t), x, plot.y + plot.h + 4);
+    const text = label(t), half = ctx.measureText(text).width / 2;
+    ctx.fillText(text, Math.min(x, right - half - 1), plot.y + plot.h + 4);
   }
   ctx.strokeStyle = VIEW_INK.axis;
   ctx.beginPath();
