@@ -1,8 +1,8 @@
 'use strict';
-// teagrad page: the chapter's side of the page. A link in the text that changes the live panel (a
-// preset, one of the things to try) brings the panel into sight when it is not beside the text (on a
-// narrow screen it is thousands of pixels further down), with a button back to the link. A formula
-// wider than its column scrolls in its box, and that box takes keyboard focus while it does.
+// teagrad page: what the layout does at every width. A link in the text that changes the live panel
+// (a preset, one of the things to try) brings the panel into sight when it is not beside the text (on
+// a narrow screen it is thousands of pixels further down), with a button back to the link. A box whose
+// content is wider than the column (a formula, the runs table) scrolls, and takes keyboard focus while it does.
 
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -37,29 +37,29 @@ function backToText() {
   linkedFrom = null;
 }
 
-/** A formula's box is a Tab stop (so the arrow keys can scroll it) only while the formula is wider than the box. */
+/** A scroll box is a Tab stop (so the arrow keys can scroll it) only while its content is wider than the box. */
 function focusableWhileWide(boxes) {
   const check = box => {
     const wide = box.scrollWidth > box.clientWidth + 1;
     if (wide && box.tabIndex !== 0) box.tabIndex = 0;
     else if (!wide && box.hasAttribute('tabindex')) box.removeAttribute('tabindex');
   };
-  // The box's width follows the column; the formula's follows its font, which may arrive later.
-  const watch = new ResizeObserver(entries => { for (const e of entries) check(e.target.closest('.formula-scroll')); });
+  // The box's width follows the column; its content's follows the font (which may arrive later) and the rows.
+  const watch = new ResizeObserver(entries => { for (const e of entries) check(e.target.closest('.scroll-x')); });
   for (const box of boxes) {
     watch.observe(box);
     if (box.firstElementChild) watch.observe(box.firstElementChild);
   }
 }
 
-function wireChapter() {
+function wireLayout() {
   document.querySelector('.chapter').addEventListener('click', e => {
     const link = e.target.closest('a.try');
     if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     setTimeout(() => showPanelFor(link), 0);        // after the browser has followed the link
   });
   $('back-to-text').addEventListener('click', backToText);
-  focusableWhileWide(document.querySelectorAll('.formula-scroll'));
+  focusableWhileWide(document.querySelectorAll('.scroll-x'));
 }
 
-wireChapter();
+wireLayout();
