@@ -51,6 +51,12 @@ final class Browser {
         return start(null);
     }
 
+    /** The page's viewport in CSS pixels (a phone: 420 × 860), as the layout sees it, whatever the window. */
+    static void viewport(ChromeDriver driver, int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+            java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    }
+
     /** @param proxy host:port of a {@link RecordingProxy} that sees every request, or null */
     static ChromeDriver start(String proxy) {
         ChromeOptions options = new ChromeOptions();
