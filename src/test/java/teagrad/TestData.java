@@ -6,21 +6,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import teagrad.cli.DataFile;
 import teagrad.data.Words;
 import teagrad.model.Config;
 
-/** The makemore word list for tests: data/names.txt, else ../shared/data/names.txt. */
+/**
+ * The makemore word list for tests, found as the app finds it: data/names.txt, else downloaded
+ * there with serve's SHA-256 check ({@link DataFile#ensure}), else a failure saying where to get
+ * it and where to save it.
+ */
 public final class TestData {
     private TestData() {}
 
     private static List<String> words;
+    private static String missing;   // why names.txt could not be had: one failed download per JVM, not one per test
 
-    public static Path namesFile() {
-        Path local = Path.of("data", "names.txt");
-        if (Files.isRegularFile(local)) return local;
-        Path shared = Path.of("..", "shared", "data", "names.txt");
-        if (Files.isRegularFile(shared)) return shared;
-        throw new IllegalStateException("names.txt not found at " + local.toAbsolutePath() + " or " + shared.toAbsolutePath());
+    public static synchronized Path namesFile() {
+        if (missing == null) {
+            try {
+                return DataFile.ensure(DataFile.DEFAULT.toAbsolutePath(), System.out);
+            } catch (DataFile.Missing e) {
+                missing = "the tests need names.txt: " + e.getMessage();
+            }
+        }
+        throw new IllegalStateException(missing);   // thrown afresh, so each test's failure points at itself
     }
 
     /** Every word of names.txt, parsed once per JVM. */

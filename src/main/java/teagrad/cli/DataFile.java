@@ -29,12 +29,12 @@ import java.util.concurrent.TimeoutException;
  * ({@link #isDefault}); a path the user typed with {@code --data} that does not exist is the
  * user's mistake and is reported, never silently filled from the internet.
  *
- * <p>This is CLI-only: the core (package {@code teagrad}) never does I/O, so that it also
- * compiles to the browser.
+ * <p>This is the CLI's (the tests find names.txt through it too): the core never does I/O, so
+ * that it also compiles to the browser.
  */
-final class DataFile {
+public final class DataFile {
     /** Where the CLI looks by default, relative to the working directory. */
-    static final Path DEFAULT = Path.of("data", "names.txt");
+    public static final Path DEFAULT = Path.of("data", "names.txt");
     static final String DEFAULT_URL = "https://raw.githubusercontent.com/karpathy/makemore/master/names.txt";
     static final String DEFAULT_SHA256 = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d";
 
@@ -46,7 +46,7 @@ final class DataFile {
     static final Duration TOTAL_TIMEOUT = Duration.ofSeconds(60);
 
     /** The data set is absent and could not be fetched; the message is one line saying what to do. */
-    static final class Missing extends RuntimeException {
+    public static final class Missing extends RuntimeException {
         Missing(String message) { super(message); }
     }
 
@@ -63,7 +63,7 @@ final class DataFile {
      *
      * @throws Missing on any failure (no network, HTTP error, wrong hash, unwritable folder)
      */
-    static Path ensure(Path file, PrintStream out) {
+    public static Path ensure(Path file, PrintStream out) {
         if (Files.exists(file)) return file;
         String url = System.getProperty(URL_PROPERTY, DEFAULT_URL);
         String expected = System.getProperty(SHA256_PROPERTY, DEFAULT_SHA256);

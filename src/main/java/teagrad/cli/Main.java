@@ -19,6 +19,7 @@ public final class Main {
         "commands:",
         "  train    train the batch-norm MLP on a word list and report train/dev/test loss",
         "  eval     loss of a saved model on a word list",
+        "  check    gradients by hand against autograd, a row per tensor (makemore part 4)",
         "  sample   names drawn from a saved model",
         "  serve    serve the live chapter on http://127.0.0.1:8080",
         "  bench    training speed on the JVM against a naive baseline",
@@ -26,6 +27,7 @@ public final class Main {
         "");
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) ServeHeap.keepSmall();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -42,13 +44,14 @@ public final class Main {
         switch (command) {
             case "train": return TrainCommand.run(rest, out, err);
             case "eval": return EvalCommand.run(rest, out, err);
+            case "check": return CheckCommand.run(rest, out, err);
             case "sample": return SampleCommand.run(rest, out, err);
             case "serve": return ServeCommand.run(rest, out, err);
             case "bench": return BenchCommand.run(rest, out, err);
             case "help": case "--help": case "-h":
                 return rest.length == 0 ? print(USAGE, out) : help(rest[0], out, err);
             default:
-                err.println("error: unknown command '" + command + "' (train, eval, sample, serve, bench, help)");
+                err.println("error: unknown command '" + command + "' (train, eval, check, sample, serve, bench, help)");
                 return 2;
         }
     }
@@ -57,11 +60,12 @@ public final class Main {
         switch (command) {
             case "train": return print(TrainCommand.HELP, out);
             case "eval": return print(EvalCommand.HELP, out);
+            case "check": return print(CheckCommand.HELP, out);
             case "sample": return print(SampleCommand.HELP, out);
             case "serve": return print(ServeCommand.HELP, out);
             case "bench": return print(BenchCommand.HELP, out);
             default:
-                err.println("error: unknown command '" + command + "' (train, eval, sample, serve, bench)");
+                err.println("error: unknown command '" + command + "' (train, eval, check, sample, serve, bench)");
                 return 2;
         }
     }

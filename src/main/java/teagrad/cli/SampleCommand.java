@@ -2,7 +2,6 @@ package teagrad.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import teagrad.model.Model;
@@ -18,7 +17,8 @@ final class SampleCommand {
         "",
         "Draws names from the model (eval mode, softmax, one character at a time until '.').",
         "With the word list (default data/names.txt, if present) each name is marked as new",
-        "or as one of the model's training words.",
+        "or as one of the model's training words; a default list that does not fit the model's",
+        "vocabulary is skipped with a note.",
         "",
         "  --model FILE    a model file written by 'train --out' or the page's Export",
         "  --count N       how many names (default 20)",
@@ -36,12 +36,14 @@ final class SampleCommand {
             Model m = Inputs.model(a.string("model", null)).model;
             Dataset data = null;
             String dataFile = a.string("data", null);
-            if (dataFile != null || Files.exists(Path.of("data/names.txt"))) {
-                List<String> words = Inputs.words(dataFile == null ? "data/names.txt" : dataFile, out);
+            if (dataFile != null) {
+                data = trainingWords(dataFile, m, out);
+            } else if (Files.exists(DataFile.DEFAULT)) {
+                // Not asked for: a default list the model was not trained on only costs the marks.
                 try {
-                    data = new Dataset(words, m.vocab, m.config.blockSize, m.config.seed);
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageError("the word list does not fit the model: " + e.getMessage());
+                    data = trainingWords(DataFile.DEFAULT.toString(), m, out);
+                } catch (Args.UsageError e) {
+                    err.println("note: " + e.getMessage() + "; the names are not marked new or seen");
                 }
             }
             Sampler sampler = new Sampler(m, seed);
@@ -57,6 +59,16 @@ final class SampleCommand {
         } catch (Args.UsageError e) {
             err.println("error: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** The word list split as the model's training run split it, to tell its training words. */
+    private static Dataset trainingWords(String file, Model m, PrintStream out) {
+        List<String> words = Inputs.words(file, out);
+        try {
+            return new Dataset(words, m.vocab, m.config.blockSize, m.config.seed);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageError(file + " does not fit the model: " + e.getMessage());
         }
     }
 }

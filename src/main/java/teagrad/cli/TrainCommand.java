@@ -111,9 +111,11 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "%d words, vocab %d, examples train %d / dev %d / test %d; %d parameters; preset %s%n",
             words.size(), data.vocab.size(), data.train.size, data.val.size, data.test.size, model.parameterCount(), Presets.nameOf(c));
         out.println(model.net);
+        Diagnostics init = null;
         if (diagnostics) {
             trainer.probe();
-            out.print("step 0 (the init, on one batch):\n" + diagnose(trainer).table());
+            init = diagnose(trainer);
+            out.print("step 0 (the init, on one batch):\n" + init.table());
         }
         float firstLoss = Float.NaN;
 
@@ -147,8 +149,8 @@ final class TrainCommand {
         int steps = trainer.stepsDone();
         double rate = steps / Math.max(seconds, 1e-9);
 
-        Diagnostics last = diagnostics && steps > 0 ? diagnose(trainer) : null;
-        if (last != null) out.print("step " + steps + " (the last batch):\n" + last.table());
+        Diagnostics last = diagnostics && steps > 0 ? diagnose(trainer) : init; // with no step, the init's are the last
+        if (last != null && steps > 0) out.print("step " + steps + " (the last batch):\n" + last.table());
         if (calibrate) Inference.calibrate(model, data.train);
         Inference eval = new Inference(model);
         double train = eval.loss(data.train), val = eval.loss(data.val), test = eval.loss(data.test);

@@ -4,6 +4,7 @@ import teagrad.autograd.FMath;
 import teagrad.autograd.Kernels;
 import teagrad.autograd.Ops;
 import teagrad.data.Dataset;
+import teagrad.data.Rng;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Embedding;
 import teagrad.nn.Flatten;
@@ -26,6 +27,10 @@ import teagrad.model.Model;
  * block·width additions for the first layers; the rest run layer by layer, in chunks of rows.
  * The usual start, table → Tanh → Linear, is one kernel ({@link Kernels#sumTanhMatmulBias}):
  * in the WebAssembly worker the hidden layer then never leaves the SIMD module's memory.
+ *
+ * <p>Batch norm normalises with the model's running statistics, or with any other
+ * {@link RunningStats} given (calibrated, biased), or, in {@link #batchStatisticsLoss}, with each
+ * batch's own statistics as training does.
  */
 public final class Inference {
     private static final int CHUNK = 256;
@@ -33,6 +38,8 @@ public final class Inference {
     private final Model model;
     private final Sequential net;
     private final int block, vocab, end;   // layers [0, end) are run
+    private final RunningStats stats;      // what each batch norm normalises with; null: each chunk's own statistics
+    private final int[] bnOf;              // layer i → its index among the batch norms
     private final int tableWidth;          // > 0: layers [0, tableEnd) are the lookup table
     private final int tableEnd;
     private final float[] table;           // [block][vocab][width]: T_p with batch norm's scale folded in
@@ -42,16 +49,32 @@ public final class Inference {
     private float[] a = new float[0], b = new float[0];   // ping-pong activations of one chunk
     private int[] at = new int[0];                        // the table rows of a chunk's examples, block per example
 
-    /** The whole network: its output is the logits. */
+    /** The whole network in eval mode: its output is the logits. */
     public Inference(Model model) {
-        this(model, model.net.size());
+        this(model, model.net.size(), RunningStats.of(model));
     }
 
-    /** Layers [0, end) only: calibration reads a batch norm's input. */
-    private Inference(Model model, int end) {
+    /** The whole network, batch norm normalising with {@code stats} instead of the model's running statistics. */
+    public Inference(Model model, RunningStats stats) {
+        this(model, model.net.size(), fitting(stats, model));
+    }
+
+    private static RunningStats fitting(RunningStats stats, Model model) {
+        java.util.List<BatchNorm1d> bns = model.batchNorms();
+        boolean fits = stats.mean.length == bns.size();
+        for (int k = 0; fits && k < bns.size(); k++) fits = stats.mean[k].length == bns.get(k).features && stats.var[k].length == bns.get(k).features;
+        if (!fits) throw new IllegalArgumentException("these statistics are for another network: " + stats.mean.length + " batch norms, this one has " + bns.size());
+        return stats;
+    }
+
+    /** Layers [0, end) only (calibration reads a batch norm's input); stats null: each chunk's own statistics. */
+    private Inference(Model model, int end, RunningStats stats) {
         this.model = model;
         net = model.net;
         this.end = end;
+        this.stats = stats;
+        bnOf = new int[net.size()];
+        for (int i = 0, k = 0; i < net.size(); i++) bnOf[i] = net.layer(i) instanceof BatchNorm1d ? k++ : -1;
         block = net.blockSize;
         vocab = model.vocab.size();
         scratch = new Kernels.Scratch[net.size()];
@@ -64,15 +87,16 @@ public final class Inference {
         if (net.startsWithEmbeddingLinear() && end >= 3) {
             Linear first = (Linear) net.layer(2);
             int w = first.out;
-            boolean foldBn = end >= 4 && net.layer(3) instanceof BatchNorm1d;
+            boolean foldBn = end >= 4 && net.layer(3) instanceof BatchNorm1d && stats != null;   // a chunk's own statistics are not known in advance
             float[] scale = new float[w];
             shift = new float[w];
             java.util.Arrays.fill(scale, 1f);
             if (foldBn) {
                 BatchNorm1d bn = (BatchNorm1d) net.layer(3);
+                float[] mean = stats.mean[bnOf[3]], var = stats.var[bnOf[3]];
                 for (int j = 0; j < w; j++) {
-                    scale[j] = bn.gamma.data[j] / FMath.sqrt(bn.runningVar[j] + bn.eps);
-                    shift[j] = bn.beta.data[j] - bn.runningMean[j] * scale[j];
+                    scale[j] = bn.gamma.data[j] / FMath.sqrt(var[j] + bn.eps);
+                    shift[j] = bn.beta.data[j] - mean[j] * scale[j];
                 }
             } else if (first.bias != null) {
                 System.arraycopy(first.bias.data, 0, shift, 0, w);
@@ -143,10 +167,13 @@ public final class Inference {
                 Kernels.matmulBias(in, lin.weight.data, lin.bias == null ? null : lin.bias.data, out, n, lin.in, lin.out, scratch[i]);
                 float[] t = in; in = out; out = t;
                 width = lin.out;
+            } else if (l instanceof BatchNorm1d bn && stats == null) {
+                normaliseByChunk(bn, in, n, width);
             } else if (l instanceof BatchNorm1d bn) {
+                float[] mean = stats.mean[bnOf[i]], var = stats.var[bnOf[i]];
                 for (int j = 0; j < width; j++) {
                     // as the eval forward of the training graph: γ·(x − running mean)/√(running var + ε) + β
-                    float inv = (float) (1 / Math.sqrt(bn.runningVar[j] + bn.eps)), mu = bn.runningMean[j];
+                    float inv = (float) (1 / Math.sqrt(var[j] + bn.eps)), mu = mean[j];
                     float g = bn.gamma.data[j], be = bn.beta.data[j];
                     for (int k = j; k < n * width; k += width) in[k] = g * ((in[k] - mu) * inv) + be;
                 }
@@ -184,17 +211,18 @@ public final class Inference {
     }
 
     /**
-     * The notebook's calibration pass: set every batch norm's running mean and variance from its
-     * input over the whole training split (variance unbiased, as PyTorch tracks it), instead of
-     * relying on the slow running average of a short run. Layer by layer, since a batch norm's
-     * input depends on the batch norms before it.
+     * The notebook's calibration pass: every batch norm's mean and variance over its input for
+     * the whole training split (variance unbiased, as PyTorch tracks it), instead of the slow
+     * running average of a short run. Layer by layer, since a batch norm's input depends on the
+     * batch norms before it. The model is left as it was.
      */
-    public static void calibrate(Model model, Dataset.Split train) {
-        if (train.size < 2) return;
+    public static RunningStats calibrated(Model model, Dataset.Split train) {
+        RunningStats stats = RunningStats.of(model).copy();
+        if (train.size < 2) return stats;
         Sequential net = model.net;
         for (int i = 0; i < net.size(); i++) {
             if (!(net.layer(i) instanceof BatchNorm1d bn)) continue;
-            Inference before = new Inference(model, i);   // up to the batch norm's input
+            Inference before = new Inference(model, i, stats);   // up to the batch norm's input, the ones before calibrated
             int width = bn.features;
             double[] sum = new double[width], sumSq = new double[width];
             for (int start = 0; start < train.size; start += CHUNK) {
@@ -208,13 +236,76 @@ public final class Inference {
                     }
                 }
             }
-            int n = train.size;
+            int n = train.size, k = before.bnOf[i];
             for (int j = 0; j < width; j++) {
                 double mean = sum[j] / n;
                 double var = Math.max(0, (sumSq[j] - n * mean * mean) / (n - 1));
-                bn.runningMean[j] = (float) mean;
-                bn.runningVar[j] = (float) var;
+                stats.mean[k][j] = (float) mean;
+                stats.var[k][j] = (float) var;
             }
+        }
+        return stats;
+    }
+
+    /** {@link #calibrated}, written into the model's batch norms (the notebook's cell does that). */
+    public static void calibrate(Model model, Dataset.Split train) {
+        calibrated(model, train).applyTo(model);
+    }
+
+    /**
+     * Mean cross-entropy of a split with batch norm in training mode: each batch normalised with
+     * its own mean and biased variance, as a training step does, and nothing updated. The
+     * batches are the split shuffled by {@code Rng(seed, EVAL_BATCHES)} and cut into
+     * {@code batchSize} examples each, so every example is evaluated once among random others,
+     * as in training. (In the split's order a batch would hold the consecutive windows of four or
+     * five names, each window's target inside the next window's context: not a batch training
+     * ever sees, and on a trained model it scores lower than random batches do.) The last batch takes the remainder; one
+     * example left over joins the batch before, as the variance of one value is 0.
+     * @throws IllegalArgumentException for a split of fewer than 2 examples or a batch size below 2
+     */
+    public static double batchStatisticsLoss(Model model, Dataset.Split s, int batchSize, long seed) {
+        if (batchSize < 2) throw new IllegalArgumentException("batch statistics need batches of at least 2 examples, got " + batchSize);
+        if (s.size < 2) throw new IllegalArgumentException("batch statistics need at least 2 examples, the split has " + s.size);
+        int[] order = new int[s.size];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Rng rng = new Rng(seed, Rng.EVAL_BATCHES);
+        for (int i = order.length - 1; i > 0; i--) {   // Fisher–Yates, as Rng.shuffle
+            int j = rng.nextInt(i + 1), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        Inference inference = new Inference(model, model.net.size(), null);
+        int block = s.blockSize, vocab = model.vocab.size();
+        int[] x = new int[(batchSize + 1) * block], y = new int[batchSize + 1];
+        float[] probs = new float[(batchSize + 1) * vocab];
+        double total = 0;
+        for (int start = 0; start < s.size; ) {
+            int n = Math.min(batchSize, s.size - start);
+            if (s.size - start - n == 1) n++;   // not a batch of one at the end
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(s.x, order[start + r] * block, x, r * block, block);
+                y[r] = s.y[order[start + r]];
+            }
+            float[] logits = inference.run(x, 0, n);
+            total += (double) Ops.crossEntropyForward(logits, y, probs, n, vocab) * n;
+            start += n;
+        }
+        return total / s.size;
+    }
+
+    /** Training mode's normalisation of n rows, with their own mean and biased variance (as BatchNorm1d's forward computes them). */
+    private static void normaliseByChunk(BatchNorm1d bn, float[] x, int n, int width) {
+        for (int j = 0; j < width; j++) {
+            double sum = 0;
+            for (int k = j; k < n * width; k += width) sum += x[k];
+            double mu = sum / n, sq = 0;
+            for (int k = j; k < n * width; k += width) {
+                double d = x[k] - mu;
+                sq += d * d;
+            }
+            float inv = (float) (1 / Math.sqrt(sq / n + bn.eps));
+            float g = bn.gamma.data[j], b = bn.beta.data[j];
+            for (int k = j; k < n * width; k += width) x[k] = g * ((float) (x[k] - mu) * inv) + b;
         }
     }
 }

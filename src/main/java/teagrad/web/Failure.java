@@ -16,7 +16,8 @@ final class Failure {
 
     /** Anything thrown, not only exceptions: a StackOverflowError or OutOfMemoryError must reach the page too. */
     static Failure of(String during, Throwable e) {
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) message = e.getClass().getSimpleName();   // never an empty error line
         return new Failure(during == null || during.isEmpty() ? "unknown" : during, message);
     }
 

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.Float64;
 import teagrad.model.Config;
 import teagrad.model.Model;
 import teagrad.data.Vocab;
@@ -142,64 +143,6 @@ class GradCheckTest {
         return t;
     }
 
-    // ---------------------------------------------------------------- double references
-
-    static double[] refMatmul(double[] x, double[] w, double[] b, int n, int k, int m) {
-        double[] y = new double[n * m];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                double s = b == null ? 0 : b[j];
-                for (int p = 0; p < k; p++) s += x[i * k + p] * w[p * m + j];
-                y[i * m + j] = s;
-            }
-        }
-        return y;
-    }
-
-    /** Batch norm, training mode: batch mean and biased (1/m) variance. */
-    static double[] refBatchNormTrain(double[] x, double[] gamma, double[] beta, int m, int n, double eps) {
-        double[] y = new double[m * n];
-        for (int j = 0; j < n; j++) {
-            double mean = 0;
-            for (int i = 0; i < m; i++) mean += x[i * n + j];
-            mean /= m;
-            double var = 0;
-            for (int i = 0; i < m; i++) var += (x[i * n + j] - mean) * (x[i * n + j] - mean);
-            var /= m;
-            for (int i = 0; i < m; i++) y[i * n + j] = gamma[j] * (x[i * n + j] - mean) / Math.sqrt(var + eps) + beta[j];
-        }
-        return y;
-    }
-
-    static double[] refBatchNormEval(double[] x, double[] gamma, double[] beta, float[] runMean, float[] runVar, int m, int n, double eps) {
-        double[] y = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                y[i * n + j] = gamma[j] * (x[i * n + j] - runMean[j]) / Math.sqrt(runVar[j] + eps) + beta[j];
-            }
-        }
-        return y;
-    }
-
-    static double[] refTanh(double[] x) {
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
-        return y;
-    }
-
-    /** Mean over rows of −log softmax(l)[target], with the max subtracted for stability. */
-    static double refCrossEntropy(double[] logits, int[] targets, int n, int v) {
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) max = Math.max(max, logits[i * v + j]);
-            double sum = 0;
-            for (int j = 0; j < v; j++) sum += Math.exp(logits[i * v + j] - max);
-            total += max + Math.log(sum) - logits[i * v + targets[i]];
-        }
-        return total / n;
-    }
-
     // ---------------------------------------------------------------- the ops
 
     @ParameterizedTest(name = "seed {0}")
@@ -253,7 +196,7 @@ class GradCheckTest {
         Tensor x = leaf("x", rnd, 1, n, k), w = leaf("w", rnd, 1, k, m);
         Tensor out = Ops.matmul(x, w, null);
         assertArrayEquals(new int[] {n, m}, out.shape);
-        check("matmul", out, new Tensor[] {x, w}, in -> refMatmul(in[0], in[1], null, n, k, m), rnd);
+        check("matmul", out, new Tensor[] {x, w}, in -> Float64.matmul(in[0], in[1], null, n, k, m), rnd);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -263,7 +206,7 @@ class GradCheckTest {
         int n = 1 + rnd.nextInt(5), k = 1 + rnd.nextInt(6), m = 1 + rnd.nextInt(6);
         Tensor x = leaf("x", rnd, 1, n, k), w = leaf("w", rnd, 1, k, m), b = leaf("b", rnd, 1, m);
         Tensor out = Ops.matmul(x, w, b);
-        check("matmul+bias", out, new Tensor[] {x, w, b}, in -> refMatmul(in[0], in[1], in[2], n, k, m), rnd);
+        check("matmul+bias", out, new Tensor[] {x, w, b}, in -> Float64.matmul(in[0], in[1], in[2], n, k, m), rnd);
     }
 
     /** Shapes around the blocking and unrolling widths a fast kernel may use (4, 8, 16…), and the chapter's own. */
@@ -275,10 +218,10 @@ class GradCheckTest {
         Random rnd = new Random(31L * n + 7L * k + m);
         Tensor x = leaf("x", rnd, 1, n, k), w = leaf("w", rnd, 1, k, m), b = leaf("b", rnd, 1, m);
         check("matmul+bias " + n + "x" + k + "x" + m, Ops.matmul(x, w, b), new Tensor[] {x, w, b},
-            in -> refMatmul(in[0], in[1], in[2], n, k, m), rnd);
+            in -> Float64.matmul(in[0], in[1], in[2], n, k, m), rnd);
         Tensor x2 = leaf("x", rnd, 1, n, k), w2 = leaf("w", rnd, 1, k, m);
         check("matmul " + n + "x" + k + "x" + m, Ops.matmul(x2, w2, null), new Tensor[] {x2, w2},
-            in -> refMatmul(in[0], in[1], null, n, k, m), rnd);
+            in -> Float64.matmul(in[0], in[1], null, n, k, m), rnd);
     }
 
     @ParameterizedTest(name = "batch {0}, features {1}")
@@ -294,7 +237,7 @@ class GradCheckTest {
         Tensor out = bn.apply(x);
         double eps = bn.eps;
         check("batchnorm(train) " + m + "x" + n, out, new Tensor[] {x, bn.gamma, bn.beta},
-            in -> refBatchNormTrain(in[0], in[1], in[2], m, n, eps), rnd);
+            in -> Float64.batchNormTrain(in[0], in[1], in[2], m, n, eps), rnd);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -312,7 +255,7 @@ class GradCheckTest {
         Tensor out = bn.apply(x);
         double eps = bn.eps;
         check("batchnorm(train)", out, new Tensor[] {x, bn.gamma, bn.beta},
-            in -> refBatchNormTrain(in[0], in[1], in[2], m, n, eps), rnd);
+            in -> Float64.batchNormTrain(in[0], in[1], in[2], m, n, eps), rnd);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -333,7 +276,7 @@ class GradCheckTest {
         Tensor out = bn.apply(x);
         double eps = bn.eps;
         check("batchnorm(eval)", out, new Tensor[] {x, bn.gamma, bn.beta},
-            in -> refBatchNormEval(in[0], in[1], in[2], runMean, runVar, m, n, eps), rnd);
+            in -> Float64.batchNormEval(in[0], in[1], in[2], runMean, runVar, m, n, eps), rnd);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -342,7 +285,7 @@ class GradCheckTest {
         Random rnd = new Random(seed);
         int a = 1 + rnd.nextInt(5), b = 1 + rnd.nextInt(5);
         Tensor x = leaf("x", rnd, 1.5, a, b);
-        check("tanh", Ops.tanh(x), new Tensor[] {x}, in -> refTanh(in[0]), rnd);
+        check("tanh", Ops.tanh(x), new Tensor[] {x}, in -> Float64.tanh(in[0]), rnd);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -355,7 +298,7 @@ class GradCheckTest {
         for (int i = 0; i < n; i++) targets[i] = rnd.nextInt(v);
         Tensor loss = Ops.crossEntropy(logits, targets);
         check("crossEntropy", loss, new Tensor[] {logits},
-            in -> new double[] {refCrossEntropy(in[0], targets, n, v)}, rnd);
+            in -> new double[] {Float64.crossEntropy(in[0], targets, n, v)}, rnd);
     }
 
     // ---------------------------------------------------------------- the whole network
@@ -422,18 +365,18 @@ class GradCheckTest {
                     }
                 } else if (l instanceof Linear lin) {
                     double[] w = p[k++], b = lin.bias != null ? p[k++] : null;
-                    h = refMatmul(h, w, b, B, lin.in, lin.out);
+                    h = Float64.matmul(h, w, b, B, lin.in, lin.out);
                     width = lin.out;
                 } else if (l instanceof BatchNorm1d bn) {
                     double[] gamma = p[k++], beta = p[k++];
                     h = mode == Mode.BATCH_NORM_TRAINING
-                        ? refBatchNormTrain(h, gamma, beta, B, width, bn.eps)
-                        : refBatchNormEval(h, gamma, beta, saved.get(bn)[0], saved.get(bn)[1], B, width, bn.eps);
+                        ? Float64.batchNormTrain(h, gamma, beta, B, width, bn.eps)
+                        : Float64.batchNormEval(h, gamma, beta, saved.get(bn)[0], saved.get(bn)[1], B, width, bn.eps);
                 } else if (l instanceof Tanh) {
-                    h = refTanh(h);
+                    h = Float64.tanh(h);
                 }   // Flatten: the same numbers
             }
-            return refCrossEntropy(h, pass.y, B, width);
+            return Float64.crossEntropy(h, pass.y, B, width);
         }
     }
 

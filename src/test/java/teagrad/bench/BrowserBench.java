@@ -1,7 +1,6 @@
 package teagrad.bench;
 
-import com.sun.net.httpserver.HttpServer;
-import java.nio.file.Files;
+import teagrad.cli.LoopbackServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import teagrad.TestData;
 import teagrad.cli.ServeCommand;
 import teagrad.web.BrowserAccess;
 
@@ -30,10 +30,8 @@ import teagrad.web.BrowserAccess;
 public final class BrowserBench {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
-        Path data = Path.of("data", "names.txt");
-        if (!Files.exists(data)) data = Path.of("..", "shared", "data", "names.txt");
-        HttpServer server = ServeCommand.start(0, Path.of("target", "classes", "webapp"), data);
-        String origin = "http://127.0.0.1:" + server.getAddress().getPort();
+        LoopbackServer server = ServeCommand.start(0, Path.of("target", "classes", "webapp"), TestData.namesFile());
+        String origin = "http://127.0.0.1:" + server.port();
         StringBuilder json = new StringBuilder("[");
         try {
             for (String engine : List.of("wasm", "wasm-float", "js")) {
@@ -41,7 +39,7 @@ public final class BrowserBench {
                 json.append(json.length() > 1 ? ", " : "").append(row);
             }
         } finally {
-            server.stop(0);
+            server.close();
         }
         System.out.println(json.append("]"));
     }

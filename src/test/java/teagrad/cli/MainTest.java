@@ -199,6 +199,51 @@ class MainTest {
         assertEquals(Math.log(vocab), number(j, "val"), 0.2, "near-uniform at init: ln(vocab size)");
     }
 
+    @Test
+    void trainWithZeroStepsAndDiagnosticsPutsTheInitsDiagnosticsInItsJson() {
+        Result r = run("train", "--data", words.toString(), "--steps", "0", "--hidden", "8", "--diagnostics", "--json");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(1, r.out().split("step 0 \\(the init, on one batch\\)", -1).length - 1, "the init's table, once: " + r);
+        assertFalse(r.out().contains("(the last batch)"), "no step was taken: " + r);
+        Map<String, Object> j = json(r.lastLine());
+        assertTrue(j.get("diagnostics") instanceof Map, "the step-0 diagnostics are in the JSON: " + r.lastLine());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> d = (Map<String, Object>) j.get("diagnostics");
+        List<?> tanh = (List<?>) d.get("tanh");
+        assertEquals(1, tanh.size(), "one hidden layer, one tanh: " + d);
+        @SuppressWarnings("unchecked")
+        double saturated = number((Map<String, Object>) tanh.get(0), "saturated");
+        assertTrue(saturated >= 0 && saturated <= 1, "a fraction: " + saturated);
+        assertFalse(((List<?>) d.get("weights")).isEmpty(), d.toString());
+    }
+
+    /**
+     * data/names.txt is used for the new/seen marks when no --data is given; a model trained on
+     * another alphabet still samples, without the marks and with a one-line note (an explicit
+     * --data that does not fit stays an error).
+     */
+    @Test
+    void sampleWithADefaultListThatDoesNotFitTheModelSamplesUnmarkedWithANote() throws IOException {
+        assertTrue(Files.isRegularFile(DataFile.DEFAULT), "this test needs data/names.txt in place, as the others do");
+        Path abc = dir.resolve("abc.txt");
+        Files.write(abc, List.of("abc", "bca", "cab", "acb", "bac", "cba", "aab", "bba", "cca", "abba"), StandardCharsets.UTF_8);
+        Path abcModel = dir.resolve("abc.json");
+        Result trainedOnAbc = run("train", "--data", abc.toString(), "--steps", "5", "--hidden", "8", "--out", abcModel.toString());
+        assertEquals(0, trainedOnAbc.code(), trainedOnAbc.toString());
+
+        Result r = run("sample", "--model", abcModel.toString(), "--count", "4", "--seed", "1");
+        assertEquals(0, r.code(), r.toString());
+        List<String> names = r.out().lines().toList(); // an untrained model may well sample the empty name
+        assertEquals(4, names.size(), "4 names and no new/seen summary: " + r);
+        for (String name : names) assertTrue(name.matches("[abc]*"), "an unmarked name of a, b, c: '" + name + "'");
+        assertEquals(1, r.errLines().size(), r.toString());
+        String note = r.errLines().get(0);
+        assertTrue(note.startsWith("note: " + DataFile.DEFAULT + " does not fit the model: character '"), note);
+        assertTrue(note.endsWith("; the names are not marked new or seen"), note);
+
+        assertUsageError(run("sample", "--model", abcModel.toString(), "--data", DataFile.DEFAULT.toString()), "does not fit");
+    }
+
     // ---------------------------------------------------------------- help
 
     @Test

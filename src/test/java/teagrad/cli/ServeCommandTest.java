@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import teagrad.cli.RawHttp.Response;
 
 /**
  * The static server, mostly over a temporary webapp folder (so the tests do not depend on
@@ -44,7 +46,7 @@ class ServeCommandTest {
     @TempDir Path tmp;
     private Path root;
     private Path data;
-    private HttpServer server;
+    private LoopbackServer server;
 
     @BeforeEach
     void serveATemporaryApp() throws IOException {
@@ -63,53 +65,15 @@ class ServeCommandTest {
 
     @AfterEach
     void stop() {
-        if (server != null) server.stop(0);
-    }
-
-    // ---- a tiny HTTP/1.1 client over a raw socket ------------------------------------------
-
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        String header(String name) { return headers.get(name.toLowerCase(Locale.ROOT)); }
-        String text() { return new String(body, StandardCharsets.UTF_8); }
-    }
-
-    static Response request(int port, String method, String target) throws IOException {
-        return request(port, method, target, "");
-    }
-
-    /** {@code extraHeaders}: more header lines, each ending in CRLF. */
-    static Response request(int port, String method, String target, String extraHeaders) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream os = socket.getOutputStream();
-            os.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extraHeaders + "\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            os.flush();
-            byte[] all = socket.getInputStream().readAllBytes();
-            int end = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            assertTrue(end > 0, "no header block in: " + new String(all, StandardCharsets.ISO_8859_1));
-            String[] lines = new String(all, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
-            int status = Integer.parseInt(lines[0].split(" ")[1]);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-            }
-            return new Response(status, headers, Arrays.copyOfRange(all, end + 4, all.length));
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
+        if (server != null) server.close();
     }
 
     private Response get(String target) throws IOException {
-        return request(server.getAddress().getPort(), "GET", target);
+        return RawHttp.get(server.port(), target);
+    }
+
+    private Response request(String method, String target, String extraHeaders) throws IOException {
+        return RawHttp.request(server.port(), method, target, extraHeaders);
     }
 
     // ---- what is served, and how -----------------------------------------------------------
@@ -160,8 +124,8 @@ class ServeCommandTest {
     void aClientThatAcceptsGzipGetsTheFileGzippedAndOthersGetItAsIs() throws IOException {
         byte[] script = "const x = 1;\n".repeat(2000).getBytes(StandardCharsets.UTF_8);
         Files.write(root.resolve("js/worker.js"), script);
-        int port = server.getAddress().getPort();
-        Response r = request(port, "GET", "/js/worker.js", "Accept-Encoding: gzip, deflate, br\r\n");
+        int port = server.port();
+        Response r = RawHttp.request(port, "GET", "/js/worker.js", "Accept-Encoding: gzip, deflate, br\r\n");
         assertEquals(200, r.status());
         assertEquals("gzip", r.header("Content-Encoding"));
         assertEquals("Accept-Encoding", r.header("Vary"));
@@ -171,7 +135,7 @@ class ServeCommandTest {
             assertArrayEquals(script, in.readAllBytes(), "the decompressed body is the file");
         }
 
-        Response wasm = request(port, "GET", "/wasm/worker.wasm", "Accept-Encoding: gzip\r\n");
+        Response wasm = RawHttp.request(port, "GET", "/wasm/worker.wasm", "Accept-Encoding: gzip\r\n");
         assertEquals("gzip", wasm.header("Content-Encoding"));
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(wasm.body()))) {
             assertArrayEquals(WASM, in.readAllBytes());
@@ -180,7 +144,7 @@ class ServeCommandTest {
         Response plain = get("/js/worker.js");
         assertEquals(null, plain.header("Content-Encoding"));
         assertArrayEquals(script, plain.body());
-        Response refused = request(port, "GET", "/js/worker.js", "Accept-Encoding: gzip;q=0, identity\r\n");
+        Response refused = RawHttp.request(port, "GET", "/js/worker.js", "Accept-Encoding: gzip;q=0, identity\r\n");
         assertEquals(null, refused.header("Content-Encoding"));
         assertArrayEquals(script, refused.body());
     }
@@ -190,11 +154,11 @@ class ServeCommandTest {
     @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm", "worker-js.js js/worker.js"})
     void theBuiltPageAndItsWorkerAreAtMost300KbOnTheWire(String worker) throws IOException {
         assumeTrue(getClass().getClassLoader().getResource("webapp/wasm/worker.wasm") != null, "webapp/ not built yet");
-        HttpServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
+        LoopbackServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
         try {
             long wire = 0, raw = 0;
             for (String path : (". app.js chart.js style.css favicon.svg " + worker).split(" ")) {
-                Response r = request(real.getAddress().getPort(), "GET", path.equals(".") ? "/" : "/" + path, "Accept-Encoding: gzip\r\n");
+                Response r = RawHttp.request(real.port(), "GET", path.equals(".") ? "/" : "/" + path, "Accept-Encoding: gzip\r\n");
                 assertEquals(200, r.status(), path);
                 assertEquals("gzip", r.header("Content-Encoding"), path);
                 wire += r.body().length;
@@ -203,29 +167,29 @@ class ServeCommandTest {
             assertTrue(wire <= 300 * 1024, wire + " bytes on the wire (" + raw + " uncompressed)");
             assertTrue(wire < raw / 2, "gzip at least halves it: " + wire + " of " + raw);
         } finally {
-            real.stop(0);
+            real.close();
         }
     }
 
-    private static Response get(HttpServer s, String target) throws IOException {
-        return request(s.getAddress().getPort(), "GET", target);
+    private static Response get(LoopbackServer s, String target) throws IOException {
+        return RawHttp.get(s.port(), target);
     }
 
     @Test
     void contentTypesByExtension() {
-        assertEquals("text/html; charset=utf-8", ServeCommand.contentType("index.html"));
-        assertEquals("text/css; charset=utf-8", ServeCommand.contentType("app.css"));
-        assertEquals("text/javascript; charset=utf-8", ServeCommand.contentType("worker.js"));
-        assertEquals("text/javascript; charset=utf-8", ServeCommand.contentType("boot.mjs"));
-        assertEquals("application/json", ServeCommand.contentType("model.json"));
-        assertEquals("application/json", ServeCommand.contentType("worker.js.map"));
-        assertEquals("application/wasm", ServeCommand.contentType("worker.wasm"));
-        assertEquals("application/wasm", ServeCommand.contentType("WORKER.WASM"));
-        assertEquals("image/svg+xml", ServeCommand.contentType("favicon.svg"));
-        assertEquals("image/png", ServeCommand.contentType("shot.png"));
-        assertEquals("text/plain; charset=utf-8", ServeCommand.contentType("names.txt"));
-        assertEquals("application/octet-stream", ServeCommand.contentType("Main.class"));
-        assertEquals("application/octet-stream", ServeCommand.contentType("README"));
+        assertEquals("text/html; charset=utf-8", Site.contentType("index.html"));
+        assertEquals("text/css; charset=utf-8", Site.contentType("app.css"));
+        assertEquals("text/javascript; charset=utf-8", Site.contentType("worker.js"));
+        assertEquals("text/javascript; charset=utf-8", Site.contentType("boot.mjs"));
+        assertEquals("application/json", Site.contentType("model.json"));
+        assertEquals("application/json", Site.contentType("worker.js.map"));
+        assertEquals("application/wasm", Site.contentType("worker.wasm"));
+        assertEquals("application/wasm", Site.contentType("WORKER.WASM"));
+        assertEquals("image/svg+xml", Site.contentType("favicon.svg"));
+        assertEquals("image/png", Site.contentType("shot.png"));
+        assertEquals("text/plain; charset=utf-8", Site.contentType("names.txt"));
+        assertEquals("application/octet-stream", Site.contentType("Main.class"));
+        assertEquals("application/octet-stream", Site.contentType("README"));
     }
 
     @Test
@@ -246,7 +210,7 @@ class ServeCommandTest {
 
     @Test
     void headSendsHeadersWithoutBody() throws IOException {
-        Response r = request(server.getAddress().getPort(), "HEAD", "/wasm/worker.wasm");
+        Response r = request("HEAD", "/wasm/worker.wasm", "");
         assertEquals(200, r.status());
         assertEquals("application/wasm", r.header("Content-Type"));
         assertEquals(String.valueOf(WASM.length), r.header("Content-Length"));
@@ -256,7 +220,7 @@ class ServeCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "DELETE", "OPTIONS"})
     void onlyGetAndHeadAreAllowed(String method) throws IOException {
-        Response r = request(server.getAddress().getPort(), method, "/index.html");
+        Response r = request(method, "/index.html", "");
         assertEquals(405, r.status());
         assertEquals("GET, HEAD", r.header("Allow"));
     }
@@ -280,12 +244,12 @@ class ServeCommandTest {
         "/js/%2e%2e/index.html",     // stays inside, but ".." is refused outright
         "/%5c..%5csecret.txt",       // backslashes
         "/..%5csecret.txt",
-        "/index.html%00.txt",        // NUL
         "/c:/secret.txt",
-        "http://127.0.0.1/../secret.txt",
+        "http://127.0.0.1:PORT/../secret.txt", // absolute form, as proxies are sent
+        "http://127.0.0.1:PORT/%2e%2e/secret.txt",
     })
     void escapesAre404(String target) throws IOException {
-        Response r = get(target);
+        Response r = get(target.replace("PORT", String.valueOf(server.port())));
         assertEquals(404, r.status(), target);
         assertFalse(r.text().contains("outside the root"), target);
     }
@@ -302,16 +266,16 @@ class ServeCommandTest {
 
     @Test
     void safeRelativePathNormalisesOrRefuses() {
-        assertEquals("index.html", ServeCommand.safeRelativePath("/"));
-        assertEquals("index.html", ServeCommand.safeRelativePath("//./"));
-        assertEquals("js/worker.js", ServeCommand.safeRelativePath("/js//./worker.js"));
-        assertEquals("js/index.html", ServeCommand.safeRelativePath("/js/"));
-        assertEquals(null, ServeCommand.safeRelativePath("/a/../b"));
-        assertEquals(null, ServeCommand.safeRelativePath("/.."));
-        assertEquals(null, ServeCommand.safeRelativePath("/a\\b"));
-        assertEquals(null, ServeCommand.safeRelativePath("/a\0b"));
-        assertEquals(null, ServeCommand.safeRelativePath("relative"));
-        assertEquals(null, ServeCommand.safeRelativePath(null));
+        assertEquals("index.html", Site.safeRelativePath("/"));
+        assertEquals("index.html", Site.safeRelativePath("//./"));
+        assertEquals("js/worker.js", Site.safeRelativePath("/js//./worker.js"));
+        assertEquals("js/index.html", Site.safeRelativePath("/js/"));
+        assertEquals(null, Site.safeRelativePath("/a/../b"));
+        assertEquals(null, Site.safeRelativePath("/.."));
+        assertEquals(null, Site.safeRelativePath("/a\\b"));
+        assertEquals(null, Site.safeRelativePath("/a\0b"));
+        assertEquals(null, Site.safeRelativePath("relative"));
+        assertEquals(null, Site.safeRelativePath(null));
     }
 
     /** The real thing: the compiled classes sit right beside the classpath's webapp/. */
@@ -329,13 +293,13 @@ class ServeCommandTest {
             assertTrue(Files.exists(classpathRoot.resolve("../teagrad/cli/ServeCommand.class")),
                     "the class file an escape would reach is really there");
         }
-        HttpServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
+        LoopbackServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
         try {
-            Response r = request(real.getAddress().getPort(), "GET", target);
+            Response r = RawHttp.get(real.port(), target);
             assertEquals(404, r.status(), target);
-            assertFalse(r.text().contains("CAFEBABE") || r.body().length > 100, target);
+            assertEquals("404 not found\n", r.text(), target); // not a byte of the class file
         } finally {
-            real.stop(0);
+            real.close();
         }
     }
 
@@ -343,15 +307,107 @@ class ServeCommandTest {
 
     @Test
     void itListensOn127001Only() throws IOException {
-        InetSocketAddress address = server.getAddress();
-        assertEquals(InetAddress.getByName("127.0.0.1"), address.getAddress());
-        assertTrue(address.getPort() > 0, "port 0 picked a real port");
+        assertTrue(server.port() > 0, "port 0 picked a real port");
+        assertEquals(200, get("/").status());
         // 127.0.0.2 is this machine too; a server bound to every interface would answer there.
         assertThrows(ConnectException.class, () -> {
-            try (Socket s = new Socket("127.0.0.2", address.getPort())) {
+            try (Socket s = new Socket("127.0.0.2", server.port())) {
                 s.getInputStream();
             }
         });
+    }
+
+    // ---- who it answers: its own name only (DNS rebinding) ----------------------------------
+
+    /**
+     * A page on attacker.example can point its DNS name at 127.0.0.1 and then read our answers as
+     * its own origin; its requests still say "Host: attacker.example", so they are refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"attacker.example", "attacker.example:PORT", "127.0.0.1", "127.0.0.1:1", "localhost:1",
+        "127.0.0.1.nip.io:PORT", "0.0.0.0:PORT", "[::1]:PORT", "127.0.0.1:PORT.attacker.example"})
+    void anotherHostIs421WithALineSayingWhy(String host) throws IOException {
+        Response r = request("GET", "/", "Host: " + host.replace("PORT", String.valueOf(server.port())) + "\r\n");
+        assertEquals(421, r.status(), host);
+        assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
+        assertTrue(r.text().startsWith("421 misdirected request: this server answers only to Host 127.0.0.1:" + server.port()
+                + " or localhost:" + server.port()), r.text());
+        assertTrue(r.text().contains("DNS rebinding"), r.text());
+        assertEquals(1, r.text().lines().count(), r.text());
+        assertFalse(r.text().contains("<!doctype"), "not a byte of the page");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:PORT", "localhost:PORT", "LOCALHOST:PORT"})
+    void thePageLoadsUnderItsOwnNames(String host) throws IOException {
+        Response r = request("GET", "/", "Host: " + host.replace("PORT", String.valueOf(server.port())) + "\r\n");
+        assertEquals(200, r.status(), host);
+        assertEquals("<!doctype html><title>t</title>", r.text());
+    }
+
+    @Test
+    void anAbsoluteTargetNamingAnotherHostIs421() throws IOException {
+        // The authority in an absolute-form target overrides Host (RFC 9112): it is what counts.
+        assertEquals(421, get("http://attacker.example/").status());
+        assertEquals(200, get("http://localhost:" + server.port() + "/").status());
+    }
+
+    @Test
+    void http10WithoutHostIs421() throws IOException {
+        Response r = RawHttp.send(server.port(), "GET / HTTP/1.0\r\n\r\n");
+        assertEquals(421, r.status());
+        assertTrue(r.text().contains("named no host"), r.text());
+    }
+
+    // ---- compressed once per file ----------------------------------------------------------
+
+    @Test
+    void aFileIsReadAndGzippedOncePerVersion() throws IOException {
+        CachedFiles files = new CachedFiles();
+        Path script = root.resolve("js/worker.js");
+        CachedFiles.Body first = files.get(script, true);
+        CachedFiles.Body again = files.get(script, true);
+        assertSame(first.gzipped(), again.gzipped(), "the second request reuses the first one's gzip");
+        assertSame(first.raw(), again.raw());
+
+        Files.writeString(script, "main([1]);"); // a rebuild: new size and time
+        CachedFiles.Body rebuilt = files.get(script, true);
+        assertEquals("main([1]);", StandardCharsets.UTF_8.decode(rebuilt.raw().duplicate()).toString());
+        byte[] gzipped = new byte[rebuilt.gzipped().remaining()];
+        rebuilt.gzipped().duplicate().get(gzipped);
+        assertEquals("main([1]);", gunzip(gzipped));
+        assertEquals(null, files.get(root.resolve("wasm/worker.wasm"), false).gzipped(), "nothing compressed unless asked");
+    }
+
+    @Test
+    void theServerAnswersFromTheCacheUntilTheFileChanges() throws IOException {
+        Path script = root.resolve("js/worker.js");
+        FileTime time = Files.getLastModifiedTime(script);
+        assertEquals("main([]);", get("/js/worker.js").text());
+        // Same size, same time, other bytes: only a cache can still answer the old ones.
+        Files.writeString(script, "main([9]);".substring(0, 9));
+        Files.setLastModifiedTime(script, time);
+        assertEquals("main([]);", get("/js/worker.js").text(), "served from the cache");
+        assertEquals("main([]);", gunzip(request("GET", "/js/worker.js", "Accept-Encoding: gzip\r\n").body()));
+        Files.setLastModifiedTime(script, FileTime.fromMillis(time.toMillis() + 2000));
+        assertEquals("main([9])", get("/js/worker.js").text(), "a changed file is read again");
+        assertEquals("main([9])", gunzip(request("GET", "/js/worker.js", "Accept-Encoding: gzip\r\n").body()));
+    }
+
+    private static String gunzip(byte[] gzipped) throws IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aDataFileLargerThanTheLimitIs500NotAnOutOfMemoryError() throws IOException {
+        try (var f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+            f.setLength(CachedFiles.MAX_BYTES + 1); // sparse: no disk used
+        }
+        Response r = get("/data/names.txt");
+        assertEquals(500, r.status());
+        assertEquals(200, get("/").status(), "and the page is still served");
     }
 
     // ---- the command itself ----------------------------------------------------------------
@@ -408,8 +464,8 @@ class ServeCommandTest {
         assertTrue(url.matches("teagrad serving http://127\\.0\\.0\\.1:\\d+/"), url);
         int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/$", "$1"));
 
-        assertEquals(404, request(port, "GET", "/data/names.txt").status());
-        assertEquals(404, request(port, "GET", "/../teagrad/cli/Main.class").status());
+        assertEquals(404, RawHttp.get(port, "/data/names.txt").status());
+        assertEquals(404, RawHttp.get(port, "/../teagrad/cli/Main.class").status());
         String warning = errBytes.toString(StandardCharsets.UTF_8);
         assertTrue(warning.startsWith("warning: " + absent + " does not exist"), warning);
         assertEquals(1, warning.lines().count(), warning);
@@ -419,7 +475,7 @@ class ServeCommandTest {
         serving.join(10_000);
         assertFalse(serving.isAlive());
         assertEquals(0, code.get());
-        assertThrows(IOException.class, () -> request(port, "GET", "/"), "stopped serving");
+        assertThrows(IOException.class, () -> RawHttp.get(port, "/"), "stopped serving");
     }
 
     @Test
@@ -435,15 +491,15 @@ class ServeCommandTest {
             zip.write("outside the root".getBytes(StandardCharsets.UTF_8));
         }
         try (var fs = java.nio.file.FileSystems.newFileSystem(jar)) {
-            HttpServer fromJar = ServeCommand.start(0, fs.getPath("/webapp"), data);
+            LoopbackServer fromJar = ServeCommand.start(0, fs.getPath("/webapp"), data);
             try {
-                int port = fromJar.getAddress().getPort();
-                assertEquals("from the jar", request(port, "GET", "/").text());
-                assertEquals(404, request(port, "GET", "/../secret.txt").status());
-                assertEquals(404, request(port, "GET", "/%2e%2e/secret.txt").status());
-                assertEquals("emma\nolivia\n", request(port, "GET", "/data/names.txt").text());
+                int port = fromJar.port();
+                assertEquals("from the jar", RawHttp.get(port, "/").text());
+                assertEquals(404, RawHttp.get(port, "/../secret.txt").status());
+                assertEquals(404, RawHttp.get(port, "/%2e%2e/secret.txt").status());
+                assertEquals("emma\nolivia\n", RawHttp.get(port, "/data/names.txt").text());
             } finally {
-                fromJar.stop(0);
+                fromJar.close();
             }
         }
     }

@@ -2,6 +2,10 @@ package teagrad.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static teagrad.parity.Reference.list;
+import static teagrad.parity.Reference.map;
+import static teagrad.parity.Reference.num;
+import static teagrad.parity.Reference.tensor;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,8 @@ import teagrad.modelfile.ModelFile;
 import teagrad.modelfile.Json;
 
 /**
- * Deep Sequential networks against PyTorch (float64): the reference files list their layers in
+ * Deep Sequential networks against PyTorch (computed in float64, stored as float32 as in
+ * {@link ReferenceParityTest}): the reference files list their layers in
  * the model-file vocabulary, so the network is read by {@link ModelFile} itself (version 2, the
  * smallest file: vocab, blockSize and the layers). Then one training step: the loss, every
  * layer's output and output gradient, every parameter gradient, the running statistics after
@@ -44,10 +49,16 @@ class DeepReferenceParityTest {
         return ModelFile.read(file).model;
     }
 
-    /** JSON text of a parsed value (for handing the reference's layers to ModelFile). */
+    /** JSON text of a parsed value (for handing the reference's layers to ModelFile); tensors as the model file writes them. */
     @SuppressWarnings("unchecked")
     static String write(Object v) {
         if (v == null) return "null";
+        if (v instanceof Map<?, ?> m && m.containsKey("f32")) {
+            StringBuilder b = new StringBuilder("{\"shape\":").append(write(m.get("shape"))).append(",\"data\":[");
+            float[] f = Reference.floats(map(m));
+            for (int i = 0; i < f.length; i++) b.append(i == 0 ? "" : ",").append(f[i]);   // Float.toString: the same float back
+            return b.append("]}").toString();
+        }
         if (v instanceof String s) return Json.quote(s);
         if (v instanceof Json.Num n) return n.text;
         if (v instanceof Boolean b) return b.toString();
@@ -96,14 +107,14 @@ class DeepReferenceParityTest {
         pass.graph.backward();
         assertEquals(r.number("train.loss"), pass.loss.item(), TOL * r.number("train.loss"), "loss");
 
-        List<Object> outputs = list(r.root, "train", "outputs"), outputGrads = list(r.root, "train", "outputGrads");
+        List<Object> outputs = r.list("train.outputs"), outputGrads = r.list("train.outputGrads");
         assertEquals(m.net.size(), outputs.size(), "one output per layer");
         for (int i = 0; i < m.net.size(); i++) {   // layers 0 and 1 are fused away in training: rebuilt on request
             assertClose(tensor(map(outputs.get(i))), pass.output(i).data, "layers[" + i + "] " + m.net.layer(i) + " output");
             assertClose(tensor(map(outputGrads.get(i))), pass.output(i).grad, "layers[" + i + "] " + m.net.layer(i) + " output gradient");
         }
 
-        List<Object> grads = list(r.root, "train", "paramGrads");
+        List<Object> grads = r.list("train.paramGrads");
         int checked = 0;
         for (Object o : grads) {
             Map<String, Object> g = map(o);
@@ -117,7 +128,7 @@ class DeepReferenceParityTest {
         assertEquals(m.parameters().size(), checked, "every parameter's gradient is in the reference");
 
         List<BatchNorm1d> bns = m.batchNorms();
-        List<Object> running = list(r.root, "train", "runningAfter");
+        List<Object> running = r.list("train.runningAfter");
         assertEquals(bns.size(), running.size(), "running statistics per batch norm");
         for (int k = 0; k < bns.size(); k++) {
             Map<String, Object> s = map(running.get(k));
@@ -130,7 +141,7 @@ class DeepReferenceParityTest {
 
     /** The lecture's statistics of the same step, as the reference computed them in float64. */
     static void checkDiagnostics(Reference r, Diagnostics d, Sequential.Pass pass) {
-        List<Object> tanh = list(r.root, "diagnostics", "tanh");
+        List<Object> tanh = r.list("diagnostics.tanh");
         assertEquals(tanh.size(), d.tanh.size(), "one entry per tanh layer");
         for (int i = 0; i < tanh.size(); i++) {
             Map<String, Object> e = map(tanh.get(i));
@@ -144,13 +155,17 @@ class DeepReferenceParityTest {
             assertNear(num(e, "gradMean"), t.grad.mean, 1e-4 * num(e, "gradStd"), what + " grad mean");
             assertNear(num(e, "gradStd"), t.grad.std, 1e-4 * num(e, "gradStd"), what + " grad std");
             Map<String, Object> h = map(e.get("histogram"));
-            double[] edges = tensorOf(h.get("edges")), density = tensorOf(h.get("density"));
-            assertNear(edges[0], t.out.min, 1e-6, what + " histogram from min");
-            assertNear(edges[edges.length - 1], t.out.max, 1e-6, what + " histogram to max");
-            double oneValue = 1.0 / (n * (edges[1] - edges[0]));   // one value moving to the next bin
-            for (int b = 0; b < density.length; b++) assertNear(density[b], t.out.density[b], oneValue + 1e-9, what + " density bin " + b);
+            double min = num(h, "min"), max = num(h, "max");
+            List<Object> density = list(h, "density");
+            assertEquals(t.out.density.length, density.size(), what + " histogram bins");
+            assertNear(min, t.out.min, 1e-6, what + " histogram from min");
+            assertNear(max, t.out.max, 1e-6, what + " histogram to max");
+            double oneValue = density.size() / (n * (max - min));   // one value moving to the next bin
+            for (int b = 0; b < density.size(); b++) {
+                assertNear(((Json.Num) density.get(b)).doubleValue(), t.out.density[b], oneValue + 1e-9, what + " density bin " + b);
+            }
         }
-        List<Object> weights = list(r.root, "diagnostics", "weights");
+        List<Object> weights = r.list("diagnostics.weights");
         assertEquals(weights.size(), d.weights.size(), "one entry per 2-D weight");
         for (int i = 0; i < weights.size(); i++) {
             Map<String, Object> e = map(weights.get(i));
@@ -177,29 +192,5 @@ class DeepReferenceParityTest {
         assertClose(r.tensor("eval.logits"), pass.logits.data, "eval logits in the graph");
         Dataset.Split b = new Dataset.Split(pass.x.clone(), pass.y.clone(), m.config.blockSize);
         assertEquals(loss, new Inference(m).loss(b), TOL * loss, "eval loss of the graph-free Inference");
-    }
-
-    // ---- reading the reference
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object o) { return (Map<String, Object>) o; }
-
-    @SuppressWarnings("unchecked")
-    static List<Object> list(Map<String, Object> root, String... path) {
-        Object o = root;
-        for (String k : path) o = map(o).get(k);
-        return (List<Object>) o;
-    }
-
-    static double num(Map<String, Object> m, String key) { return ((Json.Num) m.get(key)).doubleValue(); }
-
-    static double[] tensor(Map<String, Object> t) { return tensorOf(t.get("data")); }
-
-    @SuppressWarnings("unchecked")
-    static double[] tensorOf(Object list) {
-        List<Object> l = (List<Object>) list;
-        double[] d = new double[l.size()];
-        for (int i = 0; i < d.length; i++) d[i] = ((Json.Num) l.get(i)).doubleValue();
-        return d;
     }
 }

@@ -17,8 +17,10 @@ import teagrad.model.Model;
 import teagrad.inference.Inference;
 
 /**
- * The whole network against PyTorch (float64) on the same parameters and batch: loss,
- * activations, every gradient, the running-statistics update, and the eval-mode loss.
+ * The whole network against PyTorch on the same float32 parameters and batch: loss,
+ * activations, every gradient, the running-statistics update, and the eval-mode loss. The
+ * reference was computed in float64 and stored rounded to float32 (src/test/resources/reference,
+ * written by tools/make_reference.py): that rounding, u at most, is lost in the tolerance below.
  *
  * <p>Tolerance: we compute in float32 (unit roundoff u = 6e-8). The deepest chain is the
  * gradient of C: six ops each adding sums of at most 200 terms, so a loose worst-case bound is

@@ -29,13 +29,13 @@ final class Browser {
     }
 
     /** The built page and names.txt served on a free loopback port, as {@code serve} does (Chromium required). */
-    static com.sun.net.httpserver.HttpServer serveBuiltApp() throws java.io.IOException {
+    static teagrad.cli.LoopbackServer serveBuiltApp() throws java.io.IOException {
         requireChromium();
         return teagrad.cli.ServeCommand.start(0, builtWebapp(), teagrad.TestData.namesFile());
     }
 
-    static String origin(com.sun.net.httpserver.HttpServer server) {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    static String origin(teagrad.cli.LoopbackServer server) {
+        return "http://127.0.0.1:" + server.port();
     }
 
     /** The built page: TeaVM writes the workers into target/classes/webapp during process-classes. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import teagrad.cli.LoopbackServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * hash), the four views (window.teagradViews) and the runs compared (window.teagradRuns).
  */
 class DiagnosticsPageTest {
-    static HttpServer server;
+    static LoopbackServer server;
     static String origin;
     ChromeDriver driver;
     JavascriptExecutor js;
@@ -41,7 +41,7 @@ class DiagnosticsPageTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     @BeforeEach

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the worker tells the page when something throws (WorkerMain posts it as error {during, message}). */
@@ -34,8 +35,15 @@ class FailureTest {
         assertEquals("Java heap space", Failure.of("train", new OutOfMemoryError("Java heap space")).message);
     }
 
-    @Test
-    void aMessageWithoutATypeIsStillReported() {
-        assertEquals("unknown", Failure.of(null, new IllegalArgumentException("unknown message type ''")).during);
+    @ParameterizedTest
+    @NullAndEmptySource   // a message with no type, or with type ""
+    void aMessageWithoutATypeIsReportedAsUnknown(String type) {
+        assertEquals("unknown", Failure.of(type, new IllegalArgumentException("unknown message type ''")).during);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "\n"})
+    void aThrowableWithABlankMessageIsReportedByName(String blank) {
+        assertEquals("IllegalStateException", Failure.of("evaluate", new IllegalStateException(blank)).message);
     }
 }

@@ -3,7 +3,7 @@ package teagrad.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import teagrad.cli.LoopbackServer;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ import teagrad.TestData;
  * and the worker's heaps after 200k steps are within a small margin of those after 20k.
  */
 class LongRunTest {
-    static HttpServer server;
+    static LoopbackServer server;
     static String origin;
 
     @BeforeAll
@@ -54,7 +54,7 @@ class LongRunTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     /**

@@ -3,7 +3,7 @@ package teagrad.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import teagrad.cli.LoopbackServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ import teagrad.data.Dataset;
  * renders a hostile word list as text, logs no error and asks no other host for anything.
  */
 class PageE2ETest {
-    static HttpServer server;
+    static LoopbackServer server;
     static String origin;
     static List<String> names;
 
@@ -46,7 +46,7 @@ class PageE2ETest {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     @ParameterizedTest

@@ -7,7 +7,7 @@ import static teagrad.web.PageE2ETest.drawnPixels;
 import static teagrad.web.PageE2ETest.export;
 import static teagrad.web.PageE2ETest.number;
 
-import com.sun.net.httpserver.HttpServer;
+import teagrad.cli.LoopbackServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ import teagrad.TestData;
  * without IndexedDB the page says so in one line and trains as before.
  */
 class ResumeE2ETest {
-    static HttpServer server;
+    static LoopbackServer server;
     static String origin;
 
     @BeforeAll
@@ -47,7 +47,7 @@ class ResumeE2ETest {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     static final int SEED = 9, STEPS = 2000, EVERY = 500;
