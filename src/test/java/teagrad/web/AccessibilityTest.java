@@ -2,7 +2,7 @@ package teagrad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.net.httpserver.HttpServer;
+import teagrad.cli.LoopbackServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * has finished (notices, the results table).
  */
 class AccessibilityTest {
-    static HttpServer server;
+    static LoopbackServer server;
     static String origin;
 
     @BeforeAll
@@ -32,7 +32,7 @@ class AccessibilityTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     @ParameterizedTest(name = "{0} px wide")

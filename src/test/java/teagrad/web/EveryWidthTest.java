@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import teagrad.cli.LoopbackServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * leave the chart alone, formulas on one line that scroll when they are wider than the column.
  */
 class EveryWidthTest {
-    static HttpServer server;
+    static LoopbackServer server;
     static String origin;
     ChromeDriver driver;
     JavascriptExecutor js;
@@ -42,7 +42,7 @@ class EveryWidthTest {
 
     @AfterAll
     static void stop() {
-        if (server != null) server.stop(0);
+        if (server != null) server.close();
     }
 
     @AfterEach
