@@ -512,46 +512,46 @@ function configuredLr(step) {
   return c.lrDecayStep > 0 && step >= c.lrDecayStep ? Math.fround(c.lr) / 10 : c.lr;
 }
 
-// ---------- rendering: DOM text at most once per animation frame ----------
+// ---------- rendering: DOM text in the panel's frames (onPanelFrame, chart.js), and only what changed ----------
 
-let renderQueued = false;
-function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  requestAnimationFrame(render);
+/** el[key] = value unless it already is: writing the same text again still costs the browser a layout. */
+function put(el, key, value) {
+  if (el[key] !== value) el[key] = value;
 }
 
+function scheduleRender() { onPanelFrame(render); }
+
 function render() {
-  renderQueued = false;
   const live = S.ready && !!S.dataset;
   const finished = S.step >= S.steps;
-  $('step-count').textContent = fmtInt(S.step);
-  $('step-total').textContent = fmtInt(S.steps);
-  $('progress').value = S.steps ? Math.min(1, S.step / S.steps) : 0;
-  $('speed').textContent = S.running && S.sps > 0 ? `${fmtInt(Math.round(S.sps))} steps/s` : '';
-  $('eta').textContent = S.running && S.sps > 0 ? `ETA ${fmtDuration((S.steps - S.step) / S.sps)}` : '';
-  $('batch-loss').textContent = S.lastLoss === null ? '—' : fmtLoss(S.lastLoss);
+  const text = (id, value) => put($(id), 'textContent', value);
+  text('step-count', fmtInt(S.step));
+  text('step-total', fmtInt(S.steps));
+  put($('progress'), 'value', S.steps ? Math.round(1000 * Math.min(1, S.step / S.steps)) / 1000 : 0);   // a finer step is under a pixel
+  text('speed', S.running && S.sps > 0 ? `${fmtInt(Math.round(S.sps))} steps/s` : '');
+  text('eta', S.running && S.sps > 0 ? `ETA ${fmtDuration((S.steps - S.step) / S.sps)}` : '');
+  text('batch-loss', S.lastLoss === null ? '—' : fmtLoss(S.lastLoss));
   const lr = Number.isFinite(S.lr) ? S.lr : configuredLr(Math.max(0, S.step - 1));   // the last step's, as progress reports it
-  $('lr').textContent = Number.isFinite(lr) ? String(clean(lr)) : '—';
-  $('dev-loss').textContent = S.lastDev === null ? '—' : fmtLoss(S.lastDev);
-  $('params').textContent = S.params === null ? '—' : fmtInt(S.params);
+  text('lr', Number.isFinite(lr) ? String(clean(lr)) : '—');
+  text('dev-loss', S.lastDev === null ? '—' : fmtLoss(S.lastDev));
+  text('params', S.params === null ? '—' : fmtInt(S.params));
 
-  $('start').disabled = !live || S.running || finished;
-  $('start').textContent = S.running ? 'Training…' : S.step > 0 && !finished ? 'Continue' : 'Start';
-  $('pause').disabled = !live || !S.running;
-  $('step').disabled = !live || S.running || finished;
-  for (const id of ['reset', 'evaluate', 'sample', 'export']) $(id).disabled = !live;
-  $('model-import').disabled = !S.ready;
-  $('resume-go').disabled = !live || S.resumeBusy;
-  $('resume-discard').disabled = S.resumeBusy;
-  for (const b of $('presets').querySelectorAll('button')) b.disabled = !live;
-  $('settings-fields').disabled = S.running;
-  const hint = $('settings-hint');
-  hint.textContent = S.running
+  const disabled = (id, value) => put($(id), 'disabled', value);
+  disabled('start', !live || S.running || finished);
+  text('start', S.running ? 'Training…' : S.step > 0 && !finished ? 'Continue' : 'Start');
+  disabled('pause', !live || !S.running);
+  disabled('step', !live || S.running || finished);
+  for (const id of ['reset', 'evaluate', 'sample', 'export']) disabled(id, !live);
+  disabled('model-import', !S.ready);
+  disabled('resume-go', !live || S.resumeBusy);
+  disabled('resume-discard', S.resumeBusy);
+  for (const b of $('presets').querySelectorAll('button')) put(b, 'disabled', !live);
+  disabled('settings-fields', S.running);
+  text('settings-hint', S.running
     ? 'Settings are locked while training runs; pause to change them (that starts a fresh model).'
     : finished && S.step > 0
       ? 'Run finished. Reset to train again, or change a setting (fresh model).'
-      : 'Changing a setting while paused or idle builds a fresh model (step 0).';
+      : 'Changing a setting while paused or idle builds a fresh model (step 0).');
 }
 
 // ---------- wiring ----------

@@ -3,6 +3,8 @@
 // all as log10(loss) like the notebook plots. A redraw costs O(width), not O(steps): per-pixel-column
 // min/max comes from a pyramid of block minima/maxima of log10(loss), window means from prefix sums.
 // The raw losses are kept exactly as the worker sent them (float32), see losses().
+// Drawing is lazy: in the panel's frames (onPanelFrame), only while the canvas is in sight, and not at
+// all when the new data would move nothing by half a pixel (a long run adds steps far faster than pixels).
 
 const CHART_COLORS = {
   raw: 'rgba(31, 95, 191, 0.22)',
@@ -15,18 +17,82 @@ const CHART_COLORS = {
   kept: 'rgba(90, 96, 108, 0.42)',
   keptText: '#7a808a',
 };
+/**
+ * One frame for everything the live panel draws (the chart, the views, the numbers), at most every
+ * PANEL_FRAME_MS. A browser that renders in software pays for every frame in which anything on screen
+ * changed (WebKitGTK without a GPU: tens of ms each, so 25 progress messages a second in 25 frames left
+ * it ~5 frames/s); gathered into ten frames a second, the page keeps its frame rate for scrolling and
+ * reading. Each draw function runs once per panel frame however often it was asked for.
+ */
+const PANEL_FRAME_MS = 100;
+const panelDraws = new Set();
+let panelQueued = false, panelDrawnAt = -Infinity;
+
+function onPanelFrame(draw) {
+  panelDraws.add(draw);
+  if (panelQueued) return;
+  panelQueued = true;
+  const run = () => {
+    panelQueued = false;
+    panelDrawnAt = performance.now();
+    const draws = [...panelDraws];
+    panelDraws.clear();
+    for (const d of draws) d();
+  };
+  const wait = panelDrawnAt + PANEL_FRAME_MS - performance.now();
+  if (wait > 0) setTimeout(() => requestAnimationFrame(run), wait);
+  else requestAnimationFrame(run);
+}
+
 const LEVELS = 24;                 // block sizes 2, 4, ... 2^24: enough for 16M steps
 const MARGIN = { left: 50, right: 18, top: 26, bottom: 34 };
+
+/**
+ * What drawing needs to know about a canvas without asking the page's layout: its CSS size (from a
+ * ResizeObserver) and whether any of it is in sight (an IntersectionObserver: scrolled out of the
+ * window, or out of the panel's own scroll, it is not). Reading clientWidth in a frame whose text
+ * just changed forces a layout of the page; drawing what nobody sees costs a software renderer frames.
+ * onResize() runs when the canvas changes size, onSeen() when it comes into sight.
+ */
+class CanvasSight {
+  constructor(canvas, onResize, onSeen = onResize) {
+    this.w = 0;
+    this.h = 0;
+    this.seen = false;
+    new ResizeObserver(entries => {
+      const r = entries[entries.length - 1].contentRect;
+      this.w = r.width;
+      this.h = r.height;
+      onResize();
+    }).observe(canvas);
+    new IntersectionObserver(entries => {
+      this.seen = entries[entries.length - 1].isIntersecting;
+      if (this.seen) onSeen();
+    }).observe(canvas);
+  }
+
+  /** The canvas's bitmap at CSS size × devicePixelRatio, cleared, with a CSS-pixel transform; null while it has no size. */
+  fit(canvas, ctx) {
+    const dpr = window.devicePixelRatio || 1, w = this.w, h = this.h;
+    if (w === 0 || h === 0) return null;
+    const pw = Math.round(w * dpr), ph = Math.round(h * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    return { w, h, dpr };
+  }
+}
 
 class LossChart {
   constructor(canvas) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
-    this.queued = false;
+    this.dirty = false;
+    this.drawn = 0;                 // the picture on the canvas, as a hash of what it shows (see pictureKey)
     this.decayStep = 0;
     this.kept = [];                 // earlier runs: {label, pts: [{step, y}]}, survive reset()
     this.reset(1);
-    new ResizeObserver(() => this.invalidate()).observe(canvas);
+    this.sight = new CanvasSight(canvas, () => this.invalidate());
     window.addEventListener('resize', () => this.invalidate());   // zoom changes devicePixelRatio
   }
 
@@ -109,22 +175,26 @@ class LossChart {
     if (pts.length === 0) return;
     this.kept.push({ label: String(label), pts });
     if (this.kept.length > 8) this.kept.shift();
+    this.drawn = 0;                  // the key counts kept runs, and the ninth replaces the first
     this.invalidate();
   }
 
-  clearRuns() { this.kept = []; this.invalidate(); }
+  clearRuns() { this.kept = []; this.drawn = 0; this.invalidate(); }
 
   addDev(step, loss) {
     const y = loss > 0 ? Math.log10(loss) : NaN;
     if (Number.isFinite(y)) { this.dev.push({ step, y, loss }); this.invalidate(); }   // loss: kept with the run
   }
 
-  /** Mark for redraw; many calls within one frame cost one draw. */
+  /** Mark for redraw; many calls before the panel's next frame cost one draw, and none while the chart is out of sight. */
   invalidate() {
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => { this.queued = false; this.draw(); });
+    this.dirty = true;
+    if (this.sight && this.sight.seen) onPanelFrame(this.drawIfDirty);
   }
+
+  drawIfDirty = () => {
+    if (this.dirty && this.sight.seen) { this.dirty = false; this.draw(); }
+  };
 
   /** Approximate min/max of log10(loss) over steps a..b-1: whole blocks of the coarsest level that still fit twice. */
   rangeMinMax(a, b) {
@@ -157,14 +227,7 @@ class LossChart {
 
   draw() {
     const { canvas, ctx } = this;
-    const dpr = window.devicePixelRatio || 1;
-    const cssW = canvas.clientWidth, cssH = canvas.clientHeight;
-    if (cssW === 0 || cssH === 0) return;
-    const pw = Math.round(cssW * dpr), ph = Math.round(cssH * dpr);
-    if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssW, cssH);
-
+    const cssW = this.sight.w, cssH = this.sight.h;
     const plot = { x: MARGIN.left, y: MARGIN.top, w: cssW - MARGIN.left - MARGIN.right, h: cssH - MARGIN.top - MARGIN.bottom };
     if (plot.w < 20 || plot.h < 20) return;
     const lastDev = this.dev.length ? this.dev[this.dev.length - 1].step : 0;
@@ -174,6 +237,10 @@ class LossChart {
     const yr = this.yRange(cols);
     const X = step => plot.x + (step / xMax) * plot.w;
     const Y = v => plot.y + plot.h - ((v - yr.lo) / (yr.hi - yr.lo)) * plot.h;
+    const key = this.pictureKey(cssW, cssH, xMax, yr, cols, X, Y);
+    if (key === this.drawn && canvas.width > 0) return;   // the same picture, to half a pixel
+    this.drawn = key;
+    this.sight.fit(canvas, ctx);
 
     this.drawAxes(plot, xMax, yr, X, Y);
     this.drawLegend(plot);
@@ -200,6 +267,24 @@ class LossChart {
     this.drawSmooth(cols, X, Y);
     this.drawDev(X, Y);
     ctx.restore();
+  }
+
+  /**
+   * A hash of everything the picture shows, its curves in half pixels: equal keys draw the same
+   * picture. The kept runs and dev points are counted, not hashed: they change only by being added.
+   */
+  pictureKey(w, h, xMax, yr, cols, X, Y) {
+    let k = 0x811c9dc5;
+    const mix = v => { k = Math.imul(k ^ (v | 0), 16777619); };
+    for (const v of [w, h, (window.devicePixelRatio || 1) * 100, xMax, this.decayStep, this.kept.length, this.dev.length,
+      this.smoothWindow(), Math.round(yr.lo * 1e4), Math.round(yr.hi * 1e4), cols.count]) mix(v);
+    const half = v => (Number.isFinite(v) ? Math.round(v * 2) : -1);
+    const w2 = this.smoothWindow();
+    for (let i = 0; i < cols.count; i++) {
+      mix(half(X(cols.x[i]))); mix(half(Y(cols.lo[i]))); mix(half(Y(cols.hi[i])));
+      mix(half(X(cols.end[i]))); mix(half(Y(this.windowMean(cols.end[i] - w2, cols.end[i]))));
+    }
+    return k;
   }
 
   /** One bucket per pixel column (or per point when there are fewer points than pixels). */

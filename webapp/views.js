@@ -1,8 +1,9 @@
 'use strict';
 // teagrad page: the lecture's diagnostics, drawn from the worker's `diagnostics` messages, and the
 // network's description (presets, printed layers). Nothing here computes on the network: the worker
-// sends histograms and ratios, this file only keeps the last message and draws it, at most once per
-// animation frame. Every text that comes from the worker is set with textContent.
+// sends histograms and ratios, this file only keeps the last message and draws it in the panel's next
+// frame (onPanelFrame, chart.js), and only the views whose picture changed and that are in sight (the
+// others when they come into sight). Every text that comes from the worker is set with textContent.
 //
 //   diagnostics {step, lr, tanh: [{layer, label, mean, std, saturated, min, max, hist: Float32Array(100),
 //                gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array(100)}],
@@ -14,6 +15,7 @@ const VIEW_INK = { grid: '#ebe8e2', axis: '#8a8f98', text: '#4a4f57', guide: '#6
 const VIEW_MARGIN = { left: 40, right: 10, top: 10, bottom: 24 };
 const RATIO_POINTS_MAX = 1500;      // per weight; beyond that every other point is dropped
 const WAITING = 'Waiting for the first step.';
+const VIEWS = ['act', 'grad', 'sat', 'ratio'];
 
 /** The built-in presets until the worker lists its own in `ready`. */
 const DEFAULT_PRESETS = [
@@ -54,18 +56,12 @@ function sciShort(x) {
   return (x < 0 ? MINUS : '') + mant + 'e' + e.replace('-', MINUS).replace('+', '');
 }
 
-// ---------- a crisp canvas (like chart.js: CSS size × devicePixelRatio) ----------
+// ---------- a crisp canvas (like chart.js: CSS size × devicePixelRatio, the size from its CanvasSight) ----------
 
-function fitCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth, h = canvas.clientHeight;
-  if (w === 0 || h === 0) return null;
-  const pw = Math.round(w * dpr), ph = Math.round(h * dpr);
-  if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+function fitCanvas(canvas, sight) {
   const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  return { ctx, w, h };
+  const f = sight.fit(canvas, ctx);
+  return f && { ctx, w: f.w, h: f.h };
 }
 
 function centreText(ctx, text, x, y) {
@@ -207,7 +203,6 @@ class DiagnosticViews {
     this.els = els;
     this.onInspect = onInspect;
     this.layers = null;
-    this.queued = false;
     this.off = document.createElement('canvas');    // the saturation bits at one pixel per value
     this.legends = {
       act: new Legend(els.actLegend, ['tanh layer', 'mean', 'std', 'saturated']),
@@ -230,9 +225,12 @@ class DiagnosticViews {
       const layer = Number(els.satLayer.value);
       if (Number.isInteger(layer)) this.onInspect(layer);
     });
-    const redraw = () => this.invalidate();
-    for (const name of ['act', 'grad', 'sat', 'ratio']) new ResizeObserver(redraw).observe(els[name]);
-    window.addEventListener('resize', redraw);
+    this.dirty = new Set(VIEWS);       // views whose picture is not drawn yet
+    this.sight = {};
+    for (const name of VIEWS) {
+      this.sight[name] = new CanvasSight(els[name], () => { this.dirty.add(name); this.invalidate(); }, () => this.invalidate());
+    }
+    window.addEventListener('resize', () => { VIEWS.forEach(n => this.dirty.add(n)); this.invalidate(); });   // devicePixelRatio
     this.reset(null);
   }
 
@@ -244,6 +242,7 @@ class DiagnosticViews {
     this.test.step = null;
     this.test.ratioPoints = 0;
     for (const v of Object.values(this.test.views)) v.data = false;
+    VIEWS.forEach(n => this.dirty.add(n));
     this.invalidate();
   }
 
@@ -296,22 +295,29 @@ class DiagnosticViews {
       }
     }
     this.test.ratioPoints = Math.max(0, ...[...this.ratio.values()].map(s => s.steps.length));
+    VIEWS.forEach(n => this.dirty.add(n));
     this.invalidate();
   }
 
-  invalidate() {
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => { this.queued = false; this.draw(); });
-  }
+  invalidate() { onPanelFrame(this.drawNow); }
 
+  drawNow = () => this.draw();
+
+  /** The legends (text, cheap when unchanged) and the changed views that are in sight. */
   draw() {
     this.test.frames++;
     const d = this.diag, tanh = d && Array.isArray(d.tanh) ? d.tanh : [];
-    this.mark('act', this.drawActivations(tanh));
-    this.mark('grad', this.drawGradients(tanh));
-    this.mark('sat', this.drawSaturation(d && d.saturation, tanh));
-    this.mark('ratio', this.drawRatio());
+    const paint = {
+      act: () => this.drawActivations(tanh),
+      grad: () => this.drawGradients(tanh),
+      sat: () => this.drawSaturation(d && d.saturation, tanh),
+      ratio: () => this.drawRatio(),
+    };
+    for (const name of VIEWS) {
+      if (!this.dirty.has(name) || !this.sight[name].seen) continue;
+      this.dirty.delete(name);
+      this.mark(name, paint[name]());
+    }
     this.showLegends(tanh);
   }
 
@@ -322,7 +328,7 @@ class DiagnosticViews {
   }
 
   drawActivations(tanh) {
-    const f = fitCanvas(this.els.act);
+    const f = fitCanvas(this.els.act, this.sight.act);
     if (!f) return false;
     const plot = plotArea(f.w, f.h);
     const X = v => plot.x + ((v + 1) / 2) * plot.w;
@@ -332,7 +338,7 @@ class DiagnosticViews {
   }
 
   drawGradients(tanh) {
-    const f = fitCanvas(this.els.grad);
+    const f = fitCanvas(this.els.grad, this.sight.grad);
     if (!f) return false;
     const plot = plotArea(f.w, f.h);
     let r = 0;
@@ -347,7 +353,7 @@ class DiagnosticViews {
 
   /** Batch × units, white where |t| > 0.97: the lecture's imshow(h.abs() > 0.99, cmap='gray'). */
   drawSaturation(sat, tanh) {
-    const f = fitCanvas(this.els.sat);
+    const f = fitCanvas(this.els.sat, this.sight.sat);
     const note = this.els.satNote;
     if (!f) return false;
     const ok = sat && sat.rows > 0 && sat.cols > 0 && sat.bits && sat.bits.length >= sat.rows * sat.cols;
@@ -385,7 +391,7 @@ class DiagnosticViews {
 
   /** log10(update / data) per 2-D weight over the steps, with the lecture's guide at −3. */
   drawRatio() {
-    const f = fitCanvas(this.els.ratio);
+    const f = fitCanvas(this.els.ratio, this.sight.ratio);
     if (!f) return false;
     const ctx = f.ctx, plot = plotArea(f.w, f.h);
     const series = [...this.ratio.values()];
