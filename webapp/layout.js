@@ -1,8 +1,8 @@
-'use strict';
-// teagrad page: what the layout does at every width. A link in the text that changes the live panel
+// What the layout does at every width. A link in the text that changes the live panel
 // (a preset, one of the things to try) brings the panel into sight when it is not beside the text (on
 // a narrow screen it is thousands of pixels further down), with a button back to the link. A box whose
 // content is wider than the column (a formula, the runs table) scrolls, and takes keyboard focus while it does.
+import { $ } from './dom.js';
 
 const reducedMotion = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -52,7 +52,7 @@ function focusableWhileWide(boxes) {
   }
 }
 
-function wireLayout() {
+export function wireLayout() {
   document.querySelector('.chapter').addEventListener('click', e => {
     const link = e.target.closest('a.try');
     if (!link || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -62,4 +62,3 @@ function wireLayout() {
   focusableWhileWide(document.querySelectorAll('.scroll-x'));
 }
 
-wireLayout();

@@ -1,14 +1,14 @@
-'use strict';
-// teagrad page: the lecture's diagnostics, drawn from the worker's `diagnostics` messages, and the
-// network's description (presets, as the worker's ready lists them; printed layers). Nothing here computes on the network: the worker
-// sends histograms and ratios, this file only keeps the last message and draws it in the panel's next
-// frame (onPanelFrame, chart.js), and only the views whose picture changed and that are in sight (the
+// The lecture's four diagnostic views, drawn from a run's `diagnostics` messages. Nothing here
+// computes on the network: the worker sends histograms and ratios, this file only keeps the last message and draws it in the panel's next
+// frame (onPanelFrame, frames.js), and only the views whose picture changed and that are in sight (the
 // others when they come into sight). Every text that comes from the worker is set with textContent.
 //
 //   diagnostics {step, lr, tanh: [{layer, label, mean, std, saturated, min, max, hist: Float32Array(100),
 //                gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array(100)}],
 //                weights: [{layer, label, shape, gradMean, gradStd, gradToData, log10UpdateToData}],
 //                saturation: {layer, rows, cols, bits: Uint8Array(rows * cols)}}
+import { onPanelFrame, CanvasSight } from './frames.js';
+import { fmtInt, formatSteps, niceStep } from './format.js';
 
 const VIEW_COLORS = ['#1f5fbf', '#c2410c', '#1d6b3a', '#7e3fb0', '#b8860b', '#0e7490', '#be185d', '#4b5563', '#65a30d', '#9a3412'];
 const VIEW_INK = { grid: '#ebe8e2', axis: '#8a8f98', text: '#4a4f57', guide: '#6b7280' };
@@ -43,7 +43,7 @@ function sciShort(x) {
   return (x < 0 ? MINUS : '') + mant + 'e' + e.replace('-', MINUS).replace('+', '');
 }
 
-// ---------- a crisp canvas (like chart.js: CSS size × devicePixelRatio, the size from its CanvasSight) ----------
+// ---------- a crisp canvas (CSS size × devicePixelRatio, the size from its CanvasSight) ----------
 
 function fitCanvas(canvas, sight) {
   const ctx = canvas.getContext('2d');
@@ -59,12 +59,12 @@ function centreText(ctx, text, x, y) {
   ctx.fillText(text, x, y);
 }
 
-function plotArea(w, h) {
+export function plotArea(w, h) {
   return { x: VIEW_MARGIN.left, y: VIEW_MARGIN.top, w: w - VIEW_MARGIN.left - VIEW_MARGIN.right, h: h - VIEW_MARGIN.top - VIEW_MARGIN.bottom };
 }
 
 /** The frame, vertical grid lines at `ticks` (x values) and their labels. */
-function drawFrame(ctx, plot, ticks, X, label, yTitle) {
+export function drawFrame(ctx, plot, ticks, X, label, yTitle) {
   ctx.font = '10px system-ui, sans-serif';
   ctx.lineWidth = 1;
   ctx.textAlign = 'center';
@@ -181,7 +181,7 @@ class Legend {
 
 // ---------- the four views ----------
 
-class DiagnosticViews {
+export class DiagnosticViews {
   /**
    * els: {act, grad, sat, ratio: canvases; actLegend, gradLegend, ratioLegend: tables;
    * satLayer: select; satNote: text under the picture}; onInspect(layer) asks the worker for another tanh layer.
@@ -370,8 +370,8 @@ class DiagnosticViews {
     ctx.drawImage(off, 0, 0, cols, rows, (f.w - w) / 2, (f.h - h) / 2, w, h);
     const t = tanh.find(x => x.layer === sat.layer);
     const name = t ? String(t.label) : `layer ${sat.layer}`;
-    const text = `${name}: ${fmtCount(white)} of ${fmtCount(rows * cols)} values saturated (${(100 * white / (rows * cols)).toFixed(1)}%), ` +
-      `${fmtCount(rows)} examples × ${fmtCount(cols)} units, step ${fmtCount(this.diag.step)}.`;
+    const text = `${name}: ${fmtInt(white)} of ${fmtInt(rows * cols)} values saturated (${(100 * white / (rows * cols)).toFixed(1)}%), ` +
+      `${fmtInt(rows)} examples × ${fmtInt(cols)} units, step ${fmtInt(this.diag.step)}.`;
     if (note.textContent !== text) note.textContent = text;
     return true;
   }
@@ -453,34 +453,4 @@ class DiagnosticViews {
       values: [s.shape, fixedSigned(s.ys[s.ys.length - 1], 2)],
     })));
   }
-}
-
-const fmtCount = n => Number(n).toLocaleString('en-US');
-
-// ---------- the network: preset buttons and the printed layer list ----------
-
-/** One button per preset; `current` (a preset name) is marked pressed. */
-function renderPresets(box, presets, current, onPick) {
-  box.replaceChildren(...presets.map(p => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'preset';
-    b.dataset.preset = String(p.name);
-    b.textContent = String(p.title || p.name);
-    if (p.summary) b.title = String(p.summary);
-    b.setAttribute('aria-pressed', p.name === current ? 'true' : 'false');
-    b.addEventListener('click', () => onPick(String(p.name)));
-    return b;
-  }));
-}
-
-function markPreset(box, current) {
-  for (const b of box.querySelectorAll('button.preset')) b.setAttribute('aria-pressed', b.dataset.preset === current ? 'true' : 'false');
-}
-
-/** The network as micrograd / PyTorch print it, one layer a line, as text. */
-function renderLayers(pre, layers) {
-  pre.textContent = Array.isArray(layers) && layers.length
-    ? layers.map((l, i) => `(${i}):`.padEnd(String(layers.length - 1).length + 4) + String(l)).join('\n')
-    : 'The layer list appears when the training engine describes its network.';
 }

@@ -207,7 +207,7 @@ class DiagnosticsPageTest {
         assertEquals(1L, js.executeScript("return document.querySelectorAll('#runs-body tr').length"));
 
         // The downloads: CSV with a header and one row, JSON with the same row.
-        String csv = (String) js.executeScript("return toCsv(window.teagradRuns)");
+        String csv = (String) Browser.inPage(js, "return (await page('runs-table.js')).toCsv(window.teagradRuns)");
         assertTrue(csv.startsWith("n,run,preset,status,"), csv);
         assertEquals(2, csv.trim().split("\\R").length, csv);
         assertFalse(driver.findElement(By.id("runs-csv")).getAttribute("disabled") != null, "CSV can be downloaded");
@@ -256,19 +256,24 @@ class DiagnosticsPageTest {
     void naiveInitSaturatesAndScalingW1DownFixesIt() {
         openReady("/?engine=wasm#steps=2000");
         driver.findElement(By.cssSelector("#presets button[data-preset='naive-init']")).click();
-        showViews();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=naive-init")
-            && driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"));
+        awaitSaturationOf("naive-init");
         double naive = saturatedPercent();
         double naiveBlack = number("window.teagradViews.pixels('sat')");   // black: |t| ≤ 0.97
         driver.findElement(By.cssSelector("#presets button[data-preset='no-saturation']")).click();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=no-saturation")
-            && saturatedPercent() != naive);
+        awaitSaturationOf("no-saturation");
         double scaled = saturatedPercent();
         assertTrue(naive > 50, "naive init saturates most tanh units at step 0: " + naive + "%");
         assertTrue(scaled < 15, "W1 × 0.2 keeps them active: " + scaled + "%");
         assertTrue(number("window.teagradViews.pixels('sat')") > 2 * naiveBlack, "the saturation picture goes from white to mostly black");
         assertNoConsoleErrors();
+    }
+
+    /** The preset's model is in the link (the views were reset then) and its saturation picture, scrolled into sight, is drawn. */
+    private void awaitSaturationOf(String preset) {
+        js.executeScript("document.getElementById('view-sat-box').scrollIntoView({block: 'center'})");   // drawn only in sight
+        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=" + preset)
+            && Boolean.TRUE.equals(js.executeScript("return window.teagradViews.views.sat.data"))
+            && driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"));
     }
 
     /** The saturated % in the activations legend's first row ("Tanh 1 (3) +0.048 0.933 73.6%"). */

@@ -181,9 +181,9 @@ class EveryWidthTest {
     @Test
     void theRunsTableNamesAHandScaledInitNotAGain() {
         open(1400, "/?engine=wasm");
-        String naive = (String) js.executeScript("return shortSettings({ hiddenScale: 1, initGain: 5 / 3, batchNorm: false, lr: 0.1, batchSize: 32, seed: 42 }, [200])");
-        String scaled = (String) js.executeScript("return shortSettings({ hiddenScale: Math.fround(0.2), initGain: 5 / 3, batchNorm: false, lr: 0.1, batchSize: 32, seed: 42 }, [200])");
-        String kaiming = (String) js.executeScript("return shortSettings({ hiddenScale: 0, initGain: 5 / 3, batchNorm: true, lr: 0.1, batchSize: 32, seed: 42 }, [200])");
+        String naive = (String) Browser.inPage(js, "return (await page('runs-table.js')).shortSettings({ hiddenScale: 1, initGain: 5 / 3, batchNorm: false, lr: 0.1, batchSize: 32, seed: 42 }, [200])");
+        String scaled = (String) Browser.inPage(js, "return (await page('runs-table.js')).shortSettings({ hiddenScale: Math.fround(0.2), initGain: 5 / 3, batchNorm: false, lr: 0.1, batchSize: 32, seed: 42 }, [200])");
+        String kaiming = (String) Browser.inPage(js, "return (await page('runs-table.js')).shortSettings({ hiddenScale: 0, initGain: 5 / 3, batchNorm: true, lr: 0.1, batchSize: 32, seed: 42 }, [200])");
         assertEquals("200, no BN, hidden N(0, 1), lr 0.1, batch 32, seed 42", naive);
         assertEquals("200, no BN, hidden N(0, 1) × 0.2, lr 0.1, batch 32, seed 42", scaled);
         assertEquals("200, BN, gain 5/3, lr 0.1, batch 32, seed 42", kaiming);
@@ -194,8 +194,9 @@ class EveryWidthTest {
     void theLastAxisLabelOfAViewStaysInsideItsCanvas() {
         open(420, "/?engine=wasm");
         @SuppressWarnings("unchecked")
-        List<Number> rightEdges = (List<Number>) js.executeScript(
-            "const c = document.createElement('canvas'); c.width = 300; c.height = 150; const ctx = c.getContext('2d'), edges = [];"
+        List<Number> rightEdges = (List<Number>) Browser.inPage(js,
+            "const { plotArea, drawFrame } = await page('views.js'), { formatSteps } = await page('format.js');"
+                + "const c = document.createElement('canvas'); c.width = 300; c.height = 150; const ctx = c.getContext('2d'), edges = [];"
                 + "const fill = ctx.fillText.bind(ctx); ctx.fillText = (t, x, y) => { edges.push(x + ctx.measureText(t).width / 2); fill(t, x, y); };"
                 + "const plot = plotArea(300, 150), X = s => plot.x + (s / 200000) * plot.w;"
                 + "drawFrame(ctx, plot, [0, 50000, 100000, 150000, 200000], X, formatSteps, 'log10 ratio');"
