@@ -178,7 +178,7 @@ class LongRunTest extends PageTest {
 
     /**
      * 200k steps (Karpathy's run) in the WASM worker with chart and views live: after garbage
-     * collection, the page's and the worker's used JS heap at 200k steps are within 2 MB + 10% of
+     * collection, the page's and the worker's memory (JS heap and array buffers) at 200k steps are within 2 MB + 10% of
      * those at 20k (the worker keeps the run's curve for the model file: 4 bytes a step). The
      * worker's heap is read through the Chrome DevTools Protocol: a flat session on the page
      * target with Target.setAutoAttach, whose Target.attachedToTarget event names the worker's
@@ -304,12 +304,17 @@ class LongRunTest extends PageTest {
             return connection.sendAndWait(session, new Command<Map<String, Object>>(method, params, (Type) Map.class), Duration.ofSeconds(60));
         }
 
-        /** Used and total JS heap in MB after two full garbage collections. */
+        /**
+         * In MB after two full garbage collections: the JS heap in use plus the backing stores of array
+         * buffers (typed arrays live there, outside the JS heap), and the JS heap's total size.
+         */
         double[] heap(SessionID session) {
             send(session, "HeapProfiler.collectGarbage", Map.of());
             send(session, "HeapProfiler.collectGarbage", Map.of());
             Map<String, Object> r = send(session, "Runtime.getHeapUsage", Map.of());
-            return new double[] {((Number) r.get("usedSize")).doubleValue() / 1048576, ((Number) r.get("totalSize")).doubleValue() / 1048576};
+            assertTrue(r.get("backingStorageSize") instanceof Number, "the DevTools protocol reports array buffers' backing stores: " + r);
+            double buffers = ((Number) r.get("backingStorageSize")).doubleValue();
+            return new double[] {(((Number) r.get("usedSize")).doubleValue() + buffers) / 1048576, ((Number) r.get("totalSize")).doubleValue() / 1048576};
         }
 
         @Override
