@@ -7,7 +7,7 @@
 // Protocol (v1), plain objects with a string `type`. Nothing may be posted before 'ready'.
 //   worker -> page: ready {engine, limits: {embedDim, blockSize, widths, layers, batchSize, steps, seed,
 //     initGain, lr} (the largest value of each setting; layers: how many hidden widths)}; dataset {words, vocab, train, val, test};
-//     model {params, step, config, vocab, cause: the message that made it}; progress {step, steps, from, losses: Float32Array, lr,
+//     model {params, step, config, vocab, cause: the message that made it, note: why an imported run draws fresh batches}; progress {step, steps, from, losses: Float32Array, lr,
 //     stepsPerSecond, running}; dev {step, loss, ms (bench only)}; losses {step, train, val, test};
 //     done {step}; paused {step}; samples {names, known}; exported {json}; diverged {step, message};
 //     baseline {stepsPerSecond} and profile {text} (bench only);
@@ -225,13 +225,13 @@ const HANDLERS = {
       S.resuming = null;
       fillForm(config);
       if (validateForm().ok) writeHash(config);
-      note(`Run resumed at step ${fmtInt(m.step)}: Continue trains on exactly as if the page had never closed.`);
+      note(`Run resumed at step ${fmtInt(m.step)}: ${m.note ? sentence(m.note) : 'Continue trains on exactly as if the page had never closed.'}`);
     } else if (S.importing && m.cause === 'import') {
       S.importing = false;
       if (S.importNote) S.importNote.remove();
       fillForm(config);
       if (validateForm().ok) writeHash(config);
-      note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.`);
+      note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.${m.note ? ` Note: ${sentence(m.note)}` : ''}`);
     }
     S.params = m.params;
     freshModel(config.steps || S.steps, m.step);

@@ -420,6 +420,7 @@ public final class WorkerMain {
         Js.set(cfg, "evalEvery", c.evalEvery);
         JSObject r = reply("model");
         Js.set(r, "cause", cause);
+        if (session.resumeNote() != null) Js.set(r, "note", session.resumeNote());   // an old file at a far step: fresh batches
         Js.set(r, "params", session.model().parameterCount());
         Js.set(r, "step", session.step());
         Js.set(r, "config", cfg);
