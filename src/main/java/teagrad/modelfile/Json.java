@@ -114,8 +114,15 @@ public final class Json {
                 case 't': return s.startsWith("true", pos) ? "true" : "false";
                 case '0': return Untrusted.quote(s.substring(pos, numberEnd(s, pos) < 0 ? pos + 1 : numberEnd(s, pos))).replace("\"", "");
                 case '\0': return "nothing (the document ends)";
-                default: return Untrusted.quote(String.valueOf(s.charAt(pos)));
+                default: return Untrusted.quote(s.substring(pos, token()));
             }
+        }
+
+        /** Where the word starting here ends (at a delimiter, white space, or 40 characters on), to show it. */
+        private int token() {
+            int end = pos + 1;
+            while (end < s.length() && end < pos + 40 && ",:[]{}\" \t\r\n".indexOf(s.charAt(end)) < 0) end++;
+            return end;
         }
 
         public void beginObject() {
@@ -183,9 +190,9 @@ public final class Json {
             StringBuilder b = new StringBuilder();
             while (true) {
                 if (pos >= s.length()) { pos = start; throw error("a string that never ends"); }
-                if (b.length() >= MAX_STRING) { pos = start; throw error("a string longer than " + MAX_STRING + " characters"); }
                 char c = s.charAt(pos++);
                 if (c == '"') return b.toString();
+                if (b.length() == MAX_STRING) { pos = start; throw error("a string longer than " + MAX_STRING + " characters"); }
                 if (c < 0x20) { pos--; throw error("control character " + Untrusted.escape(c) + " in a string (write it as an escape)"); }
                 if (c != '\\') { b.append(c); continue; }
                 char e = pos < s.length() ? s.charAt(pos++) : '\0';

@@ -626,7 +626,7 @@ public final class ModelFile {
 
     /** The minibatch generator's state: 4 whole numbers from 0 to 2^32 − 1, not all 0. */
     private static int[] rngState(Object v) {
-        String what = "\"" + BATCH_RNG + "\"";
+        String what = BATCH_RNG;
         List<Object> words = list(v, what);
         if (words.size() != 4) throw bad(what + " must hold 4 numbers (xoshiro128** state), got " + words.size());
         int[] state = new int[4];
