@@ -35,11 +35,28 @@ final class Inputs {
         }
     }
 
+    /** The first part of a big model file, read first: most damaged or hostile files show it there. */
+    static final int MODEL_START = 4 << 20;
+
     static ModelFile.Loaded model(String file) {
+        Path path = Path.of(file);
         try {
-            return ModelFile.read(read(Path.of(file), "model file", ModelFile.MAX_CHARS));
+            if (Files.isRegularFile(path) && Files.size(path) > MODEL_START) {
+                IllegalArgumentException early = ModelFile.refusalOfStart(start(path, MODEL_START));
+                if (early != null) throw early;
+            }
+            return ModelFile.read(read(path, "model file", ModelFile.MAX_CHARS));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageError(file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new Args.UsageError("cannot read model file " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** The text of a file's first {@code bytes} bytes (a character cut in two at the end becomes U+FFFD, within the margin). */
+    private static String start(Path path, int bytes) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return new String(in.readNBytes(bytes), StandardCharsets.UTF_8);
         }
     }
 
@@ -50,15 +67,21 @@ final class Inputs {
     private static String read(Path path, String what, int maxBytes) {
         if (!Files.exists(path)) throw new Args.UsageError(what + " " + path + " does not exist");
         if (Files.isDirectory(path)) throw new Args.UsageError(what + " " + path + " is a directory, not a file");
+        String tooLarge = what + " " + path + " is larger than " + (maxBytes >> 20) + " MB, the most a " + what + " may be";
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes(maxBytes + 1);
+        try {
+            if (Files.isRegularFile(path)) {   // its size is known: read in one go, or not at all
+                if (Files.size(path) > maxBytes) throw new Args.UsageError(tooLarge);
+                bytes = Files.readAllBytes(path);
+            } else {                           // a device or a pipe: read up to the limit
+                try (InputStream in = Files.newInputStream(path)) {
+                    bytes = in.readNBytes(maxBytes + 1);
+                }
+            }
         } catch (IOException e) {
             throw new Args.UsageError("cannot read " + what + " " + path + ": " + e.getMessage());
         }
-        if (bytes.length > maxBytes) {
-            throw new Args.UsageError(what + " " + path + " is larger than " + (maxBytes >> 20) + " MB, the most a " + what + " may be");
-        }
+        if (bytes.length > maxBytes) throw new Args.UsageError(tooLarge);
         return new String(bytes, StandardCharsets.UTF_8);   // bad bytes → U+FFFD, refused by the parsers
     }
 

@@ -233,6 +233,9 @@ public final class Json {
             return DecimalFloat.parse(s, start, pos);
         }
 
+        /** Where the reader is: chars read so far. */
+        public int position() { return pos; }
+
         /** The text of the number read last (for a message about it). */
         public String lastNumber() { return s.substring(lastNumber, pos); }
 

@@ -247,6 +247,28 @@ public final class ModelFile {
         return new Loaded(new Model(c, vocab, net), step, history, batches);
     }
 
+    /**
+     * The refusal of a file whose first part is {@code start}, or null when that part reads
+     * well as far as it goes: a reader of a 200 MB file that goes wrong in its first lines can
+     * refuse it after a few megabytes instead of reading it all. Only the first pass runs on
+     * the part, and a failure counts only if it comes before the last {@link #START_MARGIN}
+     * characters: no token is longer, so it is not the cut's doing.
+     */
+    public static IllegalArgumentException refusalOfStart(String start) {
+        Json.Reader r = new Json.Reader(start);
+        try {
+            document(r);
+            return null;   // the whole document is in it: only reading everything can tell
+        } catch (Json.ParseError e) {
+            return r.position() < start.length() - START_MARGIN ? bad(e.getMessage()) : null;
+        } catch (IllegalArgumentException e) {
+            return r.position() < start.length() - START_MARGIN ? e : null;
+        }
+    }
+
+    /** Longer than any token (a string of {@link Json#MAX_STRING}, a number of {@link Json#MAX_NUMBER}). */
+    public static final int START_MARGIN = 2 * Json.MAX_STRING;
+
     private static IllegalArgumentException bad(String what) {
         return new IllegalArgumentException("model file: " + what);
     }

@@ -509,4 +509,25 @@ class ModelFileTest {
         edit.accept((Map<String, Object>) doc.get("history"));
         return doc;
     }
+
+    // ---------------------------------------------------------------- refusing a big file by its start
+
+    @Test
+    void noCutOfAValidFileIsRefusedByItsStart() {
+        Model m = smallModel(true);
+        String text = ModelFile.write(m, 2000, history(2000), new int[] {1, 2, 3, 4}).replace("\"vocab\": \".", "\"vocab\": \"\\u002e");
+        assertTrue(text.length() > 2 * ModelFile.START_MARGIN, "long enough to be cut anywhere: " + text.length());
+        // Shorter cuts cannot be refused; these are inside numbers, strings, escapes, literals and keys.
+        for (int cut = ModelFile.START_MARGIN; cut <= text.length(); cut++) {
+            assertNull(ModelFile.refusalOfStart(text.substring(0, cut)), "cut at " + cut);
+        }
+    }
+
+    @Test
+    void aFileThatGoesWrongEarlyIsRefusedByItsStartWithTheMessageOfTheWholeFile() {
+        String text = ModelFile.write(smallModel(true), 10).replaceFirst("\"data\": \\[", "\"data\": [" + "0.5, ".repeat(100_000));
+        String whole = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(text)).getMessage();
+        assertEquals(whole, ModelFile.refusalOfStart(text.substring(0, 100_000)).getMessage());
+        assertMentions(whole, "layers[0].weight.data has more than 36 values");
+    }
 }
