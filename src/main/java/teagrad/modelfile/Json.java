@@ -58,9 +58,9 @@ public final class Json {
         ParseError(String message) { super(message); }
     }
 
-    /** The whole document as a tree. */
+    /** The whole document as a tree (strings of any length: for documents we wrote, such as reference vectors). */
     public static Object parse(String text) {
-        Reader r = new Reader(text);
+        Reader r = new Reader(text, Integer.MAX_VALUE);
         Object v = r.tree(Integer.MAX_VALUE);
         r.end();
         return v;
@@ -77,9 +77,16 @@ public final class Json {
         private int lastNumber;   // where the number read last starts
         private final boolean[] first = new boolean[MAX_DEPTH + 1];   // no element read yet at this depth
         private final List<Set<String>> keys = new ArrayList<>();     // the keys seen in each open object
+        private final int maxString;
 
+        /** A reader whose strings and keys have at most {@link #MAX_STRING} characters. */
         public Reader(String text) {
+            this(text, MAX_STRING);
+        }
+
+        public Reader(String text, int maxString) {
             s = text;
+            this.maxString = maxString;
             if (s.startsWith("\uFEFF")) pos = 1;   // a byte-order mark, as some Windows editors save UTF-8
             space();
         }
@@ -192,7 +199,7 @@ public final class Json {
                 if (pos >= s.length()) { pos = start; throw error("a string that never ends"); }
                 char c = s.charAt(pos++);
                 if (c == '"') return b.toString();
-                if (b.length() == MAX_STRING) { pos = start; throw error("a string longer than " + MAX_STRING + " characters"); }
+                if (b.length() == maxString) { pos = start; throw error("a string longer than " + maxString + " characters"); }
                 if (c < 0x20) { pos--; throw error("control character " + Untrusted.escape(c) + " in a string (write it as an escape)"); }
                 if (c != '\\') { b.append(c); continue; }
                 char e = pos < s.length() ? s.charAt(pos++) : '\0';

@@ -238,7 +238,7 @@ class MainTest {
         for (String name : names) assertTrue(name.matches("[abc]*"), "an unmarked name of a, b, c: '" + name + "'");
         assertEquals(1, r.errLines().size(), r.toString());
         String note = r.errLines().get(0);
-        assertTrue(note.startsWith("note: " + DataFile.DEFAULT + " does not fit the model: character '"), note);
+        assertTrue(note.startsWith("note: " + DataFile.DEFAULT + " does not fit the model: character \""), note);
         assertTrue(note.endsWith("; the names are not marked new or seen"), note);
 
         assertUsageError(run("sample", "--model", abcModel.toString(), "--data", DataFile.DEFAULT.toString()), "does not fit");

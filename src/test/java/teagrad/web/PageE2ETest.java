@@ -342,14 +342,15 @@ class PageE2ETest {
     /**
      * The file the page's Export writes for a run of {@code c} on the JVM: the model after c.steps
      * steps, every batch loss, and the dev loss the worker measures at the last step (every
-     * evalEvery steps, and at the end; the tests' runs are shorter than evalEvery).
+     * evalEvery steps, and at the end; the tests' runs are shorter than evalEvery), and the
+     * minibatch generator's state.
      */
     static String jvmExport(Config c) {
         Trainer t = jvmTrainer(c);
         teagrad.train.History history = new teagrad.train.History();
         while (!t.finished()) history.addLoss(t.trainStep());
         history.addDev(c.steps, (float) new teagrad.inference.Inference(t.model).loss(t.data.val));
-        return teagrad.modelfile.ModelFile.write(t.model, c.steps, history);
+        return teagrad.modelfile.ModelFile.write(t.model, c.steps, history, t.batchState());
     }
 
     /** Clicks Export and returns the file: the download goes through a Blob URL, so the Blob is kept to read back. */
