@@ -4,36 +4,7 @@
 // Beside it: settings.js (the form and the URL hash), wordlist.js (reading word lists), keep.js
 // and store.js (the run kept across reloads), chart.js, views.js and runs.js (what is drawn).
 //
-// Protocol (v1), plain objects with a string `type`. Nothing may be posted before 'ready'.
-//   worker -> page: ready {engine, limits: {embedDim, blockSize, widths, layers, batchSize, steps, seed,
-//     initGain, lr} (the largest value of each setting; layers: how many hidden widths)}; dataset {words, vocab, train, val, test};
-//     model {params, step, config, vocab, cause: the message that made it, note: why an imported run draws fresh batches}; progress {step, steps, from, losses: Float32Array, lr,
-//     stepsPerSecond, running}; dev {step, loss, ms (bench only)}; losses {step, train, val, test};
-//     done {step}; paused {step}; samples {names, known}; exported {json}; diverged {step, message};
-//     baseline {stepsPerSecond} and profile {text} (bench only);
-//     error {during, message}: during is the type of the message that failed ("train" for a training
-//     slice, "boot" when the worker could not start); only train and start mean training stopped.
-//   page -> worker: data {text}; configure {config: {embedDim, blockSize, widths, batchNorm, initGain,
-//     momentum, batchSize, lr, lrDecayStep, steps, seed, evalEvery, …}}; start; pause; step; reset;
-//     evaluate; sample {count, seed}; export; import {json}; baseline {ms} and profile {reps} (bench
-//     only: the page opened with ?bench starts the worker with ?bench, and only then are they answered)
-// Additions (v2, the lecture's diagnostics; views.js and runs.js draw them):
-//   worker -> page: ready gains {presets: [{name, title, summary}]}; model gains {layers: [string]} and its
-//     config gains {widths: [int], initGain, preset, and init fields the page sends back untouched};
-//     diagnostics {step, lr, tanh: [...], weights: [...], saturation: {layer, rows, cols, bits}} (see views.js)
-//   page -> worker: preset {name}; inspect {layer}; configure's config has widths, initGain, preset and
-//     every other field of the last model.config.
-// Additions (v3, never lose a run; store.js keeps the run in IndexedDB):
-//   worker -> page: history {step, losses: Float32Array, devSteps: [int], devLosses: [number]} right after
-//     model/progress when an imported model file carries its curve (losses are those of the steps
-//     step - losses.length + 1 .. step); snapshot {json, step}: the model file without history.
-//   page -> worker: snapshot; history {losses: Float32Array, devSteps: [int], devLosses: [number]} sets the
-//     worker's curve after a resume (so that a later export carries the whole run).
-// Additions (v4, SIMD products in the WASM worker, teagrad.web.Simd):
-//   worker -> page: ready gains {simd: whether the products sum with WebAssembly SIMD}; kernels {json} (bench
-//     only: the SIMD products against the float[] ones on random shapes, {simd, products, differ, first}).
-//   page -> worker: kernels {cases, seed} (bench only). The page opened with ?simd=off starts the WASM
-//     worker with ?simd=off, which then keeps its float[] products as a browser without SIMD does.
+// The messages between page and worker are listed in src/main/java/teagrad/web/Protocol.java.
 
 const BENCH = new URLSearchParams(location.search).has('bench');   // bench/: timing hooks and messages
 const SIMD_OFF = new URLSearchParams(location.search).get('simd') === 'off';   // the WASM worker without its SIMD kernels (tests)
@@ -46,8 +17,8 @@ const S = {
   sentConfig: null, acceptedConfig: null, importing: false,
   step: 0, steps: 200000, running: false, lr: null, sps: 0, rateWindow: [],
   firstLoss: null, lastLoss: null, devPoints: 0, lastDev: null, params: null,
-  bnHashError: null, hash: '',
-  presets: DEFAULT_PRESETS, presetPending: null, hashPreset: null, layers: null,
+  linkErrors: {}, hash: '', rules: [],
+  presets: [], presetPending: null, hashPreset: null, layers: null,
   // never lose a run: the word list's text and checksum, the store, the run offered for resuming
   dataText: null, dataChecksum: null, store: null, storeOff: false, storeNoted: false,
   snapshots: [], requestedStep: -1, wordsStored: null, resumable: null, resuming: null, resumeBusy: false,
@@ -65,7 +36,7 @@ const fmtInt = n => Number(n).toLocaleString('en-US');
 const fmtLoss = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
 const clean = v => (Array.isArray(v) ? v.join(',') : typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(7)) : v);
 /** A value as the form and the hash show it: lists as "100,100", the gain 5/3 as "5/3". */
-const shown = (f, v) => (f.fraction && Math.abs(v - 5 / 3) < 1e-6 ? '5/3' : String(clean(v)));
+const shown = (f, v) => (f.kind === 'float' && Math.abs(v - 5 / 3) < 1e-6 ? '5/3' : String(clean(v)));
 
 function fmtDuration(sec) {
   if (!Number.isFinite(sec) || sec < 0) return '';
@@ -184,13 +155,13 @@ const HANDLERS = {
     testState.simd = S.simd;
     $('engine').textContent = S.engine;
     $('engine-name').textContent = S.engine === 'wasm' ? (S.simd ? '(WebAssembly GC + SIMD)' : '(WebAssembly GC)') : '(JavaScript)';
-    const limits = m.limits || {};
-    for (const f of FIELDS) if (Number.isFinite(limits[f.cfg])) f.max = limits[f.cfg];
-    const widths = FIELDS.find(f => f.cfg === 'widths');
-    if (Number.isInteger(limits.layers)) widths.maxLen = limits.layers;
-    if (Array.isArray(m.presets) && m.presets.length) {
-      S.presets = m.presets.map(p => ({ name: String(p.name), title: String(p.title || p.name), summary: String(p.summary || '') }));
-      renderPresets($('presets'), S.presets, S.acceptedConfig && S.acceptedConfig.preset, onPreset);
+    S.rules = Array.isArray(m.rules) ? m.rules : [];
+    S.presets = (m.presets || []).map(p => ({ name: String(p.name), title: String(p.title || p.name), summary: String(p.summary || '') }));
+    renderPresets($('presets'), S.presets, S.acceptedConfig && S.acceptedConfig.preset, onPreset);
+    if (!FIELDS.length) {                            // the first ready: the form from the worker's table, then the link's settings
+      buildForm(m.settings || [], m.defaults || {});
+      applyLinkSettings();
+      chart.reset(Number($('cfg-steps').value) || S.steps);
     }
     flushData();
   },
@@ -235,6 +206,7 @@ const HANDLERS = {
     }
     S.params = m.params;
     freshModel(config.steps || S.steps, m.step);
+    S.lr = m.lr;
     chart.setDecayStep(config.lrDecayStep || 0);
     S.layers = Array.isArray(m.layers) ? m.layers : null;
     renderLayers($('net-layers'), S.layers);
@@ -466,8 +438,8 @@ function onReset() {
 }
 
 function onSample() {
-  const count = parseField({ type: 'int', min: 1, max: 1000 }, $('sample-count').value);
-  const seed = parseField({ type: 'int', min: 0, max: SEED_MAX }, $('sample-seed').value);
+  const count = parseField({ kind: 'int', min: 1, max: 1000, error: 'must be a whole number from 1 to 1,000' }, $('sample-count').value);
+  const seed = parseField(SETTINGS.seed, $('sample-seed').value);
   const problem = count.error ? `Count: ${count.error}` : seed.error ? `Seed: ${seed.error}` : '';
   $('sample-error').textContent = problem;
   if (problem) return;
@@ -505,13 +477,6 @@ function freshModel(steps, step = 0) {
   scheduleRender();
 }
 
-/** The learning rate of a step, from the settings (the worker's step decay rule: Config.learningRate). */
-function configuredLr(step) {
-  const c = S.acceptedConfig || validateForm().config;
-  if (!Number.isFinite(c.lr)) return null;
-  return c.lrDecayStep > 0 && step >= c.lrDecayStep ? Math.fround(c.lr) / 10 : c.lr;
-}
-
 // ---------- rendering: DOM text at most once per animation frame ----------
 
 let renderQueued = false;
@@ -531,7 +496,7 @@ function render() {
   $('speed').textContent = S.running && S.sps > 0 ? `${fmtInt(Math.round(S.sps))} steps/s` : '';
   $('eta').textContent = S.running && S.sps > 0 ? `ETA ${fmtDuration((S.steps - S.step) / S.sps)}` : '';
   $('batch-loss').textContent = S.lastLoss === null ? '—' : fmtLoss(S.lastLoss);
-  const lr = Number.isFinite(S.lr) ? S.lr : configuredLr(Math.max(0, S.step - 1));   // the last step's, as progress reports it
+  const lr = Number.isFinite(S.lr) ? S.lr : validateForm().config.lr;   // the worker's (the last step's), else the form's
   $('lr').textContent = Number.isFinite(lr) ? String(clean(lr)) : '—';
   $('dev-loss').textContent = S.lastDev === null ? '—' : fmtLoss(S.lastDev);
   $('params').textContent = S.params === null ? '—' : fmtInt(S.params);
@@ -571,7 +536,7 @@ function wire() {
   const form = $('settings');
   form.addEventListener('input', () => validateForm());
   form.addEventListener('change', e => {
-    if (e.target.id === 'cfg-bn') S.bnHashError = null;   // toggling fixes a bad bn= from a link
+    if (e.target.type === 'checkbox') delete S.linkErrors[e.target.id.slice(4)];   // toggling fixes a bad bn= from a link
     onSettingsChange();
   });
   form.addEventListener('submit', e => { e.preventDefault(); onSettingsChange(); });
@@ -621,12 +586,7 @@ function main() {
     window.teagradKernels = (cases, seed) => ask('kernels', { type: 'kernels', cases, seed });   // SIMD products vs float[], bit for bit
   }
   wire();
-  if (loadHash()) {
-    const { ok, config } = validateForm();
-    if (ok) writeHash(config);
-    else note('Some settings in the link are not valid; see the highlighted fields.', 'warn');
-  }
-  chart.reset(Number($('cfg-steps').value) || 200000);
+  chart.reset(S.steps);
   setStatus('Starting the training engine …');
   render();
   startWorker(pickEngine());

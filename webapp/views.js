@@ -1,8 +1,8 @@
 'use strict';
 // teagrad page: the lecture's diagnostics, drawn from the worker's `diagnostics` messages, and the
-// network's description (presets, printed layers). Nothing here computes on the network: the worker
-// sends histograms and ratios, this file only keeps the last message and draws it, at most once per
-// animation frame. Every text that comes from the worker is set with textContent.
+// network's description (presets, as the worker's ready lists them; printed layers). Nothing here
+// computes on the network: the worker sends histograms and ratios, this file only keeps the last
+// message and draws it, at most once per animation frame. Every text that comes from the worker is set with textContent.
 //
 //   diagnostics {step, lr, tanh: [{layer, label, mean, std, saturated, min, max, hist: Float32Array(100),
 //                gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array(100)}],
@@ -14,19 +14,6 @@ const VIEW_INK = { grid: '#ebe8e2', axis: '#8a8f98', text: '#4a4f57', guide: '#6
 const VIEW_MARGIN = { left: 40, right: 10, top: 10, bottom: 24 };
 const RATIO_POINTS_MAX = 1500;      // per weight; beyond that every other point is dropped
 const WAITING = 'Waiting for the first step.';
-
-/** The built-in presets until the worker lists its own in `ready`. */
-const DEFAULT_PRESETS = [
-  { name: 'naive-init', title: 'Naive init', summary: 'C, W1, b1, W2, b2 all N(0, 1), no batch norm: the first loss is about 27' },
-  { name: 'small-logits', title: 'Small logits', summary: 'W2 × 0.01 and b2 = 0: the first loss is about 3.3' },
-  { name: 'no-saturation', title: 'No saturation', summary: 'also W1 × 0.2 and b1 × 0.01: the tanh no longer saturates' },
-  { name: 'kaiming', title: 'Kaiming', summary: 'W1 × (5/3)/√fan_in' },
-  { name: 'batchnorm', title: 'Batch norm', summary: 'the chapter’s network' },
-  { name: 'deep-gain1', title: 'Deep, gain 1', summary: '5 × 100 tanh layers without batch norm, gain 1' },
-  { name: 'deep-kaiming', title: 'Deep, Kaiming 5/3', summary: '5 × 100 tanh layers without batch norm, gain 5/3' },
-  { name: 'deep-gain3', title: 'Deep, gain 3', summary: '5 × 100 tanh layers without batch norm, gain 3' },
-  { name: 'deep-batchnorm', title: 'Deep + batch norm', summary: '5 × 100 tanh layers with batch norm' },
-];
 
 // ---------- number formats whose width does not jump (the legends use tabular figures) ----------
 

@@ -3,18 +3,21 @@
 // kernels.wasm (the SIMD products, see teagrad.web.Simd) shares TeaVM's linear memory and is
 // passed to it as the import module "kernels". Where the browser has no WebAssembly SIMD (or the
 // page was opened with ?simd=off) a stub stands in and the worker keeps its float[] products.
+// Started with ?bench (the page opened with ?bench) it loads bench/'s worker instead.
 'use strict';
 const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {
   importScripts('wasm/classes.wasm-runtime.js');
-  const simdWanted = new URLSearchParams(self.location.search).get('simd') !== 'off';
+  const query = new URLSearchParams(self.location.search);
+  const simdWanted = query.get('simd') !== 'off';
+  const worker = query.has('bench') ? 'wasm/bench-worker.wasm' : 'wasm/worker.wasm';
   fetch('wasm/kernels.wasm')
     .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))))
     .then(bytes => {
       self.teagradSimd = simdWanted && WebAssembly.validate(bytes);
       const kernels = self.teagradSimd ? new WebAssembly.Module(bytes) : null;
-      return TeaVM.wasmGC.load('wasm/worker.wasm', {
+      return TeaVM.wasmGC.load(worker, {
         installImports(o) {
           o.kernels = kernels
             ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls

@@ -75,22 +75,4 @@ final class Args {
             throw new UsageError("--" + name + " must be a whole number, got '" + v + "'");
         }
     }
-
-    /** A finite number in [min, max]; NaN and infinities are refused. */
-    double number(String name, double fallback, double min, double max) {
-        String v = values.get(name);
-        if (v == null) return fallback;
-        double d;
-        try {
-            d = Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageError("--" + name + " must be a number, got '" + v + "'");
-        }
-        if (!Double.isFinite(d)) throw new UsageError("--" + name + " must be a finite number, got '" + v + "'");
-        if (d < min || d > max) {
-            String range = min == Double.MIN_VALUE ? "greater than 0 and at most " + max : "between " + min + " and " + max;
-            throw new UsageError("--" + name + " must be " + range + ", got " + v);
-        }
-        return d;
-    }
 }

@@ -3,6 +3,7 @@ package teagrad.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -11,6 +12,8 @@ import teagrad.inference.Inference;
 import teagrad.model.Model;
 import teagrad.modelfile.ModelFile;
 import teagrad.model.Presets;
+import teagrad.model.Setting;
+import teagrad.model.Settings;
 import teagrad.train.Trainer;
 import teagrad.data.Dataset;
 import teagrad.diagnostics.Diagnostics;
@@ -19,90 +22,115 @@ import teagrad.diagnostics.Diagnostics;
 final class TrainCommand {
     private TrainCommand() {}
 
-    static final String HELP = String.join("\n",
-        "usage: java -jar target/teagrad.jar train [flags]",
-        "",
-        "Trains the batch-norm MLP with minibatch SGD and reports the loss on the train,",
-        "dev (val) and test splits in eval mode. Defaults are Karpathy's part-3 recipe.",
-        "",
-        "  --preset NAME        one of the lecture's experiments (network and init); flags below override it:",
-        "                       " + Presets.names(),
-        "  --data FILE          word list, one word per line (default data/names.txt, downloaded if missing)",
-        "  --steps N            training steps (default 200000)",
-        "  --seed S             seed for init, split, minibatches (default 42)",
-        "  --batch-size N       examples per step (default 32)",
-        "  --embed N            embedding size (default 10)",
-        "  --block N            characters of context (default 3)",
-        "  --hidden N           one hidden layer of N units (default 200)",
-        "  --widths A,B,…       hidden layers of these widths, e.g. 100,100,100,100,100 (the lecture's deep net)",
-        "  --lr X               learning rate (default 0.1)",
-        "  --lr-decay-step N    step from which the learning rate is lr/10 (default 100000; 0 = never)",
-        "  --momentum M         batch norm running-stat momentum (default 0.001)",
-        "  --no-batchnorm       no batch norm: the hidden linear layers get a bias instead",
-        "  --init-gain G        hidden weights ~ N(0,1)·G/√fan_in (default 5/3, Kaiming for tanh)",
-        "  --calibrate          set batch norm's running stats from the whole training split before evaluating",
-        "  --eval-every N       print the dev loss every N steps (default: 10 progress lines, no dev loss)",
-        "  --out FILE           save the trained model (JSON model file)",
-        "  --diagnostics        print the lecture's per-layer tables (tanh activations and gradients,",
-        "                       weights' grad:data and update:data) at step 0, every --eval-every and at the end",
-        "  --json               make the last line one JSON object with the results",
-        "");
+    static final String HELP = help();
+
+    /** The usage, with a line per setting from the settings table: its flag, help, range and default. */
+    private static String help() {
+        StringBuilder b = new StringBuilder(String.join("\n",
+            "usage: java -jar target/teagrad.jar train [flags]",
+            "",
+            "Trains the batch-norm MLP with minibatch SGD and reports the loss on the train,",
+            "dev (val) and test splits in eval mode. Defaults are Karpathy's part-3 recipe.",
+            "",
+            "  --preset NAME        one of the lecture's experiments (network and init); the flags below override it:",
+            "                       " + Presets.names(),
+            "  --data FILE          word list, one word per line (default data/names.txt, downloaded if missing)",
+            ""));
+        Config defaults = new Config();
+        Setting.Group group = null;
+        for (Setting s : Settings.ALL) {
+            if (s.flag() == null) continue;
+            if (s.group() != group) {
+                group = s.group();
+                b.append("\nthe ").append(group.key).append(":\n");
+            }
+            line(b, usage(s), s.help() + " [" + s.range() + "; default " + s.text(defaults) + "]");
+            if (s == Settings.WIDTHS) line(b, "--hidden N", "one hidden layer of N units, the same as --widths N");
+        }
+        b.append("\n");
+        line(b, "--calibrate", "set batch norm's running stats from the whole training split before evaluating");
+        line(b, "--out FILE", "save the trained model (JSON model file)");
+        line(b, "--diagnostics", "print the lecture's per-layer tables (tanh activations and gradients, weights' grad:data and "
+            + "update:data) at step 0, with every dev loss and at the end");
+        line(b, "--json", "make the last line one JSON object with the results");
+        return b.toString();
+    }
+
+    /** "--embed N", "--batchnorm, --no-batchnorm". */
+    private static String usage(Setting s) {
+        switch (s.kind) {
+            case "bool": return "--" + s.flag() + ", --no-" + s.flag();
+            case "widths": return "--" + s.flag() + " A,B,…";
+            case "float": return "--" + s.flag() + " X";
+            default: return "--" + s.flag() + " N";
+        }
+    }
+
+    private static void line(StringBuilder b, String flag, String text) {
+        if (flag.length() <= 20) b.append(String.format(Locale.ROOT, "  %-20s %s%n", flag, text));
+        else b.append("  ").append(flag).append("\n").append(" ".repeat(23)).append(text).append("\n");
+    }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         try {
-            Args a = Args.parse(argv,
-                Set.of("data", "preset", "steps", "seed", "batch-size", "embed", "block", "hidden", "widths", "lr", "lr-decay-step", "momentum", "init-gain", "eval-every", "out"),
-                Set.of("no-batchnorm", "calibrate", "diagnostics", "json"));
-            Config c = new Config();
-            if (a.has("preset")) {
-                try {
-                    c = Presets.apply(a.string("preset", null), c);
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageError("--preset: " + e.getMessage());
-                }
-            }
-            c.steps = a.integer("steps", c.steps, 0);
-            c.seed = a.longInteger("seed", c.seed);
-            c.batchSize = a.integer("batch-size", c.batchSize, 1);
-            c.embedDim = a.integer("embed", c.embedDim, 1);
-            c.blockSize = a.integer("block", c.blockSize, 1);
-            if (a.has("hidden") && a.has("widths")) throw new Args.UsageError("use --hidden N or --widths A,B,…, not both");
-            if (a.has("hidden")) c.widths = new int[] {a.integer("hidden", 0, 1)};
-            if (a.has("widths")) {
-                try {
-                    c.widths = Config.parseWidths(a.string("widths", null));
-                } catch (IllegalArgumentException e) {
-                    throw new Args.UsageError("--" + e.getMessage());
-                }
-            }
-            c.lr = (float) a.number("lr", c.lr, Double.MIN_VALUE, 10);
-            if (c.lr == 0f) throw new Args.UsageError("--lr " + a.string("lr", "") + " is too small: it rounds to 0 as a float");
-            c.lrDecayStep = a.integer("lr-decay-step", c.lrDecayStep, 0);
-            c.momentum = (float) a.number("momentum", c.momentum, 0, 1);
-            if (a.has("no-batchnorm")) { c.batchNorm = false; c.outBatchNorm = false; }
-            c.initGain = (float) a.number("init-gain", c.initGain, Double.MIN_VALUE, 100);
-            int evalEvery = a.integer("eval-every", 0, 1);
-            try {
-                c.validate();
-            } catch (IllegalArgumentException e) {
-                throw new Args.UsageError(flagNames(e.getMessage()));
-            }
+            Args a = args(argv);
+            Config c = config(a);
             List<String> words = Inputs.words(a.string("data", "data/names.txt"), out);
-            return train(c, words, evalEvery, a.has("calibrate"), a.has("diagnostics"), a.string("out", null), a.has("json"), out, err);
+            return train(c, words, a.has("calibrate"), a.has("diagnostics"), a.string("out", null), a.has("json"), out, err);
         } catch (Args.UsageError e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
     }
 
-    /** Config's field names → this command's flag names, for messages. */
-    private static String flagNames(String message) {
-        return message.replace("batchSize", "--batch-size").replace("embedDim", "--embed").replace("blockSize", "--block")
-            .replace("hidden width", "--hidden/--widths width").replace("hidden layers", "--widths layers").replace("steps ", "--steps ").replace("lrDecayStep", "--lr-decay-step")
-            .replace("seed ", "--seed ").replace("lr ", "--lr ").replace("momentum ", "--momentum ");
+    /** The command's own flags, and one for each setting the table gives a flag (two for a switch: --batchnorm, --no-batchnorm). */
+    static Args args(String[] argv) {
+        Set<String> valued = new HashSet<>(Set.of("data", "preset", "hidden", "out"));
+        Set<String> bare = new HashSet<>(Set.of("calibrate", "diagnostics", "json"));
+        for (Setting s : Settings.ALL) {
+            if (s.flag() == null) continue;
+            if (s.kind.equals("bool")) bare.addAll(List.of(s.flag(), "no-" + s.flag()));
+            else valued.add(s.flag());
+        }
+        return Args.parse(argv, valued, bare);
     }
 
-    private static int train(Config c, List<String> words, int evalEvery, boolean calibrate, boolean diagnostics, String outFile,
+    /** The run's settings: the preset's, then every setting's flag over them. @throws Args.UsageError naming the flag */
+    static Config config(Args a) {
+        Config c = new Config();
+        if (a.has("preset")) {
+            try {
+                c = Presets.apply(a.string("preset", null), c);
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageError("--preset: " + e.getMessage());
+            }
+        }
+        if (a.has("hidden") && a.has("widths")) throw new Args.UsageError("use --hidden N or --widths A,B,…, not both");
+        for (Setting s : Settings.ALL) if (s.flag() != null) set(a, s, c);
+        if (a.has("no-batchnorm")) c.outBatchNorm = false;   // no batch norm anywhere, the logits' too
+        try {
+            return c.validate();
+        } catch (Setting.Refused e) {
+            throw new Args.UsageError(e.setting.flag() != null ? "--" + e.setting.flag() + " " + e.problem : e.getMessage());
+        }
+    }
+
+    /** The setting's flag, if given: parsed and checked against the setting's range, refused by the flag's name. */
+    private static void set(Args a, Setting s, Config c) {
+        String flag = s == Settings.WIDTHS && a.has("hidden") ? "hidden" : s.flag();
+        try {
+            if (s.kind.equals("bool")) {
+                if (a.has(flag) && a.has("no-" + flag)) throw new Args.UsageError("use --" + flag + " or --no-" + flag + ", not both");
+                if (a.has(flag) || a.has("no-" + flag)) s.parse(a.has(flag) ? "on" : "off", c);
+            } else if (a.has(flag)) {
+                s.parse(a.string(flag, null), c);
+            }
+        } catch (Setting.Refused e) {
+            throw new Args.UsageError("--" + flag + " " + e.problem);
+        }
+    }
+
+    private static int train(Config c, List<String> words, boolean calibrate, boolean diagnostics, String outFile,
                              boolean json, PrintStream out, PrintStream err) {
         Dataset data = new Dataset(words, c.blockSize, c.seed);
         if (data.train.size == 0) throw new Args.UsageError("the word list needs at least 2 words to have a training split");
@@ -140,7 +168,7 @@ final class TrainCommand {
                 lastTime = now;
                 lastStep = step;
             }
-            if (evalEvery > 0 && step % evalEvery == 0) {
+            if (step % c.evalEvery == 0) {
                 out.printf(Locale.ROOT, "step %7d  dev loss %.4f%n", step, new Inference(model).loss(data.val));
                 if (diagnostics) out.print(diagnose(trainer).table());
             }
@@ -170,7 +198,7 @@ final class TrainCommand {
             out.printf(Locale.ROOT, "{\"steps\": %d, \"train\": %s, \"val\": %s, \"test\": %s, \"firstLoss\": %s, \"stepsPerSecond\": %.1f, \"seconds\": %.3f, "
                     + "\"seed\": %d, \"preset\": \"%s\", \"widths\": [%s], \"parameters\": %d, \"batchNorm\": %b, \"calibrated\": %b, \"diverged\": %b%s}%n",
                 steps, Inputs.json(train), Inputs.json(val), Inputs.json(test), Inputs.json(firstLoss), rate, seconds, c.seed, Presets.nameOf(c),
-                c.widthsText(), model.parameterCount(), c.batchNorm, calibrate, failure != null,
+                Settings.WIDTHS.text(c), model.parameterCount(), c.batchNorm, calibrate, failure != null,
                 last == null ? "" : ", \"diagnostics\": " + last.toJson());
         }
         return failure == null ? 0 : 1;

@@ -1,8 +1,9 @@
 package teagrad.model;
 
 /**
- * Every size and option of a run, with Karpathy's part-3 values as defaults.
- * {@link #validate()} refuses impossible settings with a message naming the setting.
+ * Every size and option of a run, with Karpathy's part-3 values as defaults: plain fields that
+ * the code computes with. {@link Settings} describes each one (range, flag, help); copy and
+ * {@link #validate()} walk that table, and validate refuses an impossible setting by name.
  */
 public final class Config {
     // The network
@@ -36,12 +37,7 @@ public final class Config {
 
     public Config copy() {
         Config c = new Config();
-        c.embedDim = embedDim; c.blockSize = blockSize; c.widths = widths.clone(); c.batchNorm = batchNorm;
-        c.outBatchNorm = outBatchNorm; c.momentum = momentum; c.eps = eps;
-        c.initGain = initGain; c.hiddenScale = hiddenScale; c.hiddenBiasScale = hiddenBiasScale;
-        c.outScale = outScale; c.outBiasScale = outBiasScale;
-        c.batchSize = batchSize; c.lr = lr; c.lrDecayStep = lrDecayStep; c.steps = steps;
-        c.seed = seed; c.evalEvery = evalEvery;
+        for (Setting s : Settings.ALL) s.copy(this, c);
         return c;
     }
 
@@ -50,59 +46,17 @@ public final class Config {
         return lrDecayStep > 0 && step >= lrDecayStep ? lr / 10f : lr;
     }
 
-    /** @throws IllegalArgumentException naming the first impossible setting */
+    /** The one rule between settings: batch norm divides by the batch's variance, which one example does not have. */
+    public static final int MIN_BATCH_WITH_BATCH_NORM = 2;
+    public static final String BATCH_NORM_RULE = "must be at least 2 with batch norm: the variance of one value is 0"
+        + " (PyTorch: \"Expected more than 1 value per channel when training\")";
+
+    /** @throws Setting.Refused naming the first impossible setting */
     public Config validate() {
-        range("embedDim", embedDim, 1, MAX_EMBED);
-        range("blockSize", blockSize, 1, MAX_BLOCK);
-        range("hidden layers", widths.length, 1, MAX_LAYERS);
-        for (int w : widths) range("hidden width", w, 1, MAX_HIDDEN);
-        range("batchSize", batchSize, 1, MAX_BATCH);
-        range("steps", steps, 0, MAX_STEPS);
-        range("lrDecayStep", lrDecayStep, 0, Integer.MAX_VALUE);
-        range("evalEvery", evalEvery, 1, Integer.MAX_VALUE);
-        range("seed", seed, 0, MAX_SEED);
-        if ((batchNorm || outBatchNorm) && batchSize < 2) {
-            throw new IllegalArgumentException("batchSize 1 cannot train with batch norm: the variance of one value is 0 (PyTorch: \"Expected more than 1 value per channel when training\")");
+        for (Setting s : Settings.ALL) s.check(this);
+        if ((batchNorm || outBatchNorm) && batchSize < MIN_BATCH_WITH_BATCH_NORM) {
+            throw new Setting.Refused(Settings.BATCH_SIZE, BATCH_NORM_RULE + ", got " + batchSize);
         }
-        if (!(lr > 0 && lr <= MAX_LR)) throw new IllegalArgumentException("lr must be in (0, " + MAX_LR + "], got " + lr);
-        if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("momentum must be in [0, 1], got " + momentum);
-        if (!(eps > 0 && eps < 1)) throw new IllegalArgumentException("eps must be in (0, 1), got " + eps);
-        if (!(initGain > 0 && initGain <= MAX_GAIN)) throw new IllegalArgumentException("initGain must be in (0, " + MAX_GAIN + "], got " + initGain);
-        scale("hiddenScale", hiddenScale);
-        scale("hiddenBiasScale", hiddenBiasScale);
-        scale("outScale", outScale);
-        scale("outBiasScale", outBiasScale);
         return this;
-    }
-
-    private static void scale(String name, float v) {
-        if (!(v >= 0 && v <= 100)) throw new IllegalArgumentException(name + " must be in [0, 100], got " + v);
-    }
-
-    /** The widths as the CLI and the page write them: "100,100,100". */
-    public String widthsText() {
-        StringBuilder b = new StringBuilder();
-        for (int w : widths) b.append(b.length() == 0 ? "" : ",").append(w);
-        return b.toString();
-    }
-
-    /** @throws IllegalArgumentException unless s is 1 to MAX_LAYERS whole numbers separated by commas */
-    public static int[] parseWidths(String s) {
-        String[] parts = s.trim().split("\\s*,\\s*", -1);
-        if (parts.length > MAX_LAYERS) throw new IllegalArgumentException("widths: at most " + MAX_LAYERS + " hidden layers, got " + parts.length);
-        int[] w = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                w[i] = Integer.parseInt(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("widths must be whole numbers separated by commas, like 100,100,100; got \"" + s + "\"");
-            }
-            range("hidden width", w[i], 1, MAX_HIDDEN);
-        }
-        return w;
-    }
-
-    private static void range(String name, long v, long min, long max) {
-        if (v < min || v > max) throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
     }
 }

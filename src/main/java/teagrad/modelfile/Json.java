@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import teagrad.data.Untrusted;
+import teagrad.model.Setting;
 
 /**
  * Just enough JSON for model files, with no dependency (TeaVM compiles it for the browser).
@@ -32,15 +33,17 @@ public final class Json {
     public static final int MAX_NUMBER = 100;
 
     /** A JSON number, kept as written. */
-    public static final class Num {
+    public static final class Num implements Setting.Decimal {
         public final String text;
 
         Num(String text) { this.text = text; }
 
+        @Override public String text() { return text; }
+
         public double doubleValue() { return Double.parseDouble(text); }
 
         /** The nearest float, correctly rounded on every target (see {@link DecimalFloat}). */
-        public float floatValue() { return DecimalFloat.parse(text, 0, text.length()); }
+        @Override public float floatValue() { return DecimalFloat.parse(text, 0, text.length()); }
 
         /** Whether it is written as a whole number: digits, with a '-' perhaps, no '.' or exponent. */
         public boolean isInteger() {

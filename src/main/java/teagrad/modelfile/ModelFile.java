@@ -17,6 +17,8 @@ import teagrad.nn.Sequential;
 import teagrad.nn.Tanh;
 import teagrad.model.Config;
 import teagrad.model.Presets;
+import teagrad.model.Setting;
+import teagrad.model.Settings;
 import teagrad.model.Model;
 import teagrad.train.History;
 
@@ -88,15 +90,9 @@ public final class ModelFile {
         b.append("{\"format\": \"").append(FORMAT).append("\", \"version\": ").append(VERSION)
          .append(",\n \"vocab\": ").append(Json.quote(m.vocab.toString()))
          .append(",\n \"step\": ").append(step)
-         .append(",\n \"config\": {\"blockSize\": ").append(c.blockSize)
-         .append(", \"batchSize\": ").append(c.batchSize).append(", \"lr\": ").append(c.lr)
-         .append(", \"lrDecayStep\": ").append(c.lrDecayStep).append(", \"steps\": ").append(c.steps)
-         .append(", \"seed\": ").append(c.seed).append(", \"evalEvery\": ").append(c.evalEvery)
-         .append(", \"preset\": ").append(Json.quote(Presets.nameOf(c)))
-         .append(", \"initGain\": ").append(c.initGain).append(", \"hiddenScale\": ").append(c.hiddenScale)
-         .append(", \"hiddenBiasScale\": ").append(c.hiddenBiasScale).append(", \"outScale\": ").append(c.outScale)
-         .append(", \"outBiasScale\": ").append(c.outBiasScale)
-         .append(", \"momentum\": ").append(c.momentum).append(", \"eps\": ").append(c.eps).append("},\n \"layers\": [");
+         .append(",\n \"config\": ");
+        config(b, c);
+        b.append(",\n \"layers\": [");
         List<Layer> layers = m.net.layers();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -135,6 +131,20 @@ public final class ModelFile {
         }
         b.append("}\n");
         return b.toString();
+    }
+
+    /** The settings the layers do not say (see {@link Settings}), and the preset they make: {"blockSize": 3, …}. */
+    private static void config(StringBuilder b, Config c) {
+        Setting.Sink out = new Setting.Sink() {
+            private StringBuilder key(String k) { return b.append(b.charAt(b.length() - 1) == '{' ? "" : ", ").append(Json.quote(k)).append(": "); }
+            @Override public void putWhole(String k, long v) { key(k).append(v); }
+            @Override public void putFloat(String k, float v) { key(k).append(v); }   // Float.toString reads back to the same float
+            @Override public void putBool(String k, boolean v) { key(k).append(v); }
+            @Override public void putInts(String k, int[] v) { key(k).append(java.util.Arrays.toString(v)); }
+        };
+        b.append('{');
+        for (Setting s : Settings.ALL) if (!s.inLayers()) s.write(c, out);
+        b.append(", \"preset\": ").append(Json.quote(Presets.nameOf(c))).append('}');
     }
 
     private static void floats(StringBuilder b, float[] v) {
@@ -198,23 +208,7 @@ public final class ModelFile {
                 throw new IllegalArgumentException("model file: config.vocabSize is " + vocabSize + " but the vocab has " + vocab.size() + " characters");
             }
         }
-        c.blockSize = integer(cfg, "blockSize", "config");
-        if (c.blockSize < 1 || c.blockSize > Config.MAX_BLOCK) {
-            throw new IllegalArgumentException("model file: config.blockSize must be between 1 and " + Config.MAX_BLOCK + ", got " + c.blockSize);
-        }
-        c.initGain = optionalFloat(cfg, "initGain", c.initGain);
-        c.hiddenScale = optionalFloat(cfg, "hiddenScale", c.hiddenScale);
-        c.hiddenBiasScale = optionalFloat(cfg, "hiddenBiasScale", c.hiddenBiasScale);
-        c.outScale = optionalFloat(cfg, "outScale", c.outScale);
-        c.outBiasScale = optionalFloat(cfg, "outBiasScale", c.outBiasScale);
-        c.batchSize = cfg.containsKey("batchSize") ? integer(cfg, "batchSize", "config") : c.batchSize;
-        c.lr = optionalFloat(cfg, "lr", c.lr);
-        c.lrDecayStep = cfg.containsKey("lrDecayStep") ? integer(cfg, "lrDecayStep", "config") : c.lrDecayStep;
-        c.steps = cfg.containsKey("steps") ? integer(cfg, "steps", "config") : c.steps;
-        c.seed = cfg.containsKey("seed") ? whole(cfg, "seed", "config") : c.seed;
-        c.evalEvery = cfg.containsKey("evalEvery") ? integer(cfg, "evalEvery", "config") : c.evalEvery;
-        c.momentum = optionalFloat(cfg, "momentum", c.momentum);   // batch norm layers carry their own; these seed new ones
-        c.eps = optionalFloat(cfg, "eps", c.eps);
+        readConfig(cfg, c);
         if (version == 1) {
             // Version 1 spelled the (only) network out in its config; version 2's layers say it all.
             c.embedDim = integer(cfg, "embedDim", "config");
@@ -271,6 +265,33 @@ public final class ModelFile {
 
     private static IllegalArgumentException bad(String what) {
         return new IllegalArgumentException("model file: " + what);
+    }
+
+    /** The settings the config has; blockSize is required, the others default as train's do. */
+    private static void readConfig(Map<String, Object> cfg, Config c) {
+        if (!cfg.containsKey("blockSize")) throw new IllegalArgumentException("model file: config needs \"blockSize\"");
+        try {
+            for (Setting s : Settings.ALL) if (!s.inLayers()) s.read(key -> cfg.containsKey(key) ? setting(cfg.get(key)) : null, c);
+            Settings.BLOCK_SIZE.check(c);   // the network is built with it before the whole config is validated
+        } catch (Setting.Refused e) {
+            throw new IllegalArgumentException("model file: config." + e.getMessage());
+        }
+    }
+
+    /** A JSON value as the settings read it: numbers as written (a {@link Setting.Decimal}), arrays of whole numbers as int[]. */
+    private static Object setting(Object v) {
+        if (v instanceof Json.Num || v instanceof Boolean || v instanceof String) return v;
+        if (v instanceof List<?> list) {
+            int[] ints = new int[list.size()];
+            for (int i = 0; i < ints.length; i++) {
+                if (!(list.get(i) instanceof Json.Num n && n.isInteger() && n.text.length() <= 10 && Long.parseLong(n.text) == (int) Long.parseLong(n.text))) {
+                    return new Setting.Other(describe(v));
+                }
+                ints[i] = Integer.parseInt(((Json.Num) list.get(i)).text);
+            }
+            return ints;
+        }
+        return new Setting.Other(describe(v));
     }
 
     private static void validate(Config c) {
@@ -700,10 +721,6 @@ public final class ModelFile {
         float f = num(m, key, where).floatValue();
         if (!Float.isFinite(f)) throw new IllegalArgumentException("model file: " + where + " needs \"" + key + "\" as a finite number, got " + describe(m.get(key)));
         return f;
-    }
-
-    private static float optionalFloat(Map<String, Object> m, String key, float fallback) {
-        return m.containsKey(key) ? floatOf(m, key, "config") : fallback;
     }
 
     /**

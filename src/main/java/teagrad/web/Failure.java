@@ -4,7 +4,7 @@ package teagrad.web;
  * What the page is told when handling a message, or a training slice, threw: error {during,
  * message}. {@code during} is the message's own type ("evaluate", "profile", "reset", …), or
  * "train" for a training slice, so the page can tell a failed evaluation from stopped training.
- * Pure Java, so the JVM tests it; {@link WorkerMain} posts it.
+ * Pure Java, so the JVM tests it; {@link Dispatcher} posts it.
  */
 final class Failure {
     final String during, message;

@@ -27,12 +27,9 @@ final class Js {
     @JSBody(params = "handler", script = "self.onmessage = function (e) { handler(e.data); };")
     static native void onMessage(MessageHandler handler);
 
-    @JSBody(params = "message", script = "self.postMessage(message);")
-    static native void post(JSObject message);
-
-    /** Posts a message whose Float32Array moves to the page instead of being copied. */
-    @JSBody(params = {"message", "array"}, script = "self.postMessage(message, [array.buffer]);")
-    static native void postTransfer(JSObject message, Float32Array array);
+    /** Posts a message; the buffers listed in transfer move to the page instead of being copied. */
+    @JSBody(params = {"message", "transfer"}, script = "self.postMessage(message, transfer);")
+    static native void post(JSObject message, JSObject transfer);
 
     /**
      * Runs a task after the messages already queued: a MessageChannel round trip, which unlike
@@ -42,10 +39,6 @@ final class Js {
         + "if (!c) { c = self.__teagradChannel = new MessageChannel(); c.port1.onmessage = function () { var t = c.next; c.next = null; t(); }; }"
         + "c.next = task; c.port2.postMessage(0);")
     static native void later(Task task);
-
-    /** Whether the page started this worker for bench/ ("worker-….js?bench"). */
-    @JSBody(script = "return new URLSearchParams(self.location.search).has('bench');")
-    static native boolean benchFlag();
 
     @JSBody(script = "return performance.now();")
     static native double now();
@@ -72,9 +65,16 @@ final class Js {
     @JSBody(params = "a", script = "return new Uint8Array(a.buffer);")
     static native JSObject unsigned(Int8Array a);
 
-    /** An array property of whole numbers, or null when absent or not such an array. */
+    /** What a property holds: "undefined", "number", "boolean", "string", "ints" (an array of whole numbers), else its description. */
     @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k];"
-        + "if (!Array.isArray(v)) return null; for (var i = 0; i < v.length; i++) if (typeof v[i] !== 'number' || v[i] !== Math.floor(v[i])) return null;"
+        + "if (v === undefined || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return typeof v;"
+        + "if (v === null) return 'null'; if (!Array.isArray(v)) return 'an object';"
+        + "for (var i = 0; i < v.length; i++) if ((v[i] | 0) !== v[i]) return 'an array'; return 'ints';")
+    static native String typeOf(JSObject o, String key);
+
+    /** An array property of whole numbers (32-bit), or null when absent or not such an array. */
+    @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k];"
+        + "if (!Array.isArray(v)) return null; for (var i = 0; i < v.length; i++) if ((v[i] | 0) !== v[i]) return null;"
         + "return new Int32Array(v);")
     static native Int32Array ints(JSObject o, String key);
 
@@ -84,10 +84,7 @@ final class Js {
         + "for (var i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return null; return new Float32Array(v);")
     static native Float32Array floats(JSObject o, String key);
 
-    /** Posts a message whose typed arrays move to the page instead of being copied. */
-    @JSBody(params = {"message", "buffers"}, script = "self.postMessage(message, buffers);")
-    static native void postTransferAll(JSObject message, JSObject buffers);
-
+    /** Adds a typed array's buffer to a transfer list. */
     @JSBody(params = {"buffers", "a"}, script = "buffers.push(a.buffer);")
     static native void pushBuffer(JSObject buffers, JSObject typedArray);
 
@@ -110,9 +107,6 @@ final class Js {
     /** A number property, or NaN when absent or not a number (validation then names it). */
     @JSBody(params = {"o", "k"}, script = "var v = o == null ? undefined : o[k]; return typeof v === 'number' ? v : NaN;")
     static native double number(JSObject o, String key);
-
-    @JSBody(params = {"o", "k"}, script = "return o != null && o[k] !== undefined;")
-    static native boolean has(JSObject o, String key);
 
     @JSBody(params = {"o", "k"}, script = "return o != null && o[k] === true;")
     static native boolean bool(JSObject o, String key);

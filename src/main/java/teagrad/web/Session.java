@@ -17,7 +17,7 @@ import teagrad.nn.Tanh;
 
 /**
  * What the page's worker holds: a word list, a configuration, a model and its trainer.
- * Pure Java (no browser API), so the JVM tests cover it; {@link WorkerMain} only turns
+ * Pure Java (no browser API), so the JVM tests cover it; {@link Dispatcher} only turns
  * messages into calls. Every command either succeeds or throws IllegalArgumentException with
  * a message for the page and leaves the previous state untouched: the new state is built
  * first, then swapped in.

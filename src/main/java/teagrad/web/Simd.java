@@ -8,7 +8,6 @@ import org.teavm.interop.Import;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.typedarrays.Float32Array;
 import teagrad.autograd.Kernels;
-import teagrad.data.Rng;
 
 /**
  * The one place that knows the SIMD module (kernels.wasm, written by {@link SimdModule}), used
@@ -45,7 +44,7 @@ final class Simd {
 
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
-    private static native boolean loaded();
+    static native boolean loaded();
 
     /** Makes every product built from now on sum with SIMD, if the module is there; returns whether it is. */
     static boolean install() {
@@ -163,89 +162,5 @@ final class Simd {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] = Address.fromInt(base + 4 * i).getFloat();
             }
         }
-    }
-
-    /**
-     * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
-     * that are not multiples of 4, single rows and single columns among them; and eval's
-     * table rows summed, tanh'd and multiplied), and tanh on as
-     * many values, once with the float[] scratch and once with the SIMD one; returns how many
-     * results differed in any bit.
-     */
-    static String check(int cases, long seed) {
-        if (!loaded()) return "{\"simd\": false}";
-        Rng rng = new Rng(seed, Rng.INIT);
-        int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
-        int products = 0, tanhs = 0, differ = 0;
-        StringBuilder first = new StringBuilder();
-        for (int c = 0; c < cases; c++) {
-            int n = pick(rng, small, 210), k = pick(rng, small, 210), m = pick(rng, small, 210);
-            float[] x = random(n * k, rng), w = random(k * m, rng), b = random(m, rng), dy = random(n * m, rng);
-            float[] dx = random(n * k, rng), dw = random(k * m, rng);
-            Kernels.Scratch a = new Kernels.ArrayScratch(), s = new MemoryScratch();
-            String shape = n + "×" + k + "·" + k + "×" + m;
-            float[] y1 = new float[n * m], y2 = new float[n * m];
-            Kernels.matmulBias(x, w, b, y1, n, k, m, a);
-            Kernels.matmulBias(x, w, b, y2, n, k, m, s);
-            products++;
-            differ += same(y1, y2, "x·w + b " + shape, first);
-            Kernels.matmulBias(x, w, null, y1, n, k, m, a);
-            Kernels.matmulBias(x, w, null, y2, n, k, m, s);
-            products++;
-            differ += same(y1, y2, "x·w " + shape, first);
-            float[] dx1 = dx.clone(), dx2 = dx.clone();
-            Kernels.addMatmulTransB(dy, w, dx1, n, k, m, a);
-            Kernels.addMatmulTransB(dy, w, dx2, n, k, m, s);
-            products++;
-            differ += same(dx1, dx2, "dx += dy·wᵀ " + shape, first);
-            float[] dw1 = dw.clone(), dw2 = dw.clone();
-            Kernels.addMatmulTransA(x, dy, dw1, n, k, m, a);
-            Kernels.addMatmulTransA(x, dy, dw2, n, k, m, s);
-            products++;
-            differ += same(dw1, dw2, "dw += xᵀ·dy " + shape, first);
-            // eval's lookup: each row of h is `per` rows of a table (k wide) summed onto `first`, then tanh(h)·w + b
-            int per = 1 + rng.nextInt(4), tableRows = 1 + rng.nextInt(30);
-            float[] table = random(tableRows * k, rng), onto = random(k, rng);
-            int[] at = new int[n * per];
-            for (int i = 0; i < at.length; i++) at[i] = rng.nextInt(tableRows) * k;
-            float[] h = new float[n * k];   // the float[] scratch may go along the columns of x: step by step then
-            Kernels.sumRows(table, onto, at, n, per, k, h);
-            Kernels.tanh(h, h, n * k, a);
-            Kernels.matmulBias(h, w, b, y1, n, k, m, a);
-            if (Kernels.summedIntoCoefficients(n, k, m, s)) Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y2, n, k, m, s);
-            else Kernels.matmulBias(h, w, b, y2, n, k, m, s);   // h is already tanh'd
-            products++;
-            differ += same(y1, y2, "tanh(Σ table rows)·w + b " + shape + " per " + per, first);
-            // tanh, on values spread over its whole range, saturation and ±0 among them
-            float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
-            for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
-            t[0] = (c % 2 == 0) ? 0f : -0f;
-            Kernels.tanh(t, t1, t.length, a);
-            Kernels.tanh(t, t2, t.length, s);
-            tanhs++;
-            differ += same(t1, t2, "tanh of " + t.length, first);
-        }
-        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"differ\": " + differ + ", \"first\": \"" + first + "\"}";
-    }
-
-    /** Half the time a small size from the list, else any size in [1, max]. */
-    private static int pick(Rng rng, int[] small, int max) {
-        return rng.nextInt(2) == 0 ? small[rng.nextInt(small.length)] : 1 + rng.nextInt(max);
-    }
-
-    private static float[] random(int size, Rng rng) {
-        float[] a = new float[size];
-        for (int i = 0; i < size; i++) a[i] = rng.nextGaussian();
-        return a;
-    }
-
-    private static int same(float[] expected, float[] actual, String what, StringBuilder first) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                if (first.length() == 0) first.append(what).append(" at ").append(i);
-                return 1;
-            }
-        }
-        return 0;
     }
 }

@@ -19,7 +19,8 @@ import teagrad.web.BrowserAccess;
  * float[] products as a browser without WebAssembly SIMD runs it ({@code ?simd=off}), and the
  * JavaScript worker. Per engine it prints sustained training steps/s in the worker, the
  * naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
- * navigation to the first training step, the bytes downloaded before names.txt, where a step's
+ * navigation to the first training step, the bytes a learner's page (the product's worker, not
+ * the bench worker this page runs) downloads before names.txt, where a step's
  * time goes in that worker, op by op ({@link teagrad.bench.StepProfile}), and the deep network's
  * (preset deep-batchnorm, 5 × 100) training steps/s against the same baseline; and in the WASM
  * worker the cost of the live diagnostics views: steps/s with them live vs. with the worker told
@@ -46,6 +47,7 @@ public final class BrowserBench {
 
     private static String run(String origin, String engine, double seconds) throws Exception {
         String query = engine.equals("wasm-float") ? "engine=wasm&simd=off" : "engine=" + engine;
+        long bytes = learnersBytes(origin, query);
         BrowserAccess.Session s = BrowserAccess.open(origin);
         ChromeDriver driver = s.driver();
         try {
@@ -56,7 +58,6 @@ public final class BrowserBench {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
             driver.get(origin + "/?" + query + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
             wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
-            long bytes = s.bytesBefore("/data/names.txt");
 
             driver.findElement(By.id("start")).click();   // as soon as the page is ready: navigation → first step
             wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
@@ -117,6 +118,16 @@ public final class BrowserBench {
                 engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes, deep, deep / baseline, views);
         } finally {
             s.close();
+        }
+    }
+
+    /** What a learner's page (without ?bench, so with the product's worker) downloads before names.txt, in a browser of its own. */
+    private static long learnersBytes(String origin, String query) throws Exception {
+        try (BrowserAccess.Session s = BrowserAccess.open(origin)) {
+            s.driver().get(origin + "/?" + query);
+            new WebDriverWait(s.driver(), Duration.ofSeconds(120))
+                .until(d -> "1".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.ready || null")));
+            return s.bytesBefore("/data/names.txt");
         }
     }
 

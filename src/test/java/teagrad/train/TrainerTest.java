@@ -353,8 +353,8 @@ class TrainerTest {
     void validateRefusesImpossibleSettingsNamingTheField() {
         assertTrue(refusal(c -> c.batchSize = 1).contains("batchSize"));
         assertTrue(refusal(c -> c.batchSize = 1).contains("batch norm"));
-        assertTrue(refusal(c -> c.widths = new int[] {0}).contains("hidden width"));
-        assertTrue(refusal(c -> c.widths = new int[11]).contains("hidden layers"));
+        assertTrue(refusal(c -> c.widths = new int[] {0}).contains("widths"));
+        assertTrue(refusal(c -> c.widths = new int[11]).contains("widths"));
         assertTrue(refusal(c -> c.lr = Float.NaN).contains("lr"));
         assertTrue(refusal(c -> c.lr = 0).contains("lr"));
         assertTrue(refusal(c -> c.lr = Float.POSITIVE_INFINITY).contains("lr"));

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What the worker tells the page when something throws (WorkerMain posts it as error {during, message}). */
+/** What the worker tells the page when something throws (Dispatcher posts it as error {during, message}). */
 class FailureTest {
     @ParameterizedTest
     @ValueSource(strings = {"evaluate", "profile", "baseline", "reset", "sample", "data", "configure", "import", "export", "pause"})

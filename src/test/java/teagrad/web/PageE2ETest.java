@@ -60,8 +60,8 @@ class PageE2ETest {
             recordWorkerMessages(driver);
             openReady(driver, wait, "/?engine=" + engine + "#steps=3000&every=500&seed=7");
             assertEquals(engine, driver.findElement(By.id("engine")).getText().trim(), "the page runs the engine it was asked for");
-            assertEquals((double) Config.MAX_HIDDEN, number(js, "window.workerMessages.find(m => m.type === 'ready').limits.widths"),
-                "the worker sends Config's limits");
+            assertEquals((double) Config.MAX_HIDDEN, number(js, "window.workerMessages.find(m => m.type === 'ready').settings.find(s => s.name === 'widths').max"),
+                "the worker sends the settings table");
             assertEquals("0.1", driver.findElement(By.id("lr")).getText().trim(), "the configured learning rate before any step");
             assertEquals(1L, js.executeScript("return document.getElementById('wordlist-file').labels.length"), "the file input has a label");
             String status = driver.findElement(By.id("status")).getText();
@@ -258,6 +258,64 @@ class PageE2ETest {
         } finally {
             driver.quit();
         }
+    }
+
+    /**
+     * The settings form is the settings table: every setting it shows has the table's label and
+     * range in words (the ones {@code train --help} shows), and a value beyond the range gets the
+     * table's error text (the one {@code train}'s errors give); so does the rule between settings,
+     * and a link with a bad switch says which.
+     */
+    @org.junit.jupiter.api.Test
+    void theSettingsFormShowsTheTablesLabelsRangesAndErrors() {
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            openReady(driver, wait, "/?engine=js");
+            Config defaults = new Config();
+            List<String> shown = new ArrayList<>();
+            for (teagrad.model.Setting s : teagrad.model.Settings.ALL) {
+                if (!s.inForm()) continue;
+                String key = s.hashKey();
+                shown.add(key);
+                if (s.kind.equals("bool")) {
+                    assertEquals(s.label(), driver.findElement(By.id("cfg-" + key)).findElement(By.xpath("..")).getText().trim());
+                    assertEquals(Boolean.TRUE, driver.findElement(By.id("cfg-" + key)).isSelected(), "on by default");
+                    continue;
+                }
+                assertEquals(s.label(), driver.findElement(By.cssSelector("label[for='cfg-" + key + "']")).getText().trim());
+                assertEquals(s.range(), driver.findElement(By.id("range-" + key)).getText().trim());
+                assertEquals(s.text(defaults), driver.findElement(By.id("cfg-" + key)).getAttribute("value"), key + "'s default");
+                String beyond = s.kind.equals("widths") ? "100,0" : String.valueOf((long) s.max() + 2);
+                typeInto(driver, "cfg-" + key, beyond);
+                assertEquals(s.mustBe(), driver.findElement(By.id("err-" + key)).getText().trim(), key + "=" + beyond);
+                assertEquals("true", driver.findElement(By.id("cfg-" + key)).getAttribute("aria-invalid"));
+                typeInto(driver, "cfg-" + key, s.text(defaults));
+                assertEquals("", driver.findElement(By.id("err-" + key)).getText().trim(), key + " back to its default");
+            }
+            assertEquals(shown, js.executeScript("return Array.from(document.querySelectorAll('#settings-fields input'), i => i.id.slice(4))"),
+                "the form's fields are the table's that it shows, in the table's order");
+
+            typeInto(driver, "cfg-bs", "1");
+            assertEquals(Config.BATCH_NORM_RULE, driver.findElement(By.id("err-bs")).getText().trim(), "batch norm needs batches of 2");
+            driver.findElement(By.id("cfg-bn")).click();
+            assertEquals("", driver.findElement(By.id("err-bs")).getText().trim(), "and batches of 1 train without it");
+
+            js.executeScript("location.hash = 'bn=2&steps=50'");
+            wait.until(d -> !d.findElement(By.id("err-bn")).getText().isBlank());
+            assertEquals("The link says bn=2: batch norm " + teagrad.model.Settings.BATCH_NORM.mustBe() + ".", driver.findElement(By.id("err-bn")).getText().trim());
+            assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /** Types into a field as a learner does (input events as each key goes in, change when done). */
+    static void typeInto(ChromeDriver driver, String id, String text) {
+        driver.findElement(By.id(id)).clear();
+        driver.findElement(By.id(id)).sendKeys(text);
+        driver.executeScript("document.getElementById(arguments[0]).dispatchEvent(new Event('change', {bubbles: true}))", id);
     }
 
     /** A browser that cannot validate WebAssembly GC modules (older Safari) gets the JS worker by itself. */
