@@ -19,6 +19,7 @@ import teagrad.data.Dataset;
 import teagrad.data.Vocab;
 import teagrad.model.Config;
 import teagrad.model.Model;
+import teagrad.model.Settings;
 import teagrad.train.Trainer;
 import teagrad.train.History;
 import teagrad.inference.Inference;
@@ -367,6 +368,46 @@ class ModelFileTest {
         assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("batchSize", num("1"))),
             "batchSize");
         assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("lr", num("-1"))), "config", "lr");
+    }
+
+    /** The config as the settings table reads it from {@code edit}'s values. */
+    static Config configAfter(Consumer<Map<String, Object>> edit) {
+        Map<String, Object> d = doc(ModelFile.write(smallModel(true), 10));
+        edit.accept((Map<String, Object>) d.get("config"));
+        return ModelFile.read(toJson(d)).model.config;
+    }
+
+    @Test
+    void wholeNumbersInTheConfigAreReadExactlyNotThroughADouble() {
+        assertEquals(Config.MAX_SEED, configAfter(c -> c.put("seed", num("9007199254740992"))).seed, "2^53, the largest seed");
+        // As a double 2^53 + 1 is 2^53: it would pass as the largest seed.
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("seed", num("9007199254740993"))),
+            "config.seed must be a whole number from 0 to 2^53", "9007199254740993");
+        // 2^32 + 3 would pass as a whole number if read through a double and cast; it is no int.
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("steps", num("4294967299"))),
+            "config.steps must be a whole number from 0 to 10,000,000", "4294967299");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("steps", num("1e3"))),
+            "config.steps must be a whole number", "1e3");
+    }
+
+    @Test
+    void floatSettingsAreRoundedOnceFromTheirDecimalText() {
+        // Just above the midpoint of 1 and the next float: through a double it lands on the midpoint,
+        // which then rounds to even (1); rounded once it is the float above 1.
+        String aboveMidpoint = "1.0000000596046447753906250000001";
+        assertEquals(1f, (float) Double.parseDouble(aboveMidpoint), "the double rounding this guards against");
+        assertEquals(Math.nextUp(1f), configAfter(c -> c.put("lr", num(aboveMidpoint))).lr);
+        assertEquals(Math.nextUp(1f), configAfter(c -> c.put("initGain", num(aboveMidpoint))).initGain);
+    }
+
+    @Test
+    void settingsOutsideTheTablesRangesAreRefusedWithTheTablesMessage() {
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("lr", num("11"))),
+            "config", Settings.LR.name + " " + Settings.LR.mustBe(), "got 11");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("evalEvery", num("0"))),
+            Settings.EVAL_EVERY.mustBe());
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("outScale", "\u001b[2J")),
+            "outScale " + Settings.OUT_SCALE.mustBe(), "got \"\\u001B[2J\"");
     }
 
     @Test
