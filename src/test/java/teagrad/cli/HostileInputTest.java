@@ -110,8 +110,8 @@ class HostileInputTest {
             hostile("a batch size of 2^31 - 1", t -> t.replace("\"batchSize\": 32", "\"batchSize\": 2147483647"), "batchSize"),
             hostile("a flipped digit in a weight", HostileInputTest::flipADigit, "crc32", "damaged"),
             hostile("a checksum that is not one", t -> replace(t, "\"crc32\": \"[0-9a-f]{8}\"", "\"crc32\": 7"), "crc32", "8 hex digits"),
-            hostile("a generator state of zeros", t -> t.replace("\"format\"", "\"batchRng\": [0, 0, 0, 0], \"format\""), "batchRng", "zeros"),
-            hostile("a generator state out of range", t -> t.replace("\"format\"", "\"batchRng\": [1, 2, 3, 4294967296], \"format\""), "batchRng[3]"),
+            hostile("a generator state of zeros", t -> replace(t, "\"batchRng\": \\[[^\\]]*\\]", "\"batchRng\": [0, 0, 0, 0]"), "batchRng", "zeros"),
+            hostile("a generator state out of range", t -> replace(t, "\"batchRng\": \\[[^\\]]*\\]", "\"batchRng\": [1, 2, 3, 4294967296]"), "batchRng[3]"),
             hostile("a vocabulary with terminal escapes", t -> t.replace("\"vocab\": \".", "\"vocab\": \".\\u001b]0;pwned\\u0007\\u001b[2J"), "\\u001B"),
             hostile("a vocabulary of a million characters", t -> t.replace("\"vocab\": \".", "\"vocab\": \"." + "x".repeat(1_000_000)), "4096"),
             hostile("a format of a million characters with escapes", t -> t.replace("\"teagrad-model\"", "\"\\u001b[2J" + "y".repeat(1_000_000) + "\""), "string longer"),
@@ -124,7 +124,7 @@ class HostileInputTest {
             hostile("a float beyond the float range", t -> replace(t, "\"data\": \\[-?[0-9.E-]+", "\"data\": [1e39"), "layers[0].weight.data[0] is 1e39"),
             hostile("a history longer than the steps", t -> t.replace("\"format\"", "\"history\": {\"losses\": [" + "1.0, ".repeat(20) + "1.0], \"devSteps\": [], \"devLosses\": []}, \"format\""),
                 "history.losses has 21 values", "20 steps taken"),
-            hostile("half a file", t -> t.substring(0, t.length() / 2), "not valid JSON"),
+            hostile("half a file", t -> t.substring(0, t.length() / 2), "the document ends"),
             hostile("a binary file", t -> "\u0000\u0001\u00ff\u001b[2J", "must be an object", "\\u0000"),
             hostile("nothing", t -> "", "empty"));
     }
