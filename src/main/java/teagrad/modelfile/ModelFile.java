@@ -267,12 +267,19 @@ public final class ModelFile {
         return new IllegalArgumentException("model file: " + what);
     }
 
-    /** The settings the config has; blockSize is required, the others default as train's do. */
+    /**
+     * The settings the config has; blockSize is required, the others default as train's do.
+     * Each is checked against its range as it is read: the layers may overwrite some later
+     * (batch norm's momentum and eps), which must not hide a value out of range.
+     */
     private static void readConfig(Map<String, Object> cfg, Config c) {
         if (!cfg.containsKey("blockSize")) throw new IllegalArgumentException("model file: config needs \"blockSize\"");
         try {
-            for (Setting s : Settings.ALL) if (!s.inLayers()) s.read(key -> cfg.containsKey(key) ? setting(cfg.get(key)) : null, c);
-            Settings.BLOCK_SIZE.check(c);   // the network is built with it before the whole config is validated
+            for (Setting s : Settings.ALL) {
+                if (s.inLayers()) continue;
+                s.read(key -> cfg.containsKey(key) ? setting(cfg.get(key)) : null, c);
+                s.check(c);
+            }
         } catch (Setting.Refused e) {
             throw new IllegalArgumentException("model file: config." + e.getMessage());
         }

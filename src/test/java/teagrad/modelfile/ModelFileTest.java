@@ -406,6 +406,11 @@ class ModelFileTest {
             "config", Settings.LR.name + " " + Settings.LR.mustBe(), "got 11");
         assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("evalEvery", num("0"))),
             Settings.EVAL_EVERY.mustBe());
+        // The batch norm layers carry their own momentum and eps; the config's must be in range all the same.
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("momentum", num("2"))),
+            "config.momentum " + Settings.MOMENTUM.mustBe(), "got 2");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("eps", num("0"))),
+            "config.eps " + Settings.EPS.mustBe());
         assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("outScale", "\u001b[2J")),
             "outScale " + Settings.OUT_SCALE.mustBe(), "got \"\\u001B[2J\"");
     }
