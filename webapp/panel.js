@@ -369,14 +369,15 @@ const HANDLERS = {
     if (resumed) {                                     // the stored run is back: its settings in the form and the link
       this.showConfig(config);
       const lost = (resumed.seen || 0) - resumed.step;
+      const after = m.note ? sentence(m.note) : 'Continue trains on exactly as if the page had never closed.';
       note(lost > 0
-        ? `Resumed at step ${fmtInt(m.step)}; the last ${fmtInt(lost)} steps were not saved. Continue trains on from there.`
-        : `Run resumed at step ${fmtInt(m.step)}: Continue trains on exactly as if the page had never closed.`, lost > 0 ? 'warn' : 'info');
+        ? `Resumed at step ${fmtInt(m.step)}; the last ${fmtInt(lost)} steps were not saved. ${after}`
+        : `Run resumed at step ${fmtInt(m.step)}: ${after}`, lost > 0 || m.note ? 'warn' : 'info');
     } else if (this.importing && m.cause === 'import') {
       this.importing = false;
       if (this.importNote) this.importNote.remove();
       this.showConfig(config);
-      note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.`);
+      note(`Model imported: ${fmtInt(m.params)} parameters, trained for ${fmtInt(m.step)} steps.${m.note ? ` Note: ${sentence(m.note)}` : ''}`);   // note: an old file whose run draws fresh batches
     }
     this.chart.show(run.curve, run.steps);
     this.chart.setDecayStep(config.lrDecayStep || 0);

@@ -186,7 +186,7 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "loss (eval mode): train %.4f  val %.4f  test %.4f%n", train, val, test);
         if (outFile != null) {
             try {
-                Inputs.writeAtomically(Path.of(outFile), ModelFile.write(model, steps));
+                Inputs.writeAtomically(Path.of(outFile), ModelFile.write(model, steps, null, trainer.batchState()));   // the page goes on with its very batches
                 out.println("saved " + outFile);
             } catch (IOException e) {
                 err.println("error: cannot write " + outFile + ": " + e.getMessage());

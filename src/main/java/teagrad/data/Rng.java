@@ -39,6 +39,27 @@ public final class Rng {
     /** A generator in the given raw state, bypassing the seeding: for the reference known-answer test. */
     static Rng ofState(int s0, int s1, int s2, int s3) { return new Rng(s0, s1, s2, s3); }
 
+    /** The 128 bits of state: saved with a run, they let it go on with the very draws it would have made. */
+    public int[] state() { return new int[] {s0, s1, s2, s3}; }
+
+    /**
+     * A generator that goes on from a saved {@link #state()}.
+     * @throws IllegalArgumentException unless 4 words, not all zero (a state no generator reaches)
+     */
+    public static Rng fromState(int[] state) {
+        if (state.length != 4) throw new IllegalArgumentException("a generator's state is 4 words, got " + state.length);
+        if ((state[0] | state[1] | state[2] | state[3]) == 0) throw new IllegalArgumentException("the all-zero state is not a generator's");
+        return new Rng(state[0], state[1], state[2], state[3]);
+    }
+
+    /** Takes another generator's state: with a copy taken before some draws, undoes them. */
+    public void copyFrom(Rng other) {
+        s0 = other.s0;
+        s1 = other.s1;
+        s2 = other.s2;
+        s3 = other.s3;
+    }
+
     /** A 32-bit finaliser (from MurmurHash3): spreads every input bit over the output. */
     private static int mix(int z) {
         z = (z ^ (z >>> 16)) * 0x85EBCA6B;

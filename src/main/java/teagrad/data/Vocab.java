@@ -33,13 +33,13 @@ public final class Vocab {
     public static Vocab parse(String s) {
         int[] chars = s.codePoints().toArray();
         if (chars.length < 2 || chars[0] != '.') {
-            throw new IllegalArgumentException("vocab must start with '.' and have at least one more character, got \"" + s + "\"");
+            throw new IllegalArgumentException("vocab must start with '.' and have at least one more character, got " + Untrusted.quote(s));
         }
         // Index 0 is '.' whatever the other characters are, so the order starts at index 1:
         // ' ', '-', '\'' and '(' sort below '.' and come first (as Vocab.of puts them).
         for (int i = 1; i < chars.length; i++) {
             if (chars[i] == '.' || (i > 1 && chars[i] <= chars[i - 1])) {
-                throw new IllegalArgumentException("vocab characters after '.' must be distinct and sorted, got \"" + s + "\"");
+                throw new IllegalArgumentException("vocab characters after '.' must be distinct and sorted, got " + Untrusted.quote(s));
             }
         }
         return check(chars);
@@ -57,7 +57,7 @@ public final class Vocab {
     public int index(int codePoint) {
         int i = Arrays.binarySearch(chars, 1, chars.length, codePoint);
         if (codePoint == '.') return END;
-        if (i < 0) throw new IllegalArgumentException("character '" + new String(Character.toChars(codePoint)) + "' is not in the vocabulary");
+        if (i < 0) throw new IllegalArgumentException("character " + Untrusted.quote(new String(Character.toChars(codePoint))) + " is not in the vocabulary");
         return i;
     }
 

@@ -6,6 +6,7 @@ import java.util.function.ObjIntConsumer;
 import java.util.function.ObjLongConsumer;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
+import teagrad.data.Untrusted;
 
 /**
  * One setting of a run, described once: its name (Config's field, the model file's and the page
@@ -28,8 +29,24 @@ public abstract class Setting {
 
     /** A JSON object settings are read from: a model file's "config", a page message's "config". */
     public interface Source {
-        /** The value under key: a Double, Boolean, String or int[] (an array of whole numbers); null when absent; {@link Other} otherwise. */
+        /**
+         * The value under key: a Double or a {@link Decimal}, Boolean, String or int[] (an array
+         * of whole numbers); null when absent; {@link Other} otherwise.
+         */
         Object get(String key);
+    }
+
+    /**
+     * A number as a text wrote it (a model file), not yet rounded: a whole number is read from
+     * it exactly (as a double, a seed of 2^53 + 1 would pass as 2^53) and a float is rounded
+     * once from its decimal digits, to the same bits on every target.
+     */
+    public interface Decimal {
+        /** The digits as written: "42", "-0.012", "1e-5". */
+        String text();
+
+        /** The float nearest the decimal value, correctly rounded. */
+        float floatValue();
     }
 
     /** Any other JSON value, by its description ("an object", "[1, 2.5]"), for error messages. */
@@ -143,9 +160,23 @@ public abstract class Setting {
         return new Refused(this, mustBe() + ", got " + text);
     }
 
+    /**
+     * The value as a whole number if it is one (a Decimal written with digits only, no fraction or
+     * exponent, of at most 18 of them; a Double without a fraction below 2^63), else null.
+     */
+    static Long whole(Object v) {
+        if (v instanceof Double d) return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? (long) (double) d : null;
+        if (!(v instanceof Decimal n)) return null;
+        String t = n.text();
+        int from = t.startsWith("-") ? 1 : 0;
+        if (t.length() == from || t.length() - from > 18) return null;
+        for (int i = from; i < t.length(); i++) if (t.charAt(i) < '0' || t.charAt(i) > '9') return null;
+        return Long.parseLong(t);
+    }
+
     static String describe(Object v) {
         if (v == null) return "nothing";
-        if (v instanceof String s) return "\"" + s + "\"";
+        if (v instanceof String s) return Untrusted.quote(s);   // from a file or a message: escaped and cut
         if (v instanceof Double d) return number(d);
         if (v instanceof int[] a) return Arrays.toString(a);
         String s = String.valueOf(v);
@@ -201,8 +232,9 @@ public abstract class Setting {
         @Override public void read(Source in, Config into) {
             Object v = in.get(name);
             if (v == null) return;
-            if (!(v instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE)) throw refused(v);
-            set.accept(into, (int) (double) d);
+            Long w = whole(v);
+            if (w == null || w != (int) (long) w) throw refused(v);
+            set.accept(into, (int) (long) w);
         }
 
         @Override public void write(Config c, Sink out) { out.putWhole(name, get.applyAsInt(c)); }
@@ -247,8 +279,9 @@ public abstract class Setting {
         @Override public void read(Source in, Config into) {
             Object v = in.get(name);
             if (v == null) return;
-            if (!(v instanceof Double d && d == Math.rint(d) && d >= 0 && d <= Config.MAX_SEED)) throw refused(v);
-            set.accept(into, (long) (double) d);
+            Long w = whole(v);
+            if (w == null || w < 0 || w > Config.MAX_SEED) throw refused(v);
+            set.accept(into, w);
         }
 
         @Override public void write(Config c, Sink out) { out.putWhole(name, get.applyAsLong(c)); }
@@ -311,8 +344,10 @@ public abstract class Setting {
         @Override public void read(Source in, Config into) {
             Object v = in.get(name);
             if (v == null) return;
-            if (!(v instanceof Double d && Double.isFinite(d))) throw refused(v);
-            set.to(into, (float) (double) d);
+            // A decimal is rounded to a float once: through a double it could round twice.
+            float f = v instanceof Decimal n ? n.floatValue() : v instanceof Double d ? (float) (double) d : Float.NaN;
+            if (!Float.isFinite(f)) throw refused(v);
+            set.to(into, f);
         }
 
         @Override public void write(Config c, Sink out) { out.putFloat(name, get.of(c)); }

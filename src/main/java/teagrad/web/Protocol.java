@@ -34,7 +34,9 @@ import teagrad.train.History;
  * export                   → exported
  * snapshot                 → snapshot
  * import {json}            a model file → model (cause "import"), dataset (when a word list is loaded), progress,
- *                          diagnostics, and history when the file carries its curve
+ *                          diagnostics, and history when the file carries its curve. Bounded whatever the file
+ *                          claims (see ModelFile): a refusal is one error naming the field, the previous model
+ *                          kept; the run goes on from the file's "batchRng" at once, whatever its step
  * history {losses, devSteps, devLosses}   a resumed run's curve (Float32Array or numbers, whole numbers, numbers),
  *                          so that a later export carries the whole run; no answer
  * </pre>
@@ -55,8 +57,12 @@ import teagrad.train.History;
  *        bounds their count); preset: a preset sets it. rules: a setting must be at least min when any of the
  *        switches named in when is on (batch norm needs batches of 2), else error
  * dataset {words, vocab, train, val, test}       the word list's size, its characters and the splits' examples
- * model {cause, params, step, lr, vocab, layers: [string], config: {every setting by name, preset}}
- *        a new model; cause is the message that made it, lr the learning rate of its last step (as progress's)
+ * model {cause, params, step, lr, vocab, layers: [string], config: {every setting by name, preset}, note?}
+ *        a new model; cause is the message that made it, lr the learning rate of its last step (as progress's);
+ *        note (import only) says why the run will not draw the batches an uninterrupted one would: a file
+ *        without "batchRng" whose step × batch size is too many draws to replay. After an import whose
+ *        model can train on the loaded word list, the model has been probed with one batch (no update), so
+ *        the diagnostics that follow show its real statistics, not zeros
  * progress {step, steps, from, lr, stepsPerSecond, running, losses: Float32Array}
  *        the batch losses of steps from+1 .. step, and lr the learning rate of the last of them
  * dev {step, loss}                               the dev split's loss (eval mode)
@@ -68,6 +74,8 @@ import teagrad.train.History;
  * samples {names: [string], known: [boolean]}    known: the name is a training word
  * exported {json}                                the model file with the run's curve
  * snapshot {json, step}                          the model file without the curve (the page keeps that)
+ *        both carry "crc32" (of the vocab and layers) and "batchRng" (the minibatch generator's state), so
+ *        a resume from either is exact and O(1)
  * history {step, losses: Float32Array, devSteps: [int], devLosses: Float32Array}
  *        an imported file's curve: the batch losses of the steps up to step, and dev losses at devSteps
  * diverged {step, message}                       the loss went NaN/Inf at step; the model is as before it
@@ -179,8 +187,10 @@ final class Protocol {
         List<Layer> layers = s.model().net.layers();
         String[] printed = new String[layers.size()];
         for (int i = 0; i < printed.length; i++) printed[i] = layers.get(i).toString();
-        return out.message("model").put("cause", cause).put("params", s.model().parameterCount()).put("step", s.step())
+        Message m = out.message("model").put("cause", cause).put("params", s.model().parameterCount()).put("step", s.step())
             .put("lr", c.learningRate(Math.max(0, s.step() - 1))).put("config", config).put("vocab", s.model().vocab.toString()).put("layers", printed);
+        if (s.resumeNote() != null) m.put("note", s.resumeNote());   // an old file at a far step: fresh batches
+        return m;
     }
 
     /** The batch losses not yet reported; lr is the last step's learning rate. */

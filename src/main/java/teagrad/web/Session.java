@@ -30,6 +30,7 @@ public final class Session {
     private Trainer trainer;        // null when the model cannot train on the current data
     private String cannotTrain;     // why not, for the page
     private int importedStep;       // steps of a model without a trainer (the trainer counts its own)
+    private int[] importedBatches;  // and its minibatch generator's state, written back on export
     private float[] losses = new float[64];   // batch losses not yet reported
     private int pending;
     private int inspected = -1;     // the tanh layer whose saturation picture the page shows
@@ -77,6 +78,7 @@ public final class Session {
         trainer = t;
         cannotTrain = null;
         importedStep = 0;
+        importedBatches = null;
         pending = 0;
         inspected = -1;
         history = new History();
@@ -96,7 +98,8 @@ public final class Session {
             why = "the model's vocabulary (" + m.vocab.size() + " characters) differs from the word list's (" + data.vocab.size() + "): load its word list to train it further";
         } else {
             d = new Dataset(words, m.vocab, m.config.blockSize, m.config.seed);   // the splits it was trained on
-            t = new Trainer(m, d, loaded.step);
+            t = new Trainer(m, d, loaded.step, loaded.batchRng);
+            t.probe();   // every view shows the imported model's statistics at once, not zeros
         }
         model = m;
         config = m.config.copy();
@@ -104,6 +107,7 @@ public final class Session {
         trainer = t;
         cannotTrain = why;
         importedStep = loaded.step;
+        importedBatches = loaded.batchRng;
         pending = 0;
         inspected = -1;
         history = loaded.history != null ? loaded.history : new History();
@@ -112,14 +116,20 @@ public final class Session {
     /** The model file, with the run's curve. */
     public String exportModel() {
         requireModel();
-        return ModelFile.write(model, step(), history);
+        return ModelFile.write(model, step(), history, batchState());
     }
 
     /** The model file without the curve: a quick snapshot for the page's own store, which keeps the curve itself. */
     public String snapshot() {
         requireModel();
-        return ModelFile.write(model, step());
+        return ModelFile.write(model, step(), null, batchState());
     }
+
+    /** The minibatch generator's state, so the file continues the run exactly (null if unknown). */
+    private int[] batchState() { return trainer != null ? trainer.batchState() : importedBatches; }
+
+    /** Why the imported run does not go on with the batches it would have drawn (an old file at a far step), or null. */
+    public String resumeNote() { return trainer != null ? trainer.resumeNote() : null; }
 
     /** The curve a resumed run had before (the page kept it while the worker restarted). */
     public void restoreHistory(float[] losses, int[] devSteps, float[] devLosses) {

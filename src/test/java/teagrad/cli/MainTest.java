@@ -122,6 +122,25 @@ class MainTest {
     }
 
     @Test
+    void trainOutKeepsTheMinibatchGeneratorSoTheRunGoesOnWithItsOwnBatches() throws IOException {
+        // The same run on the JVM, 300 steps then 5 more: a continuation from the file must draw those 5 batches.
+        teagrad.model.Config c = new teagrad.model.Config();
+        c.widths = new int[] {32};
+        c.steps = 305;
+        teagrad.data.Dataset data = new teagrad.data.Dataset(TestData.names().subList(0, 200), c.blockSize, c.seed);
+        teagrad.train.Trainer whole = new teagrad.train.Trainer(teagrad.model.Model.init(c, data.vocab), data);
+        for (int i = 0; i < 300; i++) whole.trainStep();
+        float[] next = new float[5];
+        for (int i = 0; i < 5; i++) next[i] = whole.trainStep();
+
+        teagrad.modelfile.ModelFile.Loaded saved = teagrad.modelfile.ModelFile.read(Files.readString(model));
+        assertTrue(saved.batchRng != null, "the file keeps the generator's state");
+        saved.model.config.steps = 305;
+        teagrad.train.Trainer continued = new teagrad.train.Trainer(saved.model, data, saved.step, saved.batchRng);
+        for (int i = 0; i < 5; i++) assertEquals(next[i], continued.trainStep(), "step " + (301 + i));
+    }
+
+    @Test
     void evalAndSampleLoadAModelTrainedOnCityNamesWithSpacesAndHyphens() throws IOException {
         // ' ', '-', '\'' and '(' sort below '.': such a model used to save but not load back.
         Path cities = dir.resolve("cities.txt"), cityModel = dir.resolve("cities.json");
@@ -238,7 +257,7 @@ class MainTest {
         for (String name : names) assertTrue(name.matches("[abc]*"), "an unmarked name of a, b, c: '" + name + "'");
         assertEquals(1, r.errLines().size(), r.toString());
         String note = r.errLines().get(0);
-        assertTrue(note.startsWith("note: " + DataFile.DEFAULT + " does not fit the model: character '"), note);
+        assertTrue(note.startsWith("note: " + DataFile.DEFAULT + " does not fit the model: character \""), note);
         assertTrue(note.endsWith("; the names are not marked new or seen"), note);
 
         assertUsageError(run("sample", "--model", abcModel.toString(), "--data", DataFile.DEFAULT.toString()), "does not fit");

@@ -104,6 +104,38 @@ class DataTest {
             assertTrue(e.getMessage().contains("line 2"), e.getMessage());
             assertEquals(List.of("a".repeat(Words.MAX_WORD_LENGTH)), Words.parse("a".repeat(Words.MAX_WORD_LENGTH)));
         }
+
+        @Test
+        void aWordsLengthIsCountedInCharactersNotUtf16Units() {
+            String emoji = "\uD83D\uDE00";   // one character, two UTF-16 units
+            assertEquals(List.of(emoji.repeat(Words.MAX_WORD_LENGTH)), Words.parse(emoji.repeat(Words.MAX_WORD_LENGTH)));
+            IllegalArgumentException e = refused(emoji.repeat(Words.MAX_WORD_LENGTH + 1));
+            assertTrue(e.getMessage().contains("a word of " + (Words.MAX_WORD_LENGTH + 1) + " characters"), e.getMessage());
+        }
+
+        @Test
+        void moreDistinctCharactersThanAVocabularyHoldsAreRefusedNamingTheLine() {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < Words.MAX_CHARACTERS; i++) b.append((char) (0x4e00 + i)).append('\n');
+            assertEquals(Words.MAX_CHARACTERS, Vocab.of(Words.parse(b.toString())).size() - 1, "999 distinct characters are a vocabulary");
+            IllegalArgumentException e = refused(b + "\u9fa0\n");
+            assertTrue(e.getMessage().contains("line 1000") && e.getMessage().contains("distinct character number 1000"), e.getMessage());
+        }
+
+        @Test
+        void aListLargerThanTheLimitIsRefusedBeforeItIsSplit() {
+            IllegalArgumentException e = refused("a\n".repeat(Words.MAX_BYTES / 2 + 1));
+            assertTrue(e.getMessage().contains("50 MB"), e.getMessage());
+        }
+
+        @Test
+        void aWordInAMessageIsQuotedEscapedAndCut() {
+            IllegalArgumentException e = refused("emma\na.b\u001b]0;title\u0007" + "x".repeat(150) + "\n");
+            String m = e.getMessage();
+            assertTrue(m.contains("\"a.b\\u001B]0;title\\u0007xxx"), m);
+            assertTrue(m.contains("…") && m.length() < 200, m);
+            assertTrue(m.chars().noneMatch(c -> c < 0x20), m);
+        }
     }
 
     @Nested
@@ -173,7 +205,7 @@ class DataTest {
         void aCharacterOutsideTheVocabularyIsRefusedByName() {
             Vocab v = Vocab.parse(".abc");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> v.index('z'));
-            assertTrue(e.getMessage().contains("'z'"), e.getMessage());
+            assertTrue(e.getMessage().contains("\"z\""), e.getMessage());
         }
     }
 

@@ -213,4 +213,20 @@ class RngTest {
         assertEquals(List.of(), empty);
         assertEquals(List.of("x"), one);
     }
+
+    @Test
+    void aSavedStateGoesOnWithTheSameDrawsAndACopyUndoesDraws() {
+        Rng a = new Rng(42, Rng.BATCHES);
+        for (int i = 0; i < 1000; i++) a.nextInt();
+        Rng b = Rng.fromState(a.state()), before = Rng.fromState(a.state());
+        for (int i = 0; i < 1000; i++) assertEquals(a.nextInt(), b.nextInt(), "draw " + i);
+        before.copyFrom(b);          // b has moved on 1000 draws
+        for (int i = 0; i < 10; i++) assertEquals(b.nextInt(), before.nextInt(), "draw " + i + " after the copy");
+    }
+
+    @Test
+    void aStateThatNoGeneratorHasIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Rng.fromState(new int[4]));
+        assertThrows(IllegalArgumentException.class, () -> Rng.fromState(new int[] {1, 2, 3}));
+    }
 }

@@ -105,7 +105,7 @@ class CouplingTest {
         assertArrayEquals(new int[] {m, m, a}, Coupling.context(data.vocab, 3, "emma"));
         assertArrayEquals(new int[] {e, m, m}, emm);
         String message = assertThrows(IllegalArgumentException.class, () -> Coupling.context(data.vocab, 3, "éa")).getMessage();
-        assertTrue(message.contains("'é'"), message);
+        assertTrue(message.contains("\"é\""), message);
     }
 
     @Test

@@ -19,6 +19,7 @@ import teagrad.data.Dataset;
 import teagrad.data.Vocab;
 import teagrad.model.Config;
 import teagrad.model.Model;
+import teagrad.model.Settings;
 import teagrad.train.Trainer;
 import teagrad.train.History;
 import teagrad.inference.Inference;
@@ -369,6 +370,51 @@ class ModelFileTest {
         assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("lr", num("-1"))), "config", "lr");
     }
 
+    /** The config as the settings table reads it from {@code edit}'s values. */
+    static Config configAfter(Consumer<Map<String, Object>> edit) {
+        Map<String, Object> d = doc(ModelFile.write(smallModel(true), 10));
+        edit.accept((Map<String, Object>) d.get("config"));
+        return ModelFile.read(toJson(d)).model.config;
+    }
+
+    @Test
+    void wholeNumbersInTheConfigAreReadExactlyNotThroughADouble() {
+        assertEquals(Config.MAX_SEED, configAfter(c -> c.put("seed", num("9007199254740992"))).seed, "2^53, the largest seed");
+        // As a double 2^53 + 1 is 2^53: it would pass as the largest seed.
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("seed", num("9007199254740993"))),
+            "config.seed must be a whole number from 0 to 2^53", "9007199254740993");
+        // 2^32 + 3 would pass as a whole number if read through a double and cast; it is no int.
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("steps", num("4294967299"))),
+            "config.steps must be a whole number from 0 to 10,000,000", "4294967299");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("steps", num("1e3"))),
+            "config.steps must be a whole number", "1e3");
+    }
+
+    @Test
+    void floatSettingsAreRoundedOnceFromTheirDecimalText() {
+        // Just above the midpoint of 1 and the next float: through a double it lands on the midpoint,
+        // which then rounds to even (1); rounded once it is the float above 1.
+        String aboveMidpoint = "1.0000000596046447753906250000001";
+        assertEquals(1f, (float) Double.parseDouble(aboveMidpoint), "the double rounding this guards against");
+        assertEquals(Math.nextUp(1f), configAfter(c -> c.put("lr", num(aboveMidpoint))).lr);
+        assertEquals(Math.nextUp(1f), configAfter(c -> c.put("initGain", num(aboveMidpoint))).initGain);
+    }
+
+    @Test
+    void settingsOutsideTheTablesRangesAreRefusedWithTheTablesMessage() {
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("lr", num("11"))),
+            "config", Settings.LR.name + " " + Settings.LR.mustBe(), "got 11");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("evalEvery", num("0"))),
+            Settings.EVAL_EVERY.mustBe());
+        // The batch norm layers carry their own momentum and eps; the config's must be in range all the same.
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("momentum", num("2"))),
+            "config.momentum " + Settings.MOMENTUM.mustBe(), "got 2");
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("eps", num("0"))),
+            "config.eps " + Settings.EPS.mustBe());
+        assertMentions(rejection(true, d -> ((Map<String, Object>) d.get("config")).put("outScale", "\u001b[2J")),
+            "outScale " + Settings.OUT_SCALE.mustBe(), "got \"\\u001B[2J\"");
+    }
+
     @Test
     void batchNormEpsAndMomentumOutsideTheirRangesAreRefused() {
         assertMentions(rejection(true, d -> layer(d, 3).put("eps", num("2"))), "layers[3].eps");
@@ -495,7 +541,7 @@ class ModelFileTest {
         Model m = smallModel(true);
         Map<String, Object> d = doc(ModelFile.write(m, 10, history(10)));
         String longer = toJson(edit(d, h -> list(h, "losses").add(num("2.5"))));
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(longer)).getMessage(), "history.losses", "11 values", "10 steps");
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(longer)).getMessage(), "history.losses", "more than 10 values", "10 steps");
         String nan = toJson(edit(doc(ModelFile.write(m, 10, history(10))), h -> list(h, "losses").set(3, "NaN")));
         assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelFile.read(nan)).getMessage(), "history.losses[3]", "finite");
         String backwards = toJson(edit(doc(ModelFile.write(m, 10, history(10))), h -> list(h, "devSteps").set(1, num("4"))));
@@ -508,5 +554,26 @@ class ModelFileTest {
     static Map<String, Object> edit(Map<String, Object> doc, Consumer<Map<String, Object>> edit) {
         edit.accept((Map<String, Object>) doc.get("history"));
         return doc;
+    }
+
+    // ---------------------------------------------------------------- refusing a big file by its start
+
+    @Test
+    void noCutOfAValidFileIsRefusedByItsStart() {
+        Model m = smallModel(true);
+        String text = ModelFile.write(m, 2000, history(2000), new int[] {1, 2, 3, 4}).replace("\"vocab\": \".", "\"vocab\": \"\\u002e");
+        assertTrue(text.length() > 2 * ModelFile.START_MARGIN, "long enough to be cut anywhere: " + text.length());
+        // Shorter cuts cannot be refused; these are inside numbers, strings, escapes, literals and keys.
+        for (int cut = ModelFile.START_MARGIN; cut <= text.length(); cut++) {
+            assertNull(ModelFile.refusalOfStart(text.substring(0, cut)), "cut at " + cut);
+        }
+    }
+
+    @Test
+    void aFileThatGoesWrongEarlyIsRefusedByItsStartWithTheMessageOfTheWholeFile() {
+        String text = ModelFile.write(smallModel(true), 10).replaceFirst("\"data\": \\[", "\"data\": [" + "0.5, ".repeat(100_000));
+        String whole = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(text)).getMessage();
+        assertEquals(whole, ModelFile.refusalOfStart(text.substring(0, 100_000)).getMessage());
+        assertMentions(whole, "layers[0].weight.data has more than 36 values");
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import teagrad.autograd.Tensor;
 import teagrad.data.Dataset;
+import teagrad.data.Rng;
 import teagrad.data.Vocab;
 import teagrad.model.Config;
 import teagrad.model.Presets;
@@ -420,5 +421,68 @@ class TrainerTest {
         for (int k = 0; k < whole.model.batchNorms().size(); k++) {
             assertArrayEquals(bits(whole.model.batchNorms().get(k).runningVar), bits(resumed.model.batchNorms().get(k).runningVar), "running var " + k);
         }
+    }
+
+    // ---------------------------------------------------------------- continuing a run
+
+    /** Batch losses of {@code n} more steps. */
+    static float[] losses(Trainer t, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = t.trainStep();
+        return out;
+    }
+
+    @Test
+    void theGeneratorsStateNotTheStepDecidesTheBatchesOfAContinuedRun() {
+        Config c = TestData.small();
+        c.lrDecayStep = 0;   // the same learning rate at step 25 and at step 9,000,000
+        Dataset data = new Dataset(TestData.someNames(1000), c.blockSize, c.seed);
+        Trainer whole = new Trainer(Model.init(c, data.vocab), data);
+        losses(whole, 25);
+        ModelFile.Loaded saved = ModelFile.read(ModelFile.write(whole.model, 25, null, whole.batchState()));
+        float[] goesOn = losses(whole, 10);
+
+        // The file's step says 9 M: replaying 9 M × 32 draws would take seconds; the state takes none.
+        Trainer far = new Trainer(saved.model, data, 9_000_000, saved.batchRng);
+        assertArrayEquals(bits(goesOn), bits(losses(far, 10)), "the batches an uninterrupted run draws");
+        assertEquals(9_000_010, far.stepsDone());
+        assertEquals(null, far.resumeNote());
+    }
+
+    @Test
+    void withoutTheGeneratorsStateANearStepIsReplayedAndAFarOneStartsTheBatchesAfreshWithANote() {
+        Config c = TestData.small();
+        Dataset data = new Dataset(TestData.someNames(1000), c.blockSize, c.seed);
+        Trainer whole = new Trainer(Model.init(c, data.vocab), data);
+        losses(whole, 25);
+        Trainer near = new Trainer(whole.model, data, 25);
+        assertArrayEquals(whole.batchState(), near.batchState(), "25 × 32 draws replayed");
+        assertEquals(null, near.resumeNote());
+
+        int far = (int) (Trainer.MAX_REPLAY / c.batchSize) + 1;
+        Trainer fresh = new Trainer(whole.model, data, far);
+        assertArrayEquals(new Rng(c.seed, Rng.BATCHES).state(), fresh.batchState(), "the run's first batches again");
+        assertTrue(fresh.resumeNote().contains("fresh start"), fresh.resumeNote());
+    }
+
+    @Test
+    void aDivergedStepIsUndoneWithItsDrawsSoTheRunGoesOnAsIfItHadNotHappened() {
+        Config c = TestData.small();
+        Dataset data = new Dataset(TestData.someNames(1000), c.blockSize, c.seed);
+        Trainer uninterrupted = new Trainer(Model.init(c, data.vocab), data);
+        losses(uninterrupted, 5);
+        float[] want = losses(uninterrupted, 10);
+
+        Trainer stopped = new Trainer(Model.init(c, data.vocab), data);
+        losses(stopped, 5);
+        float w = Chapter.last(stopped.model).weight.data[3];
+        Chapter.last(stopped.model).weight.data[3] = Float.NaN;   // the step diverges (as too high a learning rate makes it)
+        assertThrows(Trainer.Diverged.class, stopped::trainStep);
+        Chapter.last(stopped.model).weight.data[3] = w;           // the cause gone, as with a lower learning rate
+        ModelFile.Loaded saved = ModelFile.read(ModelFile.write(stopped.model, stopped.stepsDone(), null, stopped.batchState()));
+        assertArrayEquals(bits(want), bits(losses(stopped, 10)), "continued in place");
+
+        Trainer resumed = new Trainer(saved.model, data, saved.step, saved.batchRng);
+        assertArrayEquals(bits(want), bits(losses(resumed, 10)), "resumed from the file saved after the stop");
     }
 }

@@ -83,7 +83,7 @@ class LongRunTest extends PageTest {
                 {binary, "“weights.bin” looks like a binary file, not a word list. Nothing was changed."},
                 {empty, "“empty.txt” is empty: a word list needs one word per line."},
                 {oneLine, "The word list was refused: the word list needs at least 2 words to have a training split. The previous data set is still loaded."},
-                {manyChars, "The word list was refused: the word list has 10000 distinct characters; at most 999 are supported. The previous data set is still loaded."},
+                {manyChars, "The word list was refused: line 200: character \"凧\" is distinct character number 1000; a vocabulary holds at most 999. The previous data set is still loaded."},
             };
             for (Object[] c : cases) {
                 String file = ((Path) c[0]).getFileName().toString(), expected = (String) c[1];

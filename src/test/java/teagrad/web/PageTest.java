@@ -148,6 +148,6 @@ abstract class PageTest {
         teagrad.train.History history = new teagrad.train.History();
         while (!t.finished()) history.addLoss(t.trainStep());
         history.addDev(c.steps, (float) new teagrad.inference.Inference(t.model).loss(t.data.val));
-        return teagrad.modelfile.ModelFile.write(t.model, c.steps, history);
+        return teagrad.modelfile.ModelFile.write(t.model, c.steps, history, t.batchState());
     }
 }

@@ -134,7 +134,7 @@ class ResumeE2ETest extends PageTest {
         for (int i = 0; i < 300; i++) h.addLoss(jvm[i] = t.trainStep());
         h.addDev(300, (float) new Inference(t.model).loss(t.data.val));
         Path file = tmp.resolve("model.json");
-        Files.writeString(file, ModelFile.write(t.model, 300, h), StandardCharsets.UTF_8);
+        Files.writeString(file, ModelFile.write(t.model, 300, h, t.batchState()), StandardCharsets.UTF_8);
 
         ChromeDriver driver = Browser.start();
         try {

@@ -84,8 +84,10 @@ class SessionTest {
     @Test
     void aDivergingRunStopsAtItsStepAndKeepsTheModelAsBefore() {
         Session s = trained(10);
-        // Weights of 3e38 make the logits overflow: the next step's loss is not finite.
-        String huge = ModelFile.write(s.model(), s.step()).replaceFirst("(\"type\": \"linear\", \"weight\": \\{\"shape\": \\[16, \\d+\\], \"data\": \\[)[^,]+", "$13.0E38");
+        // Weights of 3e38 make the logits overflow: the next step's loss is not finite. (Edited
+        // by hand, so without the checksum that would refuse the edit.)
+        String huge = ModelFile.write(s.model(), s.step()).replaceFirst("(\"type\": \"linear\", \"weight\": \\{\"shape\": \\[16, \\d+\\], \"data\": \\[)[^,]+", "$13.0E38")
+            .replaceFirst(",\n \"crc32\": \"[0-9a-f]{8}\"", "");
         s.importModel(huge);
         String before = null;
         Trainer.Diverged d = null;
@@ -173,5 +175,49 @@ class SessionTest {
         assertThrows(IllegalArgumentException.class, () -> t.restoreHistory(new float[36], new int[0], new float[0]), "more losses than steps");
         t.restoreHistory(new float[] {3f, 2.5f}, new int[] {2}, new float[] {2.6f});
         assertEquals(2, t.history().size());
+    }
+
+    @Test
+    void anImportedModelIsProbedSoTheViewsShowItsStatisticsAtOnce() {
+        Session s = trained(30);
+        Session t = new Session();
+        t.loadWords(words());
+        t.importModel(s.exportModel());
+        teagrad.diagnostics.Diagnostics d = t.diagnostics();
+        assertTrue(d.tanh.get(0).out.std > 0, "the tanh layer's outputs of a probed batch, not zeros: std " + d.tanh.get(0).out.std);
+        assertTrue(d.weights.get(0).gradStd > 0, "and their gradients");
+        assertEquals(30, t.step(), "probing takes no step");
+        assertEquals(s.exportModel(), t.exportModel(), "nor changes the model or its running statistics");
+    }
+
+    @Test
+    void theMinibatchGeneratorTravelsWithTheModelSoAnImportedRunGoesOnExactly() {
+        Session s = trained(30);
+        String file = s.exportModel();
+        assertTrue(file.contains("\"batchRng\""), "the file holds the generator's state");
+        Session t = new Session();
+        t.loadWords(words());
+        t.importModel(file);
+        s.takeLosses();
+        s.train(10);
+        t.train(10);
+        assertArrayEquals(s.takeLosses(), t.takeLosses(), "the same batches as the run that never stopped");
+        assertEquals(null, t.resumeNote());
+
+        Session alone = new Session();   // no word list: no trainer, yet its export keeps the state
+        alone.importModel(file);
+        assertEquals(file, alone.exportModel());
+    }
+
+    @Test
+    void aFileClaimingTwoBillionStepsIsRefusedNamingTheFieldAndTheModelStays() {
+        Session s = trained(10);
+        String before = s.exportModel();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> s.importModel(before.replace("\"step\": 10,", "\"step\": 2000000000,")));
+        assertTrue(e.getMessage().contains("\"step\""), e.getMessage());
+        assertEquals(before, s.exportModel());
+        s.train(1);   // the previous model still trains
+        assertEquals(11, s.step());
     }
 }
