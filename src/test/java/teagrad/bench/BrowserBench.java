@@ -49,9 +49,9 @@ public final class BrowserBench {
      * Injected before any page script: window.benchWorker (the worker, for 'views'), and in
      * window.benchTimes the page-side moments of the first-step split (performance.now()): the
      * worker created, its ready (with the worker's own boot marks), the word list sent, the
-     * dataset built; with {@code &benchstart} in the URL it clicks Start the moment the page is ready.
+     * dataset built; with {@code &benchstart} in the URL it clicks Start the moment the page is ready and Start enabled.
      */
-    private static final String BOOT_WATCH = String.join("\n",
+    static final String BOOT_WATCH = String.join("\n",
         "window.benchTimes = {};",
         "const W = window.Worker;",
         "window.Worker = class extends W {",
@@ -72,15 +72,16 @@ public final class BrowserBench {
         "};",
         "if (new URLSearchParams(location.search).has('benchstart')) {",
         "  const o = new MutationObserver(() => {",
-        "    if (document.body && document.body.dataset.ready === '1') {",
-        "      o.disconnect(); window.benchTimes.clicked = performance.now(); document.getElementById('start').click();",
+        "    const start = document.getElementById('start');",
+        "    if (document.body && document.body.dataset.ready === '1' && start && !start.disabled) {   // enabled: a click on a disabled button is lost",
+        "      o.disconnect(); window.benchTimes.clicked = performance.now(); start.click();",
         "    }",
         "  });",
         "  o.observe(document, { attributes: true, subtree: true, childList: true });   // documentElement may not exist yet",
         "}");
 
     /** The first-step split as one line, on the page's clock (the worker's boot marks moved onto it). */
-    private static final String SPLIT = String.join("\n",
+    static final String SPLIT = String.join("\n",
         "const t = window.benchTimes, nav = performance.getEntriesByType('navigation')[0] || {}, r = x => Math.round(x);",
         "const names = performance.getEntriesByType('resource').find(e => e.name.endsWith('/data/names.txt'));",
         "const b = t.boot || {}, onPage = x => b.timeOrigin + x - performance.timeOrigin;",

@@ -15,10 +15,11 @@ import teagrad.cli.ServeCommand;
 import teagrad.web.BrowserAccess;
 
 /**
- * bench/profile's browser half (a program, not a test): the WASM worker's {@link StepProfile}
- * and its sustained training steps/s, for one or more builds of the page served side by side
- * (e.g. main's and this branch's), in alternating rounds of the same run, so that a change is
- * read as a ratio on a shared machine.
+ * A/B of builds in the browser (a program, not a test): for one or more builds of the page served
+ * side by side (e.g. main's and this branch's), in alternating rounds of the same run, each in a
+ * fresh browser (empty cache): navigation to the first step (Start clicked the moment the page is
+ * ready) with its split, the WASM worker's sustained training steps/s and its {@link StepProfile},
+ * so that a change is read as a ratio on a shared machine.
  *
  * <p>Usage: BrowserProfile rounds seconds label=webappDir [label=webappDir …]
  */
@@ -33,7 +34,7 @@ public final class BrowserProfile {
             labels.add(kv[0]);
             servers.add(ServeCommand.start(0, Path.of(kv[1]), TestData.namesFile()));
         }
-        double[][] rates = new double[labels.size()][rounds];
+        double[][] rates = new double[labels.size()][rounds], first = new double[labels.size()][rounds];
         try {
             for (int r = 0; r < rounds; r++) {
                 for (int b = 0; b < labels.size(); b++) {
@@ -42,9 +43,11 @@ public final class BrowserProfile {
                         ChromeDriver driver = s.driver();
                         JavascriptExecutor js = driver;
                         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-                        driver.get(origin + "/?engine=wasm&bench#steps=10000000&every=10000000&seed=42");
-                        wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
-                        driver.findElement(By.id("start")).click();
+                        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", BrowserBench.BOOT_WATCH));
+                        driver.get(origin + "/?engine=wasm&bench&benchstart#steps=10000000&every=10000000&seed=42");
+                        wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
+                        first[b][r] = ((Number) js.executeScript("return window.teagradState.firstStepAt")).doubleValue();
+                        String split = (String) js.executeScript(BrowserBench.SPLIT);
                         Thread.sleep(2000);
                         double t0 = now(js), s0 = step(js);
                         Thread.sleep((long) (seconds * 1000));
@@ -53,7 +56,7 @@ public final class BrowserProfile {
                         wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
                         String profile = (String) js.executeAsyncScript(
                             "const done = arguments[arguments.length - 1]; window.teagradProfile(1000).then(done);");
-                        System.out.printf(Locale.ROOT, "== %s, round %d: %,.0f steps/s training%n%s", labels.get(b), r + 1, rates[b][r], profile);
+                        System.out.printf(Locale.ROOT, "== %s, round %d: %,.0f steps/s training; first step %.0f ms: %s%n%s", labels.get(b), r + 1, rates[b][r], first[b][r], split, profile);
                     }
                 }
             }
@@ -63,7 +66,10 @@ public final class BrowserProfile {
         for (int b = 0; b < labels.size(); b++) {
             double[] v = rates[b].clone();
             java.util.Arrays.sort(v);
-            System.out.printf(Locale.ROOT, "%-8s training steps/s, median of %d: %,.0f   (rounds %s)%n", labels.get(b), rounds, v[rounds / 2], java.util.Arrays.toString(rates[b]));
+            double[] f = first[b].clone();
+            java.util.Arrays.sort(f);
+            System.out.printf(Locale.ROOT, "%-8s training steps/s, median of %d: %,.0f   (rounds %s); first step median %.0f ms %s%n",
+                labels.get(b), rounds, v[rounds / 2], java.util.Arrays.toString(rates[b]), f[rounds / 2], java.util.Arrays.toString(first[b]));
         }
     }
 
