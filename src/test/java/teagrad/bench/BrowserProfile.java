@@ -43,6 +43,7 @@ public final class BrowserProfile {
                         ChromeDriver driver = s.driver();
                         JavascriptExecutor js = driver;
                         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
+                        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(180));   // the profile, on a loaded machine
                         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", BrowserBench.BOOT_WATCH));
                         driver.get(origin + "/?engine=wasm&bench&benchstart#steps=10000000&every=10000000&seed=42");
                         wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
@@ -55,7 +56,7 @@ public final class BrowserProfile {
                         driver.findElement(By.id("pause")).click();
                         wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
                         String profile = (String) js.executeAsyncScript(
-                            "const done = arguments[arguments.length - 1]; window.teagradProfile(1000).then(done);");
+                            "const done = arguments[arguments.length - 1]; window.teagradProfile(300).then(done);");
                         System.out.printf(Locale.ROOT, "== %s, round %d: %,.0f steps/s training; first step %.0f ms: %s%n%s", labels.get(b), r + 1, rates[b][r], first[b][r], split, profile);
                     }
                 }
