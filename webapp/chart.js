@@ -20,6 +20,17 @@ const CHART_COLORS = {
 };
 const MARGIN = { left: 50, right: 18, top: 26, bottom: 34 };
 
+/** A run's mean curve (log10 of the loss, over `window` steps) at ≤ 400 points: how an earlier run stays on the chart. */
+export function faintPoints(curve, window) {
+  const n = curve.n, pts = [];
+  const every = Math.max(1, Math.ceil(n / 400));
+  for (let b = Math.min(n, every); b > 0; b = b >= n ? 0 : Math.min(n, b + every)) {
+    const m = curve.windowMean(b - window, b);
+    if (Number.isFinite(m)) pts.push({ step: b, y: Math.round(m * 1e5) / 1e5 });
+  }
+  return pts;
+}
+
 export class LossChart {
   constructor(canvas) {
     this.canvas = canvas;
@@ -45,22 +56,12 @@ export class LossChart {
   setTotal(total) { total = Math.max(1, total || 1); if (total !== this.total) { this.total = total; this.invalidate(); } }
   setDecayStep(step) { if (step !== this.decayStep) { this.decayStep = step; this.invalidate(); } }
 
-  /** Keep a faint, labelled copy of a run's mean curve (at most ~400 points) for comparing runs. */
-  keepRun(curve, label) {
-    const n = curve.n, w = this.smoothWindow(), pts = [];
-    const every = Math.max(1, Math.ceil(n / 400));
-    for (let b = Math.min(n, every); b > 0; b = b >= n ? 0 : Math.min(n, b + every)) {
-      const m = curve.windowMean(b - w, b);
-      if (Number.isFinite(m)) pts.push({ step: b, y: m });
-    }
-    if (pts.length === 0) return;
-    this.kept.push({ label: String(label), pts });
-    if (this.kept.length > 8) this.kept.shift();
-    this.drawn = 0;                  // the key counts kept runs, and the ninth replaces the first
+  /** The faint, labelled mean curves of earlier runs: [{label, pts: [{step, y}]}] (faintPoints), at most 8. */
+  setKept(kept) {
+    this.kept = kept.slice(0, 8);
+    this.drawn = 0;                  // the key counts kept runs, not their contents
     this.invalidate();
   }
-
-  clearRuns() { this.kept = []; this.drawn = 0; this.invalidate(); }
 
   /** Mark for redraw; many calls before the panel's next frame cost one draw, and none while the chart is out of sight. */
   invalidate() {
@@ -139,15 +140,17 @@ export class LossChart {
   /** One bucket per pixel column (or per point when there are fewer points than pixels). */
   columns(width, xMax) {
     const perCol = xMax / width;
-    const n = this.curve.n, out = { lo: [], hi: [], x: [], end: [], count: 0, points: perCol <= 1 };
+    const n = this.curve.n, out = { lo: [], hi: [], x: [], end: [], gap: [], count: 0, points: perCol <= 1 };
+    let gap = false;
     const buckets = perCol <= 1 ? n : Math.ceil(n / perCol);
     for (let c = 0; c < buckets; c++) {
       const a = perCol <= 1 ? c : Math.floor(c * perCol);
       const b = perCol <= 1 ? c + 1 : Math.min(n, Math.floor((c + 1) * perCol));
       if (b <= a) continue;
       const [lo, hi] = this.curve.rangeMinMax(a, b);
-      if (!(lo <= hi)) continue;                      // only NaNs in this bucket
-      out.lo.push(lo); out.hi.push(hi); out.x.push((a + b) / 2 + 0.5); out.end.push(b);
+      if (!(lo <= hi)) { gap = out.count > 0; continue; }   // only NaNs here: no line across it
+      out.lo.push(lo); out.hi.push(hi); out.x.push((a + b) / 2 + 0.5); out.end.push(b); out.gap.push(gap);
+      gap = false;
       out.count++;
     }
     return out;
@@ -194,7 +197,7 @@ export class LossChart {
     for (let i = 0; i < cols.count; i++) {
       if (cols.points) {                             // fewer points than pixels: a plain polyline
         const x = X(cols.x[i]), y = Y(cols.hi[i]);
-        if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+        if (i === 0 || cols.gap[i]) ctx.moveTo(x, y); else ctx.lineTo(x, y);
       } else {                                       // one vertical min..max stroke per pixel column
         const x = Math.floor(X(cols.x[i])) + 0.5;
         ctx.moveTo(x, Y(cols.hi[i]) - 0.5);
@@ -216,7 +219,7 @@ export class LossChart {
       const m = this.curve.windowMean(b - w, b);
       if (!Number.isFinite(m)) { pen = false; continue; }
       const x = X(b), y = Y(m);
-      if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      if (pen && !cols.gap[i]) ctx.lineTo(x, y); else ctx.moveTo(x, y);
       pen = true;
     }
     ctx.stroke();

@@ -1,73 +1,149 @@
-// A run's loss curve: the batch loss of every step exactly as the worker sent it (float32), its dev
-// points, and what drawing needs in O(width) instead of O(steps): per-range min/max of log10(loss)
-// from a pyramid of block minima/maxima, window means from prefix sums.
+// A run's loss curve in bounded memory: what drawing needs in O(width) instead of O(steps), for a run
+// of any length. Recent steps are kept at full resolution (the batch loss exactly as the worker sent
+// it, float32); every step also lands in buckets of BUCKET steps: min/max of log10(loss) in a pyramid of
+// block minima/maxima (blocks of 16, 32, … steps) and prefix sums of log10(loss) at bucket edges. The
+// chart asks for the min/max of a pixel column through blocks of at least a quarter of the column, so
+// whenever a column spans 4 buckets or more (any run longer than the recent window, on a plot up to
+// RECENT / (4 × BUCKET) = 1,024 px wide) the picture is the one full resolution gives. 1.75 bytes a
+// step of capacity beyond the recent window (3.5 MB): 29 MB for 10 M steps, arrays' slack included.
 
-const LEVELS = 24;                 // block sizes 2, 4, ... 2^24: enough for 16M steps
+const LEVELS = 24;                 // block sizes 2, 4, … 2^24
+const BUCKET_LEVEL = 3;            // blocks of 2^(3+1) = 16 steps: the finest level kept for every step
+const BUCKET = 1 << (BUCKET_LEVEL + 1);
+export const RECENT = 1 << 16;     // steps at full resolution: at least RECENT, at most 2 × RECENT
+
+/** Float32Array/Float64Array of `size`, filled with `fill`, holding `old`'s values. */
+function grown(Type, old, size, fill) {
+  const a = new Type(size);
+  if (fill !== 0) a.fill(fill);
+  if (old) a.set(old.subarray(0, Math.min(old.length, size)));
+  return a;
+}
 
 export class Curve {
   constructor() { this.clear(); }
 
   /** Forget every step and dev point. */
   clear() {
-    this.n = 0;
-    this.allocate(4096);
-    this.dev = [];                  // {step, y: log10(loss), loss}
+    this.n = 0;                     // steps so far: batch loss of step i + 1 at index i
+    this.dev = [];                  // dev points {step, y: log10(loss), loss}
+    // every step, in buckets: levels ≥ BUCKET_LEVEL of the min/max pyramid, prefix sums at bucket edges
+    this.cap = 0;
+    this.mins = [];
+    this.maxs = [];
+    this.bucketSum = new Float64Array(0);   // Σ log10(loss) of the finite losses before step BUCKET·j
+    this.bucketCnt = new Float32Array(0);   // how many there are (exact up to 2^24)
+    // the recent window [from, n): raw losses, per-step prefix sums, the pyramid's finer levels
+    this.from = 0;
+    this.raw = new Float32Array(0);
+    this.sum = new Float64Array(1);
+    this.cnt = new Float64Array(1);
+    this.fine = [];                 // {mins, maxs} of levels 0 .. BUCKET_LEVEL − 1, indexed from `from`
+    this.reserve(4096);
   }
 
-  allocate(cap) {
-    const old = this.n > 0 ? this : null;
-    const raw = new Float32Array(cap), sum = new Float64Array(cap + 1), cnt = new Float64Array(cap + 1);
-    const mins = [], maxs = [];
-    for (let k = 0; k < LEVELS; k++) {
-      const size = (cap >> (k + 1)) + 1;
-      mins.push(new Float32Array(size).fill(Infinity));
-      maxs.push(new Float32Array(size).fill(-Infinity));
+  /** Room for `steps` steps. Arrays grow by half again, not double: the slack is memory too. */
+  reserve(steps) {
+    if (steps > this.cap) {
+      const cap = Math.max(steps, Math.ceil(this.cap * 1.5));
+      for (let k = BUCKET_LEVEL; k < LEVELS; k++) {
+        const size = (cap >> (k + 1)) + 1;
+        this.mins[k] = grown(Float32Array, this.mins[k], size, Infinity);
+        this.maxs[k] = grown(Float32Array, this.maxs[k], size, -Infinity);
+      }
+      this.bucketSum = grown(Float64Array, this.bucketSum, (cap >> (BUCKET_LEVEL + 1)) + 2, 0);
+      this.bucketCnt = grown(Float32Array, this.bucketCnt, (cap >> (BUCKET_LEVEL + 1)) + 2, 0);
+      this.cap = cap;
     }
-    if (old) {                      // growing: keep what we have
-      raw.set(old.raw.subarray(0, this.n));
-      sum.set(old.sum.subarray(0, this.n + 1));
-      cnt.set(old.cnt.subarray(0, this.n + 1));
-      for (let k = 0; k < LEVELS; k++) {
-        mins[k].set(old.mins[k].subarray(0, Math.min(old.mins[k].length, mins[k].length)));
-        maxs[k].set(old.maxs[k].subarray(0, Math.min(old.maxs[k].length, maxs[k].length)));
+    const want = Math.min(2 * RECENT, steps - this.from);
+    if (want > this.raw.length) {
+      const size = Math.min(2 * RECENT, Math.max(want, Math.ceil(this.raw.length * 1.5)));
+      this.raw = grown(Float32Array, this.raw, size, 0);
+      this.sum = grown(Float64Array, this.sum, size + 1, 0);
+      this.cnt = grown(Float64Array, this.cnt, size + 1, 0);
+      for (let k = 0; k < BUCKET_LEVEL; k++) {
+        const f = this.fine[k] || {}, n = (size >> (k + 1)) + 1;
+        this.fine[k] = { mins: grown(Float32Array, f.mins, n, Infinity), maxs: grown(Float32Array, f.maxs, n, -Infinity) };
       }
     }
-    Object.assign(this, { cap, raw, sum, cnt, mins, maxs });
   }
 
-  /** Batch loss of step i + 1 at index i (NaN where there is none). */
-  losses() { return this.raw.subarray(0, this.n); }
+  /** The recent batch losses at full resolution: step from + i + 1 at index i (from is 0 until the run passes 2 × RECENT steps). */
+  losses() { return this.raw.subarray(0, this.n - this.from); }
 
   /** Append batch losses of steps from+1 .. from+losses.length. */
   append(from, losses) {
     if (from < this.n) this.truncate(from);
+    this.reserve(Math.max(from, this.n) + losses.length);
     while (this.n < from) this.push(NaN);            // a gap (e.g. an imported model): nothing to draw
     for (let i = 0; i < losses.length; i++) this.push(losses[i]);
   }
 
   push(loss) {
-    if (this.n === this.cap) this.allocate(this.cap * 2);
-    const i = this.n++;
-    this.raw[i] = loss;
+    if (this.n - this.from >= 2 * RECENT) this.forgetOldest();
+    if (this.n - this.from === this.raw.length || this.n >= this.cap) this.reserve(this.n + 1);
+    const i = this.n++, r = i - this.from;
+    this.raw[r] = loss;
     const v = loss > 0 ? Math.log10(loss) : NaN;
     const ok = Number.isFinite(v);
-    this.sum[i + 1] = this.sum[i] + (ok ? v : 0);
-    this.cnt[i + 1] = this.cnt[i] + (ok ? 1 : 0);
+    this.sum[r + 1] = this.sum[r] + (ok ? v : 0);
+    this.cnt[r + 1] = this.cnt[r] + (ok ? 1 : 0);
+    if ((i + 1) % BUCKET === 0) {                    // a bucket is complete: its prefix sums
+      const j = (i + 1) / BUCKET;
+      this.bucketSum[j] = this.sum[r + 1];
+      this.bucketCnt[j] = this.cnt[r + 1];
+    }
     if (!ok) return;
-    for (let k = 0; k < LEVELS; k++) {        // a coarser block contains this one: stop when unchanged
-      const j = i >> (k + 1);
+    for (let k = 0; k < LEVELS; k++) {               // a coarser block contains this one: stop when unchanged
+      const fine = k < BUCKET_LEVEL, j = fine ? r >> (k + 1) : i >> (k + 1);
+      const mins = fine ? this.fine[k].mins : this.mins[k], maxs = fine ? this.fine[k].maxs : this.maxs[k];
       let changed = false;
-      if (v < this.mins[k][j]) { this.mins[k][j] = v; changed = true; }
-      if (v > this.maxs[k][j]) { this.maxs[k][j] = v; changed = true; }
+      if (v < mins[j]) { mins[j] = v; changed = true; }
+      if (v > maxs[j]) { maxs[j] = v; changed = true; }
       if (!changed) break;
     }
   }
 
-  truncate(keep) {                 // rare (a rewind): rebuild from the kept prefix
-    const kept = this.raw.slice(0, keep);
+  /** The recent window holds 2 × RECENT steps: its oldest RECENT leave it (their buckets stay). */
+  forgetOldest() {
+    const shift = RECENT, keep = this.n - this.from - shift;
+    this.raw.copyWithin(0, shift, shift + keep);
+    this.sum.copyWithin(0, shift, shift + keep + 1);
+    this.cnt.copyWithin(0, shift, shift + keep + 1);
+    for (let k = 0; k < BUCKET_LEVEL; k++) {
+      const s = shift >> (k + 1), f = this.fine[k];
+      f.mins.copyWithin(0, s); f.mins.fill(Infinity, f.mins.length - s);
+      f.maxs.copyWithin(0, s); f.maxs.fill(-Infinity, f.maxs.length - s);
+    }
+    this.from += shift;
+  }
+
+  /** Rewind to `keep` steps (rare: the worker restarted a run from an earlier step). */
+  truncate(keep) {
+    if (keep >= this.n) return;
     const dev = this.dev.filter(d => d.step <= keep);
-    this.clear();
-    kept.forEach(l => this.push(l));
+    if (keep < this.from) {                          // older than the recent window: start again from nothing there
+      this.clear();
+      this.append(keep, []);
+    } else {
+      const kept = this.raw.slice(0, keep - this.from);
+      const from = this.from;
+      this.n = from;
+      // Buckets and blocks from `from` on are rebuilt from the kept steps; those before it are whole and stay.
+      this.raw.fill(0);
+      for (let k = 0; k < BUCKET_LEVEL; k++) { this.fine[k].mins.fill(Infinity); this.fine[k].maxs.fill(-Infinity); }
+      this.sum.fill(0, 1); this.cnt.fill(0, 1);
+      this.sum[0] = from > 0 ? this.bucketSum[from / BUCKET] : 0;
+      this.cnt[0] = from > 0 ? this.bucketCnt[from / BUCKET] : 0;
+      for (let k = BUCKET_LEVEL; k < LEVELS; k++) {   // blocks from `from` on: empty buckets, the levels above from their halves
+        for (let j = from >> (k + 1); j < this.mins[k].length; j++) {
+          const m = this.mins[k - 1], x = this.maxs[k - 1];
+          this.mins[k][j] = k === BUCKET_LEVEL ? Infinity : Math.min(m[2 * j] ?? Infinity, m[2 * j + 1] ?? Infinity);
+          this.maxs[k][j] = k === BUCKET_LEVEL ? -Infinity : Math.max(x[2 * j] ?? -Infinity, x[2 * j + 1] ?? -Infinity);
+        }
+      }
+      for (const l of kept) this.push(l);
+    }
     this.dev = dev;
   }
 
@@ -79,34 +155,55 @@ export class Curve {
     return true;
   }
 
-  /** The first and the last finite batch loss, or null. */
-  firstLoss() { for (let i = 0; i < this.n; i++) if (Number.isFinite(this.raw[i])) return this.raw[i]; return null; }
-  lastLoss() { for (let i = this.n - 1; i >= 0; i--) if (Number.isFinite(this.raw[i])) return this.raw[i]; return null; }
+  /** The first and the last finite batch loss of the recent window, or null. */
+  firstLoss() { const l = this.losses(); for (let i = 0; i < l.length; i++) if (Number.isFinite(l[i])) return l[i]; return null; }
+  lastLoss() { const l = this.losses(); for (let i = l.length - 1; i >= 0; i--) if (Number.isFinite(l[i])) return l[i]; return null; }
 
   /** Approximate min/max of log10(loss) over steps a..b-1: whole blocks of the coarsest level that still fit twice. */
   rangeMinMax(a, b) {
     let lo = Infinity, hi = -Infinity;
     const len = b - a;
-    if (len < 4) {
+    if (len < 4 && a >= this.from) {
       for (let i = a; i < b; i++) {
-        const v = Math.log10(this.raw[i]);
+        const v = Math.log10(this.raw[i - this.from]);
         if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       }
       return [lo, hi];
     }
-    const k = Math.min(LEVELS - 1, Math.floor(Math.log2(len)) - 2);   // block = 2^(k+1) <= len/2
-    const shift = k + 1;
-    for (let j = a >> shift, last = (b - 1) >> shift; j <= last; j++) {
-      if (this.mins[k][j] < lo) lo = this.mins[k][j];
-      if (this.maxs[k][j] > hi) hi = this.maxs[k][j];
+    let k = Math.min(LEVELS - 1, Math.max(0, Math.floor(Math.log2(len)) - 2));   // block = 2^(k+1) <= len/2
+    const recent = a >= this.from && k < BUCKET_LEVEL;
+    if (k < BUCKET_LEVEL && !recent) k = BUCKET_LEVEL;   // older steps: their buckets
+    const shift = k + 1, base = recent ? this.from : 0;
+    const mins = recent ? this.fine[k].mins : this.mins[k], maxs = recent ? this.fine[k].maxs : this.maxs[k];
+    for (let j = (a - base) >> shift, last = (b - 1 - base) >> shift; j <= last; j++) {
+      if (mins[j] < lo) lo = mins[j];
+      if (maxs[j] > hi) hi = maxs[j];
     }
     return [lo, hi];
+  }
+
+  /** Σ log10(loss) and the count of finite losses before step i (interpolated inside a bucket older than the recent window). */
+  prefix(i) {
+    if (i >= this.from) return [this.sum[i - this.from], this.cnt[i - this.from]];
+    const j = Math.floor(i / BUCKET), t = (i - j * BUCKET) / BUCKET;
+    const s0 = this.bucketSum[j], c0 = this.bucketCnt[j];
+    const s1 = (j + 1) * BUCKET <= this.from ? this.bucketSum[j + 1] : this.sum[(j + 1) * BUCKET - this.from];
+    const c1 = (j + 1) * BUCKET <= this.from ? this.bucketCnt[j + 1] : this.cnt[(j + 1) * BUCKET - this.from];
+    return [s0 + t * (s1 - s0), c0 + t * (c1 - c0)];
   }
 
   /** Mean of the finite log10(loss) values over steps a..b-1, or NaN. */
   windowMean(a, b) {
     a = Math.max(0, a);
-    const c = this.cnt[b] - this.cnt[a];
-    return c > 0 ? (this.sum[b] - this.sum[a]) / c : NaN;
+    const [sa, ca] = this.prefix(a), [sb, cb] = this.prefix(b);
+    return cb - ca > 0.5 ? (sb - sa) / (cb - ca) : NaN;
+  }
+
+  /** Bytes held in typed arrays (for the memory test: what a run of n steps costs). */
+  bytes() {
+    let b = this.raw.byteLength + this.sum.byteLength + this.cnt.byteLength + this.bucketSum.byteLength + this.bucketCnt.byteLength;
+    for (const f of this.fine) b += f.mins.byteLength + f.maxs.byteLength;
+    for (let k = BUCKET_LEVEL; k < LEVELS; k++) b += this.mins[k].byteLength + this.maxs[k].byteLength;
+    return b;
   }
 }

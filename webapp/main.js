@@ -18,6 +18,7 @@ import { DiagnosticViews } from './views.js';
 import { RunLog } from './runs-table.js';
 import { SettingsForm } from './settings.js';
 import { Keeper, SAVE_EVERY_MS } from './keep.js';
+import { Ownership } from './ownership.js';
 import { Panel } from './panel.js';
 import { renderPresets, renderLayers } from './network.js';
 import { note, setStatus } from './notices.js';
@@ -34,11 +35,15 @@ function mountSections(run) {
     actLegend: $('legend-act'), gradLegend: $('legend-grad'), ratioLegend: $('legend-ratio'),
     satLayer: $('sat-layer'), satNote: $('sat-note'),
   }, layer => run.inspect(layer));
-  let panel = null;
+  let panel = null, keeper = null;
   const table = new RunLog({ body: $('runs-body'), table: $('runs-table-box'), empty: $('runs-empty'), csv: $('runs-csv'), json: $('runs-json'), clear: $('runs-clear') },
-    chart, name => (panel.presets.find(p => p.name === name) || {}).title);
+    chart, name => (panel.presets.find(p => p.name === name) || {}).title, {
+      resume: id => keeper.resume(id), export: id => keeper.exportKept(id), delete: id => keeper.discard(id),
+      forget: ids => ids.forEach(id => keeper.discard(id)),
+    });
   const form = new SettingsForm(() => run.config);
-  const keeper = new Keeper(run, table, {
+  const ownership = new Ownership(() => keeper.refresh());
+  keeper = new Keeper(run, table, ownership, {
     changed: () => panel.scheduleRender(),
     resumeRun: (rec, text, checksum) => panel.resumeRun(rec, text, checksum),
   });
@@ -58,7 +63,11 @@ function wire(panel) {
   $('export').addEventListener('click', () => run.exportModel());
   $('resume-go').addEventListener('click', () => keeper.resume());
   $('resume-discard').addEventListener('click', () => keeper.discard());
+  $('forget-words').addEventListener('click', () => keeper.forgetWords());
   setInterval(() => keeper.requestSave(false), SAVE_EVERY_MS);   // while training, or after Step clicks: only when the step changed
+  // Leaving: the worker cannot answer in time, so the steps since its last snapshot go in with that model file.
+  window.addEventListener('pagehide', () => keeper.saveNow());
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') { keeper.requestSave(false); keeper.saveNow(); } });
 
   const form = $('settings');
   form.addEventListener('input', () => panel.form.validate());
@@ -100,6 +109,7 @@ function expose(panel) {
     resumable: () => (keeper.resumable ? keeper.resumable.step : null), saves: () => keeper.saves,
     keptRuns: () => chart.kept.length,                                    // earlier runs on the chart
     firstStepAt: () => panel.bench.firstStepAt, devMs: () => panel.bench.devMs,   // bench/
+    savedRuns: () => () => keeper.savedRuns(),                           // Promise<[{id, step, status}]>: every kept run
   };
   for (const [name, get] of Object.entries(view)) Object.defineProperty(state, name, { get, enumerable: true });
   window.teagradState = Object.freeze(state);

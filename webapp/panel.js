@@ -25,6 +25,7 @@ export class Panel {
     this.keptSource = '';            // what a refused list falls back to
     this.source = '';                // the word list being loaded or loaded
     this.bench = { firstStepAt: undefined, devMs: undefined, waiting: {} };
+    this.pending = new Map();         // what the worker is busy with ('data', 'import') → what the panel says meanwhile
     this.render = this.render.bind(this);
     this.run.subscribe(m => this.receive(m));
   }
@@ -68,6 +69,7 @@ export class Panel {
     this.keeper.requestSave(false);                    // the old words go with the old run
     this.source = source;
     run.useWords(text, source, checksumOf(text));
+    this.busyWith('data', `Reading ${source} …`);
     const mb = text.length / 1048576;
     setStatus(mb >= 1
       ? `The training engine is splitting ${source} (${mb.toFixed(0)} MB) into words and examples; large lists take a while …`
@@ -106,6 +108,7 @@ export class Panel {
     if (!this.run.importModel(json)) return note('The training engine is not ready yet.', 'error');
     this.keeper.dropOffer();
     this.importing = true;
+    this.busyWith('import', `Importing “${file.name}” …`);
     this.importNote = note(`Importing “${file.name}” …`);   // replaced by the outcome
   }
 
@@ -117,6 +120,21 @@ export class Panel {
     this.source = rec.dataset || 'the kept word list';
     run.useWords(text, this.source, Promise.resolve(checksum));
     run.importModel(rec.json);
+    this.busyWith('data', `Reading ${this.source} …`);
+    this.busyWith('import', 'Resuming the kept run …');
+  }
+
+  /**
+   * The worker is busy with `what` (a word list, an import): until it answers, the controls say so
+   * and nothing that would replace the model can be clicked (a Reset queued behind an import would wipe it).
+   */
+  busyWith(what, text) {
+    this.pending.set(what, text);
+    this.scheduleRender();
+  }
+
+  done(what) {
+    if (this.pending.delete(what)) this.scheduleRender();
   }
 
   // ---------- commands ----------
@@ -158,6 +176,7 @@ export class Panel {
   }
 
   onReset() {
+    if (this.pending.size) return;
     this.run.pause();
     this.keeper.requestSave(false);
     this.run.reset();
@@ -243,8 +262,9 @@ export class Panel {
     run.lost();
     this.keeper.lost();
     this.importing = false;
+    this.pending.clear();
     if (run.words) this.pendingWords = { text: run.words.text, source: run.words.source };
-    this.keeper.offer();
+    this.keeper.newModel(run.previousId).then(() => this.keeper.offer());
     this.scheduleRender();
   }
 
@@ -273,7 +293,8 @@ export class Panel {
 
   render() {
     const run = this.run, keeper = this.keeper;
-    const live = run.ready && !!run.dataset;
+    const busy = this.pending.size > 0;
+    const live = run.ready && !!run.dataset && !busy;
     const finished = run.finished;
     const text = (id, value) => put($(id), 'textContent', value);
     text('step-count', fmtInt(run.step));
@@ -293,11 +314,14 @@ export class Panel {
     disabled('pause', !live || !run.running);
     disabled('step', !live || run.running || finished);
     for (const id of ['reset', 'evaluate', 'sample', 'export']) disabled(id, !live);
-    disabled('model-import', !run.ready);
+    disabled('model-import', !run.ready || busy);
+    disabled('wordlist-file', busy);
+    put($('busy'), 'hidden', !busy);
+    text('busy', busy ? `${[...this.pending.values()].join(' ')} The controls come back when the training engine is done.` : '');
     disabled('resume-go', !live || keeper.busy);
     disabled('resume-discard', keeper.busy);
     for (const b of $('presets').querySelectorAll('button')) put(b, 'disabled', !live);
-    disabled('settings-fields', run.running);
+    disabled('settings-fields', run.running || busy);
     text('settings-hint', run.running
       ? 'Settings are locked while training runs; pause to change them (that starts a fresh model).'
       : finished && run.step > 0
@@ -334,15 +358,20 @@ const HANDLERS = {
 
   model(m, run) {
     const config = run.config;
+    if (m.cause === 'data' || m.cause === 'import') this.done(m.cause);
     if (this.presetPending && m.cause === 'preset') {   // the preset's network: show it in the form and the link
       this.presetPending = null;
       this.showConfig(config);
     }
     this.table.end();                                  // a run stopped half-way joins the table before its curve goes
-    const resumed = this.keeper.resumed(m);
+    const resumed = this.keeper.resumed(m, run.previousId);
+    if (!resumed) this.keeper.newModel(run.previousId);
     if (resumed) {                                     // the stored run is back: its settings in the form and the link
       this.showConfig(config);
-      note(`Run resumed at step ${fmtInt(m.step)}: Continue trains on exactly as if the page had never closed.`);
+      const lost = (resumed.seen || 0) - resumed.step;
+      note(lost > 0
+        ? `Resumed at step ${fmtInt(m.step)}; the last ${fmtInt(lost)} steps were not saved. Continue trains on from there.`
+        : `Run resumed at step ${fmtInt(m.step)}: Continue trains on exactly as if the page had never closed.`, lost > 0 ? 'warn' : 'info');
     } else if (this.importing && m.cause === 'import') {
       this.importing = false;
       if (this.importNote) this.importNote.remove();
@@ -358,10 +387,11 @@ const HANDLERS = {
     renderLayers($('net-layers'), run.layers);
     markPreset($('presets'), config.preset);
     this.views.reset(run.layers);
-    this.table.begin(config, m.step || 0, run.curve);
+    this.table.begin(config, m.step || 0, run.curve, run.id);
     if (resumed) this.table.restore({ startStep: 0, firstLoss: run.firstLoss, ms: resumed.elapsedMs || 0 });
     if (m.step > 0) run.evaluate();                    // an imported or resumed model: show its losses
     if (m.step > 0 && !resumed) this.keeper.requestSave(true);   // an imported model is the run now
+    this.keeper.refresh();
     this.scheduleRender();
   },
 
@@ -438,13 +468,16 @@ const HANDLERS = {
     if (m.during === 'configure') {
       note(`Settings refused: ${sentence(msg)}`, 'error');
     } else if (m.during === 'data') {
+      this.done('data');
       note(`The word list was refused: ${sentence(msg)}${run.dataset ? ' The previous data set is still loaded.' : ''}`, 'error');
       if (!run.dataset) setStatus('No data set loaded: drop a word list on this panel.', true);
       else { this.source = this.keptSource; setStatus(this.datasetStatus); }   // not "Reading …" any more
     } else if (m.during === 'import' && this.keeper.resuming) {
+      this.done('import');
       this.keeper.resuming = null;
       note(`Could not resume the stored run: ${sentence(msg)}`, 'error');
     } else if (m.during === 'import') {
+      this.done('import');
       this.importing = false;
       if (this.importNote) this.importNote.remove();
       note(`Import failed: ${sentence(msg)} The current model is unchanged.`, 'error');

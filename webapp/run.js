@@ -98,6 +98,8 @@ export class Run {
   /** The worker died: a new engine is starting; everything it had is gone. */
   lost() {
     this.wordsSent = false;
+    this.previousId = this.id;                       // what it trained is kept (keep.js); the new worker's model is a new run
+    this.id = newRunId();
     this.freshModel(0);
   }
 
@@ -131,6 +133,8 @@ const TAKE = {
   dataset(m) { this.dataset = m; },
 
   model(m) {
+    this.previousId = this.id;                       // a new model is a new run (a resumed one takes its kept id: keep.js)
+    this.id = newRunId();
     this.config = { ...(m.config || {}) };
     this.sentConfig = this.config;
     this.params = m.params;

@@ -1,19 +1,28 @@
 // Runs compared. Every run that finishes, or is stopped and then replaced by a fresh
-// model, becomes a row of the results table and a faint labelled curve on the loss chart. The table
-// downloads as CSV and JSON (Blob + object URL, nothing leaves the browser). Text only, no innerHTML.
+// model, becomes a row of the results table and a faint labelled curve on the loss chart; so does every
+// run kept in this browser (keep.js), with buttons to resume, export or delete it, or "running
+// elsewhere" when another tab trains it. The table downloads as CSV and JSON (Blob + object URL,
+// nothing leaves the browser). Text only, no innerHTML.
 import { download } from './dom.js';
+import { faintPoints } from './chart.js';
 import { fmtInt, fmtLoss, fmtSeconds, round7 } from './format.js';
 
 export class RunLog {
   /**
    * els: {body: tbody, table: its box, empty: text shown while there are no rows, csv, json, clear: buttons};
-   * chart: the LossChart (keepRun / clearRuns: a finished run's curve stays on it); titleOf(presetName) gives a preset's title.
+   * chart: the LossChart (its faint curves of earlier runs); titleOf(presetName) gives a preset's title;
+   * actions: {resume(id), export(id), delete(id), forget(ids)} for kept runs.
    */
-  constructor(els, chart, titleOf) {
+  constructor(els, chart, titleOf, actions) {
     this.els = els;
     this.chart = chart;
     this.titleOf = titleOf;
-    this.rows = [];
+    this.act = actions;
+    this.rows = [];                 // this tab's runs, as plain objects (window.teagradRuns, the downloads)
+    this.kept = [];                 // the kept runs' records (keep.js)
+    this.elsewhere = new Set();
+    this.activeId = null;
+    this.faint = new Map();         // run id → its mean curve's points, for the chart
     this.cur = null;
     this.count = 0;
     window.teagradRuns = this.rows;          // test hook: the results table as plain objects
@@ -24,10 +33,10 @@ export class RunLog {
   }
 
   /** The worker has a fresh model (model message) with this config, trained for `step` steps already; curve: its Curve. */
-  begin(config, step, curve) {
+  begin(config, step, curve, id) {
     const c = config || {};
     this.cur = {
-      config: { ...c }, curve, preset: typeof c.preset === 'string' ? c.preset : null, startStep: step, step,
+      id, config: { ...c }, curve, preset: typeof c.preset === 'string' ? c.preset : null, startStep: step, step,
       firstLoss: null, lastDev: null, devStep: null, losses: null, ms: 0, since: null, archived: false,
     };
   }
@@ -100,17 +109,43 @@ export class RunLog {
     r.n = ++this.count;
     r.row = {};
     this.rows.push(r.row);
+    this.faint.set(r.id, faintPoints(r.curve, this.chart.smoothWindow()));
     this.updateRow(r);
-    const named = r.row.run !== 'Custom' && r.row.run !== 'Run';   // otherwise the network says more than the word
-    this.chart.keepRun(r.curve, `#${r.n} ${named ? r.row.run : r.row.settings.split(', ').slice(0, 3).join(', ')}`);
+  }
+
+  /** The current run as the table shows it (kept with its record), and its faint curve. */
+  summary() {
+    const r = this.cur;
+    if (!r) return null;
+    const row = this.rowData(r, r.archived ? r.status : 'stopped');
+    return { row, faint: faintPoints(r.curve, this.chart.smoothWindow()) };
+  }
+
+  /** The kept runs (newest first), those another tab holds, and the run this tab trains now. */
+  setKept(records, elsewhere, activeId) {
+    this.kept = records;
+    this.elsewhere = elsewhere;
+    this.activeId = activeId;
+    this.render();
+  }
+
+  /** A chart label: the preset's title, or the start of the settings where it is custom. */
+  static label(n, row) {
+    const named = row.run !== 'Custom' && row.run !== 'Run';   // otherwise the network says more than the word
+    return `#${n} ${named ? row.run : row.settings.split(', ').slice(0, 3).join(', ')}`;
   }
 
   /** The table's plain-object row for run r (the same object stays in window.teagradRuns). */
   updateRow(r) {
+    Object.assign(r.row, this.rowData(r, r.status));
+    this.render();
+  }
+
+  rowData(r, status) {
     const c = r.config, widths = Array.isArray(c.widths) ? c.widths : Number.isFinite(c.hidden) ? [c.hidden] : [];
     const ev = r.losses && r.losses.step === r.step ? r.losses : null;   // an evaluation of the final model
-    Object.assign(r.row, {
-      n: r.n,
+    return {
+      n: r.n, id: r.id,
       run: (r.preset && this.titleOf(r.preset)) || (r.preset === 'custom' ? 'Custom' : 'Run'),
       preset: r.preset,
       settings: shortSettings(c, widths),
@@ -118,7 +153,7 @@ export class RunLog {
       batchNorm: !!c.batchNorm,
       initGain: Number.isFinite(c.initGain) && !handScaled(c) ? round7(c.initGain) : null,
       lr: Number.isFinite(c.lr) ? round7(c.lr) : null, batchSize: c.batchSize, seed: c.seed,
-      status: r.status,
+      status,
       firstLoss: r.firstLoss,
       train: ev ? ev.train : null,
       dev: ev ? ev.val : r.lastDev,
@@ -126,22 +161,32 @@ export class RunLog {
       test: ev ? ev.test : null,
       steps: r.step,
       seconds: Math.round(r.ms / 100) / 10,
-    });
+    };
+  }
+
+  /** Forget runs: this tab's rows, and the kept records of those runs. */
+  clear() {
+    const ids = this.rows.map(r => r.id).filter(id => id && id !== this.activeId);
+    this.rows.length = 0;
+    this.faint.clear();
+    if (ids.length) this.act.forget(ids);
     this.render();
   }
 
-  clear() {
-    this.rows.length = 0;
-    this.chart.clearRuns();
-    this.render();
+  /** What the table lists: this tab's runs, then the kept runs of other tabs and earlier visits (not the run training here). */
+  shown() {
+    const mine = new Set(this.rows.map(r => r.id));
+    const kept = this.kept.filter(rec => !mine.has(rec.id) && rec.id !== this.activeId).map(rec => keptRow(rec, this.elsewhere.has(rec.id)));
+    return [...this.rows, ...kept];
   }
 
   render() {
-    const body = this.els.body;
-    body.replaceChildren(...this.rows.map(row => {
+    const stored = new Set(this.kept.map(r => r.id));
+    const rows = this.shown();
+    this.els.body.replaceChildren(...rows.map(row => {
       const tr = document.createElement('tr');
-      tr.title = row.status === 'finished' ? 'finished' : 'stopped before its last step';
-      const cells = [String(row.n), row.run, fmtLoss(row.firstLoss), fmtLoss(row.train),
+      tr.title = row.status === 'finished' ? 'finished' : row.status === 'running elsewhere' ? 'training in another tab' : 'stopped before its last step';
+      const cells = [row.n === null ? '·' : String(row.n), row.run, fmtLoss(row.firstLoss), fmtLoss(row.train),
         fmtLoss(row.dev) + (row.train === null && row.dev !== null ? '*' : ''), fmtLoss(row.test),
         fmtInt(row.steps), fmtSeconds(row.seconds)];
       cells.forEach((text, i) => {
@@ -151,17 +196,48 @@ export class RunLog {
           td.scope = 'row';
           const small = document.createElement('span');
           small.className = 'run-settings';
-          small.textContent = `${row.settings}${row.status === 'stopped' ? ' · stopped' : ''}`;
-          td.append(small);
+          small.textContent = `${row.settings}${row.status === 'finished' ? '' : ` · ${row.status}`}`;
+          td.append(small, this.actions(row, stored.has(row.id)));
         }
         tr.append(td);
       });
       return tr;
     }));
-    const none = this.rows.length === 0;
+    const none = rows.length === 0;
     this.els.empty.hidden = !none;
     this.els.table.hidden = none;
-    this.els.csv.disabled = this.els.json.disabled = this.els.clear.disabled = none;
+    this.els.csv.disabled = this.els.json.disabled = this.rows.length === 0;
+    this.els.clear.disabled = this.rows.length === 0;
+    this.syncChart(rows);
+  }
+
+  /** Under the run's name: resume, export and delete for a kept run that no tab trains. */
+  actions(row, stored) {
+    const td = document.createElement('span');
+    td.className = 'run-actions';
+    if (!stored || row.id === this.activeId || row.status === 'running elsewhere') return td;
+    for (const [text, act] of [['Resume', 'resume'], ['Export', 'export'], ['Delete', 'delete']]) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = text;
+      b.dataset.run = row.id;
+      b.setAttribute('aria-label', `${text} run ${row.n === null ? '' : '#' + row.n + ' '}${row.run} at step ${fmtInt(row.steps)}`);
+      b.addEventListener('click', () => this.act[act](row.id));
+      td.append(b);
+    }
+    return td;
+  }
+
+  /** Each listed run's faint curve on the chart. */
+  syncChart(rows) {
+    const kept = [];
+    const mine = rows.filter(r => r.n !== null).reverse();       // this tab's newest first, then the kept ones
+    for (const row of [...mine, ...rows.filter(r => r.n === null)]) {
+      const rec = this.kept.find(r => r.id === row.id);
+      const pts = this.faint.get(row.id) || (rec && rec.summary && rec.summary.faint);
+      if (pts && pts.length) kept.push({ label: row.n === null ? `${row.run} (kept)` : RunLog.label(row.n, row), pts });
+    }
+    this.chart.setKept(kept);
   }
 
   download(kind) {
@@ -173,6 +249,17 @@ export class RunLog {
 }
 
 
+
+/** A kept run's row: the table's row saved with it, or what its settings say (a run kept by an older page). */
+function keptRow(rec, elsewhere) {
+  const c = rec.config || {}, widths = Array.isArray(c.widths) ? c.widths : [];
+  const saved = rec.summary && rec.summary.row;
+  return {
+    ...(saved || { run: 'Run', preset: c.preset || null, settings: shortSettings(c, widths), firstLoss: null, train: null, dev: null, devStep: null, test: null }),
+    n: null, id: rec.id, steps: rec.seen || rec.step, seconds: Math.round((rec.elapsedMs || 0) / 100) / 10,
+    status: elsewhere ? 'running elsewhere' : rec.status === 'running' || rec.status === 'idle' ? 'paused' : rec.status,
+  };
+}
 
 /** The lecture's first experiments scale N(0, 1) hidden weights by hand (Config.hiddenScale): no gain is used then. */
 const handScaled = c => c.hiddenScale > 0;

@@ -2,12 +2,9 @@ package teagrad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import teagrad.cli.LoopbackServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
@@ -20,20 +17,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * on the page at a phone's width and a desktop's, before training, while training and once a run
  * has finished (notices, the results table).
  */
-class AccessibilityTest {
-    static LoopbackServer server;
-    static String origin;
+class AccessibilityTest extends PageTest {
 
-    @BeforeAll
-    static void serve() throws Exception {
-        server = Browser.serveBuiltApp();
-        origin = Browser.origin(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
 
     @ParameterizedTest(name = "{0} px wide")
     @ValueSource(ints = {420, 1400})
@@ -50,11 +35,11 @@ class AccessibilityTest {
             assertNoViolations(js, axe, width + " px, idle");
 
             driver.findElement(By.id("start")).click();
-            wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") > 100);
+            wait.until(d -> number(js, "window.teagradState.step") > 100);
             assertEquals(Boolean.TRUE, js.executeScript("return window.teagradState.running"), "still training while axe looks");
             assertNoViolations(js, axe, width + " px, training");
 
-            wait.until(d -> PageE2ETest.number(js, "window.teagradRuns.length") == 1);   // finished: a notice and a row
+            wait.until(d -> number(js, "window.teagradRuns.length") == 1);   // finished: a notice and a row
             assertNoViolations(js, axe, width + " px, after a run");
         } finally {
             driver.quit();

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import teagrad.cli.LoopbackServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,23 +24,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the panel beside it): the way to the panel by keyboard and from the text's links, notices that
  * leave the chart alone, formulas on one line that scroll when they are wider than the column.
  */
-class EveryWidthTest {
-    static LoopbackServer server;
-    static String origin;
+class EveryWidthTest extends PageTest {
     ChromeDriver driver;
     JavascriptExecutor js;
     WebDriverWait wait;
 
-    @BeforeAll
-    static void serve() throws Exception {
-        server = Browser.serveBuiltApp();
-        origin = Browser.origin(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
 
     @AfterEach
     void close() {
@@ -55,12 +40,7 @@ class EveryWidthTest {
         js = driver;
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
         Browser.viewport(driver, width, width < 600 ? 860 : 1000);
-        driver.get(origin + path);
-        wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
-    }
-
-    double number(String expr) {
-        return PageE2ETest.number(js, expr);
+        openReady(driver, wait, path);
     }
 
     /** Whether the element's box lies entirely inside the window. */
@@ -110,10 +90,10 @@ class EveryWidthTest {
         open(1400, "/?engine=wasm");
         WebElement link = driver.findElement(By.cssSelector("a.try[href='#preset=naive-init']"));
         js.executeScript("arguments[0].scrollIntoView({block: 'center'})", link);
-        double y = number("scrollY");
+        double y = number(js, "scrollY");
         link.click();
         wait.until(d -> !String.valueOf(driver.findElement(By.id("net-layers")).getText()).contains("BatchNorm1d"));
-        assertEquals(y, number("scrollY"), "the page stays where the reader is");
+        assertEquals(y, number(js, "scrollY"), "the page stays where the reader is");
         assertTrue(inSight("#chart"), "the chart is in sight beside the text");
         assertFalse(driver.findElement(By.id("back-to-text")).isDisplayed(), "nothing to go back to");
     }
@@ -174,7 +154,7 @@ class EveryWidthTest {
         WebElement box = driver.findElement(By.cssSelector(".formula-scroll[aria-labelledby='f-dx']"));
         js.executeScript("arguments[0].focus()", box);
         new Actions(driver).sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT).perform();
-        wait.until(d -> number("document.querySelector(\".formula-scroll[aria-labelledby='f-dx']\").scrollLeft") > 0);
+        wait.until(d -> number(js, "document.querySelector(\".formula-scroll[aria-labelledby='f-dx']\").scrollLeft") > 0);
     }
 
     /** The runs table says how a run was initialised: naive init scales N(0, 1) by hand and has no gain. */

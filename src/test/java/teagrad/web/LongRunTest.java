@@ -3,7 +3,6 @@ package teagrad.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import teagrad.cli.LoopbackServer;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -42,20 +39,8 @@ import teagrad.TestData;
  * live; and (only with -Dteagrad.longrun=true: it trains 200k steps, about 2 minutes) the page's
  * and the worker's heaps after 200k steps are within a small margin of those after 20k.
  */
-class LongRunTest {
-    static LoopbackServer server;
-    static String origin;
+class LongRunTest extends PageTest {
 
-    @BeforeAll
-    static void serve() throws Exception {
-        server = Browser.serveBuiltApp();
-        origin = Browser.origin(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
 
     /**
      * A word list over the 50 MB cap, a binary file, an empty file, a one-line file and a file with
@@ -85,9 +70,9 @@ class LongRunTest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-            open(driver, wait, "/?engine=wasm#steps=100000&every=200&seed=7");
+            openReady(driver, wait, "/?engine=wasm#steps=100000&every=200&seed=7");
             driver.findElement(By.id("start")).click();
-            wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") >= 300);
+            wait.until(d -> number(js, "window.teagradState.step") >= 300);
             driver.findElement(By.id("pause")).click();
             wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
             String status = driver.findElement(By.id("status")).getText();
@@ -102,16 +87,16 @@ class LongRunTest {
             };
             for (Object[] c : cases) {
                 String file = ((Path) c[0]).getFileName().toString(), expected = (String) c[1];
-                double step = PageE2ETest.number(js, "window.teagradState.step");
+                double step = number(js, "window.teagradState.step");
                 js.executeScript("document.getElementById('messages').replaceChildren()");
                 driver.findElement(By.id("wordlist-file")).sendKeys(((Path) c[0]).toAbsolutePath().toString());
                 wait.until(d -> !d.findElements(By.cssSelector("#messages .msg.error")).isEmpty());
                 String message = driver.findElement(By.cssSelector("#messages .msg.error")).getText().replace("×", "").trim();
                 assertEquals(expected, message, file);
                 wait.until(d -> status.equals(d.findElement(By.id("status")).getText()));   // the data set line is back
-                assertEquals(step, PageE2ETest.number(js, "window.teagradState.step"), file + ": the model was kept");
+                assertEquals(step, number(js, "window.teagradState.step"), file + ": the model was kept");
                 driver.findElement(By.id("step")).click();                                   // and still trains
-                wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") == step + 1);
+                wait.until(d -> number(js, "window.teagradState.step") == step + 1);
             }
             // Settings changed after a refused list still speak of names.txt, and the model samples.
             driver.findElement(By.id("sample")).click();
@@ -119,7 +104,7 @@ class LongRunTest {
             driver.findElement(By.id("evaluate")).click();
             wait.until(d -> d.findElement(By.id("loss-val")).getText().matches("\\d\\.\\d{4}"));
             assertTrue(driver.findElement(By.id("status")).getText().startsWith("32,033 words from data/names.txt"));
-            PageE2ETest.assertNoConsoleErrors(driver);
+            assertNoConsoleErrors(driver);
         } finally {
             driver.quit();
         }
@@ -144,24 +129,24 @@ class LongRunTest {
                     + " window.longTasks.push({ start: Math.round(e.startTime), ms: e.duration }); }).observe({ type: 'longtask' });"));
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(180));
-            open(driver, wait, "/?engine=wasm#" + hash);
+            openReady(driver, wait, "/?engine=wasm#" + hash);
             prioritiseBrowser();
             if (!preset.isEmpty()) {   // picked with its button; the run's other settings stay
                 driver.findElement(By.cssSelector("button.preset[data-preset='" + preset + "']")).click();
                 wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=" + preset)
-                    && PageE2ETest.number(js, "(document.getElementById('net-layers').textContent.match(/Linear/g) || []).length") >= 6);
+                    && number(js, "(document.getElementById('net-layers').textContent.match(/Linear/g) || []).length") >= 6);
                 assertTrue(String.valueOf(js.executeScript("return location.hash")).contains("steps=" + steps));
             }
             js.executeScript("document.getElementById('views').scrollIntoView()");
             cdp.attachPage();
             cdp.startTrace();
-            double t0 = PageE2ETest.number(js, "performance.now()");
+            double t0 = number(js, "performance.now()");
             driver.findElement(By.id("start")).click();
-            wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") >= steps
+            wait.until(d -> number(js, "window.teagradState.step") >= steps
                 && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
-            double seconds = (PageE2ETest.number(js, "performance.now()") - t0) / 1000;
+            double seconds = (number(js, "performance.now()") - t0) / 1000;
             List<double[]> mainTasks = cdp.endTraceMainThreadTasks();
-            assertTrue(PageE2ETest.number(js, "document.querySelectorAll('#views canvas').length") >= 3, "the views are on the page");
+            assertTrue(number(js, "document.querySelectorAll('#views canvas').length") >= 3, "the views are on the page");
             @SuppressWarnings("unchecked")
             List<Map<String, Number>> observed = (List<Map<String, Number>>) js.executeScript(
                 "return window.longTasks.filter(t => t.start >= arguments[0])", t0);
@@ -193,7 +178,7 @@ class LongRunTest {
 
     /**
      * 200k steps (Karpathy's run) in the WASM worker with chart and views live: after garbage
-     * collection, the page's and the worker's used JS heap at 200k steps are within 2 MB + 10% of
+     * collection, the page's and the worker's memory (JS heap and array buffers) at 200k steps are within 2 MB + 10% of
      * those at 20k (the worker keeps the run's curve for the model file: 4 bytes a step). The
      * worker's heap is read through the Chrome DevTools Protocol: a flat session on the page
      * target with Target.setAutoAttach, whose Target.attachedToTarget event names the worker's
@@ -209,17 +194,17 @@ class LongRunTest {
         try (Cdp cdp = new Cdp(driver)) {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(600));
-            open(driver, wait, "/?engine=wasm#steps=200000&every=5000&seed=1");
+            openReady(driver, wait, "/?engine=wasm#steps=200000&every=5000&seed=1");
             cdp.attach();
             driver.findElement(By.id("start")).click();
-            wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") >= 20000);
+            wait.until(d -> number(js, "window.teagradState.step") >= 20000);
             driver.findElement(By.id("pause")).click();
             wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
-            double step20 = PageE2ETest.number(js, "window.teagradState.step");
+            double step20 = number(js, "window.teagradState.step");
             double[] page20 = cdp.heap(cdp.page), worker20 = cdp.heap(cdp.worker);
             long t0 = System.nanoTime();
             driver.findElement(By.id("start")).click();
-            wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") >= 200000
+            wait.until(d -> number(js, "window.teagradState.step") >= 200000
                 && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
             double seconds = (System.nanoTime() - t0) / 1e9;
             double[] page200 = cdp.heap(cdp.page), worker200 = cdp.heap(cdp.worker);
@@ -249,11 +234,6 @@ class LongRunTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static void open(ChromeDriver driver, WebDriverWait wait, String path) {
-        driver.get(origin + path);
-        wait.until(d -> "1".equals(driver.executeScript("return document.body.dataset.ready || null")));
     }
 
     /** A raw CDP connection to the browser with flat sessions on the page and on its worker. */
@@ -324,12 +304,17 @@ class LongRunTest {
             return connection.sendAndWait(session, new Command<Map<String, Object>>(method, params, (Type) Map.class), Duration.ofSeconds(60));
         }
 
-        /** Used and total JS heap in MB after two full garbage collections. */
+        /**
+         * In MB after two full garbage collections: the JS heap in use plus the backing stores of array
+         * buffers (typed arrays live there, outside the JS heap), and the JS heap's total size.
+         */
         double[] heap(SessionID session) {
             send(session, "HeapProfiler.collectGarbage", Map.of());
             send(session, "HeapProfiler.collectGarbage", Map.of());
             Map<String, Object> r = send(session, "Runtime.getHeapUsage", Map.of());
-            return new double[] {((Number) r.get("usedSize")).doubleValue() / 1048576, ((Number) r.get("totalSize")).doubleValue() / 1048576};
+            assertTrue(r.get("backingStorageSize") instanceof Number, "the DevTools protocol reports array buffers' backing stores: " + r);
+            double buffers = ((Number) r.get("backingStorageSize")).doubleValue();
+            return new double[] {(((Number) r.get("usedSize")).doubleValue() + buffers) / 1048576, ((Number) r.get("totalSize")).doubleValue() / 1048576};
         }
 
         @Override

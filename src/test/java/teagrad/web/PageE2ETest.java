@@ -3,14 +3,12 @@ package teagrad.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import teagrad.cli.LoopbackServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,36 +16,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import teagrad.model.Config;
 import teagrad.model.Model;
 import teagrad.train.Trainer;
 import teagrad.TestData;
-import teagrad.data.Dataset;
 
 /**
  * The page as a learner uses it, in headless Chromium, once with the WebAssembly GC worker and
  * once with the JavaScript fallback: it loads names.txt, trains, charts, evaluates, samples,
  * renders a hostile word list as text, logs no error and asks no other host for anything.
  */
-class PageE2ETest {
-    static LoopbackServer server;
-    static String origin;
+class PageE2ETest extends PageTest {
     static List<String> names;
 
     @BeforeAll
-    static void serve() throws Exception {
-        names = TestData.names();
-        server = Browser.serveBuiltApp();
-        origin = Browser.origin(server);
+    static void names() {
+        PageE2ETest.names = TestData.names();
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"wasm", "js"})
@@ -311,13 +298,6 @@ class PageE2ETest {
         }
     }
 
-    /** Types into a field as a learner does (input events as each key goes in, change when done). */
-    static void typeInto(ChromeDriver driver, String id, String text) {
-        driver.findElement(By.id(id)).clear();
-        driver.findElement(By.id(id)).sendKeys(text);
-        driver.executeScript("document.getElementById(arguments[0]).dispatchEvent(new Event('change', {bubbles: true}))", id);
-    }
-
     /** A browser that cannot validate WebAssembly GC modules (older Safari) gets the JS worker by itself. */
     @org.junit.jupiter.api.Test
     void withoutWasmGcThePageFallsBackToJavaScript() {
@@ -376,75 +356,6 @@ class PageE2ETest {
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
             "window.workerMessages = []; const W = window.Worker; window.Worker = class extends W {"
                 + " constructor(...a) { super(...a); this.addEventListener('message', e => window.workerMessages.push(e.data)); } };"));
-    }
-
-    /** The default config with this seed and step count, on names.txt, ready to train on the JVM. */
-    static Trainer jvmTrainer(int seed, int steps) {
-        return jvmTrainer(config(seed, steps));
-    }
-
-    /** The default config with this seed and step count. */
-    static Config config(int seed, int steps) {
-        Config c = new Config();
-        c.seed = seed;
-        c.steps = steps;
-        return c;
-    }
-
-    /** A model of {@code c} on names.txt, ready to train on the JVM. */
-    static Trainer jvmTrainer(Config c) {
-        Dataset d = new Dataset(TestData.names(), c.blockSize, c.seed);
-        return new Trainer(Model.init(c, d.vocab), d);
-    }
-
-    /**
-     * The file the page's Export writes for a run of {@code c} on the JVM: the model after c.steps
-     * steps, every batch loss, and the dev loss the worker measures at the last step (every
-     * evalEvery steps, and at the end; the tests' runs are shorter than evalEvery).
-     */
-    static String jvmExport(Config c) {
-        Trainer t = jvmTrainer(c);
-        teagrad.train.History history = new teagrad.train.History();
-        while (!t.finished()) history.addLoss(t.trainStep());
-        history.addDev(c.steps, (float) new teagrad.inference.Inference(t.model).loss(t.data.val));
-        return teagrad.modelfile.ModelFile.write(t.model, c.steps, history);
-    }
-
-    /** Clicks Export and returns the file: the download goes through a Blob URL, so the Blob is kept to read back. */
-    static String export(ChromeDriver driver, WebDriverWait wait) {
-        JavascriptExecutor js = driver;
-        js.executeScript("window.exported = []; const make = URL.createObjectURL;"
-            + " URL.createObjectURL = b => { window.exported.push(b); return make(b); };");
-        driver.findElement(By.id("export")).click();
-        wait.until(d -> number(js, "window.exported.length") >= 1);
-        return (String) js.executeAsyncScript("const done = arguments[0]; window.exported[0].text().then(done);");
-    }
-
-    /** Opens the page and waits until its worker is ready and the data set loaded. */
-    static void openReady(ChromeDriver driver, WebDriverWait wait, String path) {
-        driver.get(origin + path);
-        wait.until(d -> "1".equals(driver.executeScript("return document.body.dataset.ready || null")));
-    }
-
-    static double number(JavascriptExecutor js, String expr) {
-        Object v = js.executeScript("return " + expr);
-        return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
-    }
-
-    /** Pixels of the chart canvas that are not blank (transparent or the white background). */
-    static long drawnPixels(JavascriptExecutor js) {
-        Object n = js.executeScript(
-            "const c = document.getElementById('chart'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-                + "let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++; return n;");
-        return ((Number) n).longValue();
-    }
-
-    static void assertNoConsoleErrors(ChromeDriver driver) {
-        List<String> errors = new ArrayList<>();
-        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) errors.add(e.getMessage());
-        }
-        assertTrue(errors.isEmpty(), "console errors: " + errors);
     }
 
     /**

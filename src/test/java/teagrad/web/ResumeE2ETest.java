@@ -2,20 +2,13 @@ package teagrad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static teagrad.web.PageE2ETest.assertNoConsoleErrors;
-import static teagrad.web.PageE2ETest.drawnPixels;
-import static teagrad.web.PageE2ETest.export;
-import static teagrad.web.PageE2ETest.number;
 
-import teagrad.cli.LoopbackServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -26,29 +19,14 @@ import teagrad.train.History;
 import teagrad.inference.Inference;
 import teagrad.modelfile.ModelFile;
 import teagrad.train.Trainer;
-import teagrad.TestData;
 
 /**
  * Never lose a run: the page keeps the current run in IndexedDB, and after a reload it resumes
  * it as the very same run (WASM worker, bit for bit); a model file's curve is drawn on import;
  * without IndexedDB the page says so in one line and trains as before.
  */
-class ResumeE2ETest {
-    static LoopbackServer server;
-    static String origin;
+class ResumeE2ETest extends PageTest {
 
-    @BeforeAll
-    static void serve() throws Exception {
-        PageE2ETest.names = TestData.names();
-        server = Browser.serveBuiltApp();
-        origin = Browser.origin(server);
-        PageE2ETest.origin = origin;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
 
     static final int SEED = 9, STEPS = 2000, EVERY = 500;
     static final String HASH = "#steps=" + STEPS + "&seed=" + SEED + "&every=" + EVERY;
@@ -67,7 +45,7 @@ class ResumeE2ETest {
         try {
             JavascriptExecutor js = a;
             WebDriverWait wait = new WebDriverWait(a, Duration.ofSeconds(60));
-            PageE2ETest.openReady(a, wait, "/?engine=wasm" + HASH);
+            openReady(a, wait, "/?engine=wasm" + HASH);
             a.findElement(By.id("start")).click();
             // Pause from inside the page, at the first progress at or past step 600 (a slice is ~70 steps).
             js.executeAsyncScript("const done = arguments[0]; const iv = setInterval(() => {"
@@ -125,7 +103,7 @@ class ResumeE2ETest {
         try {
             JavascriptExecutor js = b;
             WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(60));
-            PageE2ETest.openReady(b, wait, "/?engine=wasm" + HASH);
+            openReady(b, wait, "/?engine=wasm" + HASH);
             assertTrue(!b.findElement(By.id("resume")).isDisplayed(), "a fresh profile has nothing to resume");
             b.findElement(By.id("start")).click();
             wait.until(d -> number(js, "window.teagradState.step") >= STEPS && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
@@ -150,7 +128,7 @@ class ResumeE2ETest {
      */
     @Test
     void anImportedModelFileDrawsItsCurve(@TempDir Path tmp) throws Exception {
-        Trainer t = PageE2ETest.jvmTrainer(3, 300);
+        Trainer t = jvmTrainer(3, 300);
         History h = new History();
         float[] jvm = new float[300];
         for (int i = 0; i < 300; i++) h.addLoss(jvm[i] = t.trainStep());
@@ -162,7 +140,7 @@ class ResumeE2ETest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            PageE2ETest.openReady(driver, wait, "/?engine=wasm");
+            openReady(driver, wait, "/?engine=wasm");
             long before = drawnPixels(js);
             driver.findElement(By.id("model-import")).sendKeys(file.toAbsolutePath().toString());
             wait.until(d -> number(js, "window.teagradLosses().length") == 300);
@@ -189,7 +167,7 @@ class ResumeE2ETest {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
             driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",   // the page's workers, to fail one
                 "window.workers = []; const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a); window.workers.push(this); } };"));
-            PageE2ETest.openReady(driver, wait, "/?engine=wasm#steps=1000&seed=4&every=500");
+            openReady(driver, wait, "/?engine=wasm#steps=1000&seed=4&every=500");
             driver.findElement(By.id("step")).click();
             driver.findElement(By.id("step")).click();
             driver.findElement(By.id("step")).click();
@@ -221,7 +199,7 @@ class ResumeE2ETest {
                 "IDBFactory.prototype.open = function () { throw new DOMException('The operation is insecure.', 'SecurityError'); };"));
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            PageE2ETest.openReady(driver, wait, "/?engine=wasm#steps=400&seed=2&every=200");
+            openReady(driver, wait, "/?engine=wasm#steps=400&seed=2&every=200");
             driver.findElement(By.id("start")).click();
             wait.until(d -> number(js, "window.teagradState.step") >= 400);
             wait.until(d -> number(js, "window.teagradState.devPoints") >= 2);   // at 200 and 400: training charted its dev points
@@ -234,28 +212,6 @@ class ResumeE2ETest {
             assertNoConsoleErrors(driver);   // an unhandled rejection would be one
         } finally {
             driver.quit();
-        }
-    }
-
-    /** Reloads the page (the same URL: only a reload, not a fragment navigation) and waits for it to be ready. */
-    static void reload(ChromeDriver driver, WebDriverWait wait) {
-        driver.navigate().refresh();
-        wait.until(d -> "1".equals(driver.executeScript("return document.body.dataset.ready || null")));
-    }
-
-    static float[] losses(JavascriptExecutor js) {
-        @SuppressWarnings("unchecked")
-        List<Object> l = (List<Object>) js.executeScript("return Array.from(window.teagradLosses())");
-        float[] out = new float[l.size()];
-        for (int i = 0; i < out.length; i++) out[i] = l.get(i) == null ? Float.NaN : ((Number) l.get(i)).floatValue();
-        return out;
-    }
-
-    static void assertBitsEqual(float[] expected, float[] actual, int from, int to, String what) {
-        assertTrue(expected.length >= to && actual.length >= to, what + ": " + expected.length + " and " + actual.length + " losses, need " + to);
-        for (int i = from; i < to; i++) {
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-                what + ", step " + (i + 1) + ": " + expected[i] + " vs " + actual[i]);
         }
     }
 

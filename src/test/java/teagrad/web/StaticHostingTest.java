@@ -108,10 +108,10 @@ class StaticHostingTest {
                 "names.txt was fetched from data/ beside index.html: " + driver.findElement(By.id("status")).getText());
 
             driver.findElement(By.id("start")).click();
-            wait.until(d -> PageE2ETest.number(js, "window.teagradState.step") >= 400 && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
-            double last = PageE2ETest.number(js, "(l => l.slice(l.length - 50).reduce((a, b) => a + b) / 50)(window.teagradLosses())");
+            wait.until(d -> PageTest.number(js, "window.teagradState.step") >= 400 && Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
+            double last = PageTest.number(js, "(l => l.slice(l.length - 50).reduce((a, b) => a + b) / 50)(window.teagradLosses())");
             assertTrue(last < 2.9, "the loss fell from ln 27 = 3.30 in 400 steps: " + last);
-            assertTrue(PageE2ETest.number(js, "window.teagradState.devPoints") >= 1, "dev points were charted");
+            assertTrue(PageTest.number(js, "window.teagradState.devPoints") >= 1, "dev points were charted");
             assertEquals(0L, js.executeScript("return window.cspViolations.length"), "the app itself breaks none of its policy: "
                 + js.executeScript("return window.cspViolations"));
 
