@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * bench/run's closing table, from the JSON lines of the JVM and browser halves: per runtime the
  * default network's and the deep network's (deep-batchnorm) training steps/s, each with its ratio
  * to the naive baseline timed in the same runtime and run, and in the WASM worker the speed with
- * the diagnostics views live over the speed with them off. Run as a single-file program:
+ * the diagnostics views live over the speed with them off; ms per dev-split evaluation and, in the
+ * browser, from navigation to the first step. Run as a single-file program:
  * java bench/Summary.java target/bench-jvm.txt target/bench-browser.txt
  */
 public final class Summary {
@@ -21,13 +22,15 @@ public final class Summary {
             object.reset(Files.readString(Path.of(file)));
             while (object.find()) rows.add(object.group());
         }
-        System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | views live / off |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | dev eval ms | first step ms | views live / off |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String r : rows) {
             double views = number(r, "viewsLiveOverOff");
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %s |%n",
+            double first = number(r, "firstStepMs");
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %.1f | %s | %s |%n",
                 text(r, "runtime"), number(r, "stepsPerSecond"), number(r, "ratio"), number(r, "deepStepsPerSecond"),
-                number(r, "deepRatio"), number(r, "baselineStepsPerSecond"),
+                number(r, "deepRatio"), number(r, "baselineStepsPerSecond"), number(r, "devEvalMs"),
+                Double.isNaN(first) ? "—" : String.format(Locale.ROOT, "%.0f", first),
                 Double.isNaN(views) ? "—" : String.format(Locale.ROOT, "%.3f (%s)", views,
                     views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"));
         }

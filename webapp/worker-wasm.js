@@ -4,20 +4,27 @@
 // passed to it as the import module "kernels". Where the browser has no WebAssembly SIMD (or the
 // page was opened with ?simd=off) a stub stands in and the worker keeps its float[] products.
 // Started with ?bench (the page opened with ?bench) it loads bench/'s worker instead.
+// self.teagradBoot records when each boot step ended (performance.now()); the ready message carries
+// it for bench/'s split of the time to the first step.
 'use strict';
+self.teagradBoot = { started: performance.now() };
 const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {
+  // kernels.wasm is fetched while TeaVM's runtime script loads (importScripts blocks), not after it.
+  const kernelsBytes = fetch('wasm/kernels.wasm')
+    .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))));
   importScripts('wasm/classes.wasm-runtime.js');
+  self.teagradBoot.runtime = performance.now();
   const query = new URLSearchParams(self.location.search);
   const simdWanted = query.get('simd') !== 'off';
   const worker = query.has('bench') ? 'wasm/bench-worker.wasm' : 'wasm/worker.wasm';
-  fetch('wasm/kernels.wasm')
-    .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))))
+  kernelsBytes
     .then(bytes => {
       self.teagradSimd = simdWanted && WebAssembly.validate(bytes);
       const kernels = self.teagradSimd ? new WebAssembly.Module(bytes) : null;
-      return TeaVM.wasmGC.load(worker, {
+      self.teagradBoot.kernels = performance.now();
+      return TeaVM.wasmGC.load(worker, {   // fetches the worker and compiles it as it streams in
         installImports(o) {
           o.kernels = kernels
             ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls
@@ -25,7 +32,10 @@ try {
         },
       });
     })
-    .then(t => t.exports.main([]))
+    .then(t => {
+      self.teagradBoot.compiled = performance.now();
+      t.exports.main([]);
+    })
     .catch(bootFailed);
 } catch (e) {
   bootFailed(e);

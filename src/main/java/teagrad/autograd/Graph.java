@@ -36,6 +36,11 @@ public final class Graph {
         for (Tensor t : ops) t.forward.run();
     }
 
+    /** Clears every op's gradient (not the leaves'): the first thing {@link #backward()} does. */
+    public void zeroOpGrads() {
+        for (Tensor t : ops) if (t.viewOf == null) t.zeroGrad();   // a view's grad is its base's
+    }
+
     /**
      * Sets d(output)/d(output) = 1 and propagates to every tensor. Intermediate gradients are
      * cleared first; leaf gradients (parameters) accumulate until {@code zeroGrad}.
@@ -44,7 +49,7 @@ public final class Graph {
         if (output.size() != 1) {
             throw new IllegalStateException("backward needs a single-value output, got " + output);
         }
-        for (Tensor t : ops) if (t.viewOf == null) t.zeroGrad();   // a view's grad is its base's
+        zeroOpGrads();
         output.grad[0] = 1f;
         for (int i = ops.length - 1; i >= 0; i--) {
             Tensor t = ops[i];

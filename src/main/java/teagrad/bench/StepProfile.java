@@ -13,7 +13,7 @@ import teagrad.train.Trainer;
  * Where a training step's time goes: every op's forward and each of its backward functions,
  * timed over many repetitions on a model that has trained for a while, beside the whole step.
  * What the ops leave over is the trainer's own work (drawing the minibatch, zeroing gradients,
- * the finiteness check, the SGD update). {@code bench} prints it for the JVM, and the worker
+ * the finiteness check, the SGD update), which is timed part by part too. {@code bench} prints it for the JVM, and the worker
  * runs the same code for {@code bench/run}'s browser half, so that both runtimes can be read
  * op by op. Each figure is the median of three rounds, and each round times every part once:
  * the machines drift while they run.
@@ -43,6 +43,8 @@ public final class StepProfile {
             parts.add(op.forwardFunction());
             parts.addAll(Arrays.asList(op.backwardFunctions()));
         }
+        java.util.Map<String, Runnable> own = trainer.ownWork();   // what the rest of the step is made of
+        parts.addAll(own.values());
         parts.add(trainer::trainStep);
         double[][] us = new double[parts.size()][ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
@@ -72,10 +74,10 @@ public final class StepProfile {
             }
             out.append('\n');
         }
-        double step = median[p];
+        double step = median[p + own.size()];
         out.append("  ").append(label("all ops", 28)).append(number(sum, 6)).append('\n');
-        out.append("  ").append(label("rest of the step", 28)).append(number(Math.max(0, step - sum), 6))
-            .append("  (minibatch, zero grads, finiteness check, SGD update)\n");
+        out.append("  ").append(label("rest of the step", 28)).append(number(Math.max(0, step - sum), 6)).append("  of which:\n");
+        for (String part : own.keySet()) out.append("    ").append(label(part, 26)).append(number(median[p++], 6)).append('\n');
         out.append("  ").append(label("whole step", 28)).append(number(step, 6))
             .append("  = ").append(Math.round(1e6 / step)).append(" steps/s\n");
         return out.toString();

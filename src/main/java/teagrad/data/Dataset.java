@@ -60,9 +60,15 @@ public final class Dataset {
         int e = 0;
         for (String w : words) {
             java.util.Arrays.fill(context, Vocab.END);
-            int[] cps = w.codePoints().toArray();
-            for (int i = 0; i <= cps.length; i++) {
-                int target = i < cps.length ? vocab.index(cps[i]) : Vocab.END;
+            for (int i = 0; i <= w.length(); ) {                                  // each character, then '.'
+                int target = Vocab.END;
+                if (i < w.length()) {
+                    int cp = w.codePointAt(i);
+                    target = vocab.index(cp);
+                    i += Character.charCount(cp);
+                } else {
+                    i++;
+                }
                 System.arraycopy(context, 0, x, e * blockSize, blockSize);
                 y[e++] = target;
                 System.arraycopy(context, 1, context, 0, blockSize - 1);          // slide the window

@@ -2,7 +2,6 @@ package teagrad.data;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Characters ↔ indices. '.' is index 0 and both starts the context (padding) and ends a word;
@@ -19,13 +18,23 @@ public final class Vocab {
     private Vocab(int[] chars) { this.chars = chars; }
 
     public static Vocab of(List<String> words) {
-        TreeSet<Integer> set = new TreeSet<>();
-        for (String w : words) w.codePoints().forEach(set::add);
-        set.remove((int) '.');
-        int[] chars = new int[set.size() + 1];
+        // Seen code points as flags (a TreeSet<Integer> boxed each of names.txt's 228k characters: slow in the worker).
+        boolean[] seen = new boolean[128];
+        for (String w : words) {
+            for (int i = 0; i < w.length(); ) {
+                int c = w.codePointAt(i);
+                i += Character.charCount(c);
+                if (c >= seen.length) seen = Arrays.copyOf(seen, Math.max(c + 1, 2 * seen.length));
+                seen[c] = true;
+            }
+        }
+        seen['.'] = false;
+        int distinct = 0;
+        for (boolean b : seen) if (b) distinct++;
+        int[] chars = new int[distinct + 1];
         chars[0] = '.';
         int i = 1;
-        for (int c : set) chars[i++] = c;
+        for (int c = 0; c < seen.length; c++) if (seen[c]) chars[i++] = c;   // sorted by code point
         return check(chars);
     }
 

@@ -49,10 +49,11 @@ public final class BatchNorm1d extends Layer {
         Tensor y = new Tensor("batchnorm", x.shape);
         float[] xhat = new float[m * n];                       // saved for the backward
         float[] invStd = new float[n];                         // 1/√(σ² + ε) per feature
+        double[] mean = new double[n], sq = new double[n];     // the forward's per-feature sums
         float[] sumDy = new float[n], sumDyXhat = new float[n];   // Σ dy = dβ and Σ dy·x̂ = dγ
         return y.define(new Tensor[] {x, gamma, beta},
             () -> {
-                if (training) forward(x.data, m, y.data, xhat, invStd);
+                if (training) forward(x.data, m, y.data, xhat, invStd, mean, sq);
                 else forwardEval(x.data, m, y.data, xhat, invStd);
             },
             // The three backwards run in this order; the first computes the sums the other two add.
@@ -61,35 +62,46 @@ public final class BatchNorm1d extends Layer {
             () -> { for (int j = 0; j < n; j++) beta.grad[j] += sumDy[j]; });
     }
 
-    /** Training forward: batch statistics, normalise, scale and shift, update running stats. */
-    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd) {
+    /**
+     * Training forward: batch statistics, normalise, scale and shift, update running stats.
+     * Row by row, each feature's sums in mean[j] and sq[j]: every sum gains the rows in the same
+     * order as a loop down its column would (the same bits), and each inner loop runs along a
+     * row, which HotSpot vectorises (the loops down the columns ran 2–3× slower on the JVM).
+     */
+    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd, double[] mean, double[] sq) {
         if (m < 2) {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size [" + m + ", " + features + "]");
         }
         int n = features;
-        // A feature (a column of x) at a time, so that each sum lives in a local variable:
-        // the same additions in the same order as row by row, a third of the array traffic.
+        java.util.Arrays.fill(mean, 0);
+        java.util.Arrays.fill(sq, 0);
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) mean[j] += x[row + j];   // Σ x
+        }
+        for (int j = 0; j < n; j++) mean[j] /= m;                   // μ
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                double d = x[row + j] - mean[j];
+                sq[j] += d * d;
+            }
+        }
         for (int j = 0; j < n; j++) {
-            double sum = 0;
-            for (int k = j; k < m * n; k += n) sum += x[k];
-            double mu = sum / m;                          // μ
-            double sq = 0;
-            for (int k = j; k < m * n; k += n) {
-                double d = x[k] - mu;
-                sq += d * d;
-            }
-            double sigma2 = sq / m;                       // σ², biased
-            float inv = (float) (1 / Math.sqrt(sigma2 + eps));
-            float g = gamma.data[j], b = beta.data[j];
-            for (int k = j; k < m * n; k += n) {
-                float xh = (float) (x[k] - mu) * inv;     // x̂
-                xhat[k] = xh;
-                y[k] = g * xh + b;                        // γ x̂ + β
-            }
-            invStd[j] = inv;
+            double sigma2 = sq[j] / m;                              // σ², biased
+            invStd[j] = (float) (1 / Math.sqrt(sigma2 + eps));
             // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
-            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mu;
+            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mean[j];
             runningVar[j] = (1 - momentum) * runningVar[j] + momentum * (float) (sigma2 * m / (m - 1));
+        }
+        float[] g = gamma.data, b = beta.data;
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                float xh = (float) (x[row + j] - mean[j]) * invStd[j];   // x̂
+                xhat[row + j] = xh;
+                y[row + j] = g[j] * xh + b[j];                     // γ x̂ + β
+            }
         }
     }
 

@@ -119,8 +119,7 @@ public final class Trainer {
     public float trainStep() {
         model.train();
         batchesBefore.copyFrom(batches);
-        for (int i = 0; i < rows.length; i++) rows[i] = batches.nextInt(data.train.size);
-        pass.load(data.train, rows);
+        drawMinibatch();
         float loss = forwardBackward();
         if (!Float.isFinite(loss) || !gradientsFinite()) {
             // Undo the step entirely, its draws too: continued or resumed, the run then takes
@@ -131,25 +130,60 @@ public final class Trainer {
         }
         float lr = model.config.learningRate(step);
         lastLr = lr;
-        for (Tensor p : params) {
-            float[] d = p.data, g = p.grad;
-            for (int i = 0; i < d.length; i++) d[i] -= lr * g[i];
-        }
+        update(lr);
         step++;
         return loss;
     }
 
+    /** batchSize examples drawn uniformly with replacement from the training split, into the pass's inputs. */
+    private void drawMinibatch() {
+        for (int i = 0; i < rows.length; i++) rows[i] = batches.nextInt(data.train.size);
+        pass.load(data.train, rows);
+    }
+
+    /** p −= lr · dp for every parameter. */
+    private void update(float lr) {
+        for (Tensor p : params) {
+            float[] d = p.data, g = p.grad;
+            for (int i = 0; i < d.length; i++) d[i] -= lr * g[i];
+        }
+    }
+
     /** Forward and backward on the loaded batch, the running statistics saved first. */
     private float forwardBackward() {
+        saveRunningStats();
+        pass.graph.forward();
+        float loss = pass.loss.item();
+        zeroParameterGrads();
+        pass.graph.backward();
+        return loss;
+    }
+
+    private void saveRunningStats() {
         for (int i = 0; i < bns.length; i++) {
             System.arraycopy(bns[i].runningMean, 0, savedMean[i], 0, savedMean[i].length);
             System.arraycopy(bns[i].runningVar, 0, savedVar[i], 0, savedVar[i].length);
         }
-        pass.graph.forward();
-        float loss = pass.loss.item();
+    }
+
+    private void zeroParameterGrads() {
         for (Tensor p : params) p.zeroGrad();
-        pass.graph.backward();
-        return loss;
+    }
+
+    /**
+     * The step's own work besides the ops' forwards and backwards, part by part, in the order a
+     * step does it: for StepProfile, which times each alone on a trainer built for that (the
+     * minibatches come from the training stream; the update is by a learning rate of 0).
+     */
+    public java.util.Map<String, Runnable> ownWork() {
+        java.util.Map<String, Runnable> parts = new java.util.LinkedHashMap<>();
+        parts.put("minibatch drawn", this::drawMinibatch);
+        parts.put("running stats saved", this::saveRunningStats);
+        parts.put("parameter grads zeroed", this::zeroParameterGrads);
+        parts.put("op grads zeroed", pass.graph::zeroOpGrads);
+        parts.put("finiteness check", this::gradientsFinite);
+        parts.put("SGD update", () -> update(0f));
+        return parts;
     }
 
     private void restoreRunningStats() {

@@ -25,8 +25,10 @@ class Dispatcher implements Scheduler.Events {
     }
 
     /** The first message: the page waits for it (messages sent before the worker listened would be lost). */
-    void ready(String engine, boolean simd) {
-        out.post(Protocol.ready(out, engine, simd));
+    void ready(String engine, boolean simd) { ready(engine, simd, null); }
+
+    void ready(String engine, boolean simd, Message boot) {
+        out.post(Protocol.ready(out, engine, simd, boot));
     }
 
     void receive(Message msg) {

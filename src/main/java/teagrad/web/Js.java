@@ -43,6 +43,13 @@ final class Js {
     @JSBody(script = "return performance.now();")
     static native double now();
 
+    @JSBody(script = "return performance.timeOrigin;")
+    static native double timeOrigin();
+
+    /** When the boot script (worker-wasm.js, worker-js.js) passed a mark, on {@link #now}'s clock; −1 if it did not. */
+    @JSBody(params = "mark", script = "var b = self.teagradBoot; return b && typeof b[mark] === 'number' ? b[mark] : -1;")
+    static native double bootMark(String mark);
+
     @JSBody(script = "return {};")
     static native JSObject object();
 

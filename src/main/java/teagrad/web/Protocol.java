@@ -50,7 +50,7 @@ import teagrad.train.History;
  * ready {engine: "wasm" | "js", simd, settings: [{name, kind: "int" | "seed" | "float" | "bool" | "widths",
  *        label, help, unit, group: "network" | "init" | "run", form, hash?, flag?, preset, range, error,
  *        min, max, minOpen, maxOpen, layers?}], defaults: {name: value}, rules: [{setting, min, when: [name], error}],
- *        presets: [{name, title, summary}]}
+ *        presets: [{name, title, summary}], boot?: {timeOrigin, started?, runtime?, kernels?, compiled?, main}}
  *        the settings table ({@link Settings}): the form shows those with form true, under their label, keyed
  *        in the link by hash; range says the range in words, error what the value must be ("must be a whole
  *        number from 1 to 64"); min, max, minOpen, maxOpen bound a number (for widths: each width; layers
@@ -146,7 +146,10 @@ final class Protocol {
 
     // ---- writing the worker's ----
 
-    static Message ready(Port out, String engine, boolean simd) {
+    static Message ready(Port out, String engine, boolean simd) { return ready(out, engine, simd, null); }
+
+    /** With boot: when the worker's boot steps ended, for bench/'s first-step split ({@link WorkerMain#bootTimes}). */
+    static Message ready(Port out, String engine, boolean simd, Message boot) {
         List<Message> settings = new ArrayList<>();
         for (Setting s : Settings.ALL) settings.add(setting(out, s));
         Message defaults = out.object();
@@ -156,8 +159,9 @@ final class Protocol {
         // Config.validate's rule between settings, for the form to check as it is typed
         List<Message> rules = List.of(out.object().put("setting", Settings.BATCH_SIZE.name).put("min", Config.MIN_BATCH_WITH_BATCH_NORM)
             .put("when", new String[] {Settings.BATCH_NORM.name, Settings.OUT_BATCH_NORM.name}).put("error", Config.BATCH_NORM_RULE));
-        return out.message("ready").put("engine", engine).put("simd", simd)
+        Message ready = out.message("ready").put("engine", engine).put("simd", simd)
             .put("settings", settings).put("defaults", defaults).put("rules", rules).put("presets", presets);
+        return boot == null ? ready : ready.put("boot", boot);
     }
 
     /** A row of the settings table, for the page's form. */

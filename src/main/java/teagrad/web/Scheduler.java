@@ -4,7 +4,8 @@ import teagrad.model.Config;
 
 /**
  * When the worker trains: in slices of about {@link #SLICE_MS} so that Pause, Sample or Evaluate
- * are answered between them, with progress reported once per slice, the dev loss when it is due,
+ * are answered between them (a run's first slice is one look at the clock, so that the first
+ * losses show without waiting a whole slice), with progress reported once per slice, the dev loss when it is due,
  * the diagnostics views at most every {@link #DIAGNOSTICS_MS}, and the speed in steps/s over the
  * last quarter second or more. The clock and the timer are given, so the JVM tests drive it
  * with a clock of their own.
@@ -45,6 +46,7 @@ final class Scheduler {
     private int rateFromStep;      // the step then
     private double stepsPerSecond;
     private double diagnosedAt = Double.NEGATIVE_INFINITY;
+    private boolean firstSlice;    // the run's first slice reports after one look: its curve starts at once
 
     Scheduler(Session session, Clock clock, Timer timer, Events events) {
         this.session = session;
@@ -59,6 +61,7 @@ final class Scheduler {
     void start() {
         if (running) return;
         running = true;
+        firstSlice = true;
         rateSince = clock.now();
         rateFromStep = session.step();
         timer.later(this::slice);
@@ -89,9 +92,10 @@ final class Scheduler {
     void slice() {
         if (!running) return;
         try {
-            double start = clock.now();
+            double start = clock.now(), budget = firstSlice ? 0 : SLICE_MS;
+            firstSlice = false;
             Config c = session.config();
-            while (running && clock.now() - start < SLICE_MS) {
+            do {
                 int toDev = c.evalEvery - session.step() % c.evalEvery;
                 session.train(Math.min(STEPS_PER_LOOK, toDev));
                 if (session.devDue()) {
@@ -103,7 +107,7 @@ final class Scheduler {
                     events.done();
                     return;
                 }
-            }
+            } while (running && clock.now() - start < budget);
             events.progress();
             if (viewsLive && clock.now() - diagnosedAt >= DIAGNOSTICS_MS) events.diagnostics();
             timer.later(this::slice);

@@ -21,12 +21,27 @@ public final class WorkerMain {
     }
 
     static void boot(Maker maker) {
+        double mainAt = Js.now();
         boolean wasm = PlatformDetector.isWebAssemblyGC();
         // In the WebAssembly build the products sum with SIMD where the browser has it (before any model is built).
         boolean simd = wasm && Simd.install();
         JsPort port = new JsPort();
         Dispatcher dispatcher = maker.make(port, Js::now, task -> Js.later(task::run));
         Js.onMessage(data -> dispatcher.receive(new JsMessage(data, port)));
-        dispatcher.ready(wasm ? "wasm" : "js", simd);
+        dispatcher.ready(wasm ? "wasm" : "js", simd, bootTimes(port, mainAt));
+    }
+
+    /**
+     * When each boot step ended, ms on the worker's clock (its timeOrigin given, so that bench/ can
+     * put them on the page's): the boot script started, loaded TeaVM's runtime, had kernels.wasm,
+     * had the worker compiled; then main began.
+     */
+    static Message bootTimes(Port port, double mainAt) {
+        Message boot = port.object().put("timeOrigin", Js.timeOrigin());
+        for (String mark : new String[] {"started", "runtime", "kernels", "compiled"}) {
+            double at = Js.bootMark(mark);
+            if (at >= 0) boot.put(mark, at);
+        }
+        return boot.put("main", mainAt);
     }
 }

@@ -45,23 +45,68 @@ public final class BrowserBench {
         System.out.println(json.append("]"));
     }
 
+    /**
+     * Injected before any page script: window.benchWorker (the worker, for 'views'), and in
+     * window.benchTimes the page-side moments of the first-step split (performance.now()): the
+     * worker created, its ready (with the worker's own boot marks), the word list sent, the
+     * dataset built; with {@code &benchstart} in the URL it clicks Start the moment the page is ready and Start enabled.
+     */
+    static final String BOOT_WATCH = String.join("\n",
+        "window.benchTimes = {};",
+        "const W = window.Worker;",
+        "window.Worker = class extends W {",
+        "  constructor(...a) {",
+        "    super(...a); window.benchWorker = this;",
+        "    const t = window.benchTimes; if (t.worker === undefined) t.worker = performance.now();",
+        "    this.addEventListener('message', e => {",
+        "      const m = e.data || {};",
+        "      if (m.type === 'ready' && t.ready === undefined) { t.ready = performance.now(); t.boot = m.boot; }",
+        "      if (m.type === 'dataset' && t.dataset === undefined) t.dataset = performance.now();",
+        "    });",
+        "  }",
+        "  postMessage(m, ...r) {",
+        "    const t = window.benchTimes;",
+        "    if (m && m.type === 'data' && t.dataSent === undefined) t.dataSent = performance.now();",
+        "    return super.postMessage(m, ...r);",
+        "  }",
+        "};",
+        "if (new URLSearchParams(location.search).has('benchstart')) {",
+        "  const o = new MutationObserver(() => {",
+        "    const start = document.getElementById('start');",
+        "    if (document.body && document.body.dataset.ready === '1' && start && !start.disabled) {   // enabled: a click on a disabled button is lost",
+        "      o.disconnect(); window.benchTimes.clicked = performance.now(); start.click();",
+        "    }",
+        "  });",
+        "  o.observe(document, { attributes: true, subtree: true, childList: true });   // documentElement may not exist yet",
+        "}");
+
+    /** The first-step split as one line, on the page's clock (the worker's boot marks moved onto it). */
+    static final String SPLIT = String.join("\n",
+        "const t = window.benchTimes, nav = performance.getEntriesByType('navigation')[0] || {}, r = x => Math.round(x);",
+        "const names = performance.getEntriesByType('resource').find(e => e.name.endsWith('/data/names.txt'));",
+        "const b = t.boot || {}, onPage = x => b.timeOrigin + x - performance.timeOrigin;",
+        "const parts = [['HTML', nav.responseEnd], ['scripts run', nav.domContentLoadedEventEnd], ['worker created', t.worker],",
+        "  ['worker script', onPage(b.started)], ['runtime', onPage(b.runtime)], ['kernels.wasm', onPage(b.kernels)],",
+        "  ['worker compiled', onPage(b.compiled)], ['main', onPage(b.main)], ['ready', t.ready],",
+        "  ['names.txt', names && names.startTime, names && names.responseEnd], ['words sent', t.dataSent],",
+        "  ['dataset built', t.dataset], ['Start clicked', t.clicked], ['first step', window.teagradState.firstStepAt]];",
+        "return parts.filter(p => Number.isFinite(p[1])).map(p => p[0] + ' ' + r(p[1]) + (p.length > 2 && Number.isFinite(p[2]) ? '-' + r(p[2]) : '')).join(', ');");
+
     private static String run(String origin, String engine, double seconds) throws Exception {
         String query = engine.equals("wasm-float") ? "engine=wasm&simd=off" : "engine=" + engine;
         long bytes = learnersBytes(origin, query);
         BrowserAccess.Session s = BrowserAccess.open(origin);
         ChromeDriver driver = s.driver();
         try {
-            // Before any page script: a handle on the worker, for the bench-only 'views' message.
-            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source",
-                "const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a); window.benchWorker = this; } };"));
+            // Before any page script: a handle on the worker, for the bench-only 'views' message, and the moments of the first-step split.
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", BOOT_WATCH));
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-            driver.get(origin + "/?" + query + "&bench#steps=200000&every=5000&seed=42");   // ?bench: the timing hooks
-            wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
-
-            driver.findElement(By.id("start")).click();   // as soon as the page is ready: navigation → first step
+            // ?bench: the timing hooks; &benchstart: Start clicked the moment the page says ready (BOOT_WATCH), no polling delay
+            driver.get(origin + "/?" + query + "&bench&benchstart#steps=200000&every=5000&seed=42");
             wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
             double firstStepMs = ((Number) js.executeScript("return window.teagradState.firstStepAt")).doubleValue();
+            String split = (String) js.executeScript(SPLIT);
             Thread.sleep(3000);   // warm-up: the JIT tiers of V8
             double t0 = now(js), s0 = step(js);
             Thread.sleep((long) (seconds * 1000));
@@ -79,6 +124,7 @@ public final class BrowserBench {
                 engine, rate, 1000 / rate, baseline, rate / baseline, js.executeScript("return window.teagradState.simd === true"));
             System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes before names.txt%n",
                 dev, devMs.size(), firstStepMs, bytes);
+            System.out.println("     first step, ms after navigation: " + split);
             String profile = (String) js.executeAsyncScript(
                 "const done = arguments[arguments.length - 1]; window.teagradProfile(1000).then(done);");
             System.out.print(profile.replaceAll("(?m)^", "     "));
@@ -114,8 +160,8 @@ public final class BrowserBench {
                 views = String.format(Locale.ROOT, ", \"viewsLiveOverOff\": %.3f", median);
             }
             return String.format(Locale.ROOT,
-                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"bytesBeforeData\": %d, \"deepStepsPerSecond\": %.1f, \"deepRatio\": %.3f%s}",
-                engine, rate, baseline, rate / baseline, dev, firstStepMs, bytes, deep, deep / baseline, views);
+                "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"firstStepSplit\": \"%s\", \"bytesBeforeData\": %d, \"deepStepsPerSecond\": %.1f, \"deepRatio\": %.3f%s}",
+                engine, rate, baseline, rate / baseline, dev, firstStepMs, split, bytes, deep, deep / baseline, views);
         } finally {
             s.close();
         }

@@ -42,7 +42,7 @@ class StepProfileTest {
     void everyFigureIsATimeAndTheWholeStepIsPositive() {
         String table = profile(TestData.small());
         String[] lines = table.split("\\R");
-        assertEquals(5 + 4, lines.length, table);   // header, five ops, all ops, rest, whole step
+        assertEquals(5 + 4 + 6, lines.length, table);   // header, five ops, all ops, rest and its six parts, whole step
         Matcher whole = Pattern.compile("whole step\\s+(\\d+\\.\\d)").matcher(table);
         assertTrue(whole.find(), table);
         assertTrue(Double.parseDouble(whole.group(1)) > 0, table);
@@ -52,7 +52,19 @@ class StepProfileTest {
             assertTrue(Double.isFinite(Double.parseDouble(m.group())));
             figures++;
         }
-        assertEquals(5 + 10 + 3, figures, "a forward per op, a backward per input, and three totals:\n" + table);
+        assertEquals(5 + 10 + 3 + 6, figures, "a forward per op, a backward per input, three totals and the rest's parts:\n" + table);
+    }
+
+    @Test
+    void splitsTheRestOfTheStepIntoTheTrainersOwnWork() {
+        String table = profile(TestData.small());
+        int at = table.indexOf("rest of the step");
+        for (String part : List.of("minibatch drawn", "running stats saved", "parameter grads zeroed", "op grads zeroed", "finiteness check", "SGD update")) {
+            int i = table.indexOf("    " + part + " ", at);
+            assertTrue(i > at, part + " missing (or out of order) under the rest of the step in:\n" + table);
+            at = i;
+        }
+        assertTrue(table.indexOf("whole step") > at, table);
     }
 
     @Test

@@ -72,6 +72,16 @@ class ProtocolTest {
     }
 
     @Test
+    void readyCarriesTheBootMarksWhenTheWorkerHasThemAndNothingOtherwise() {
+        worker.ready("wasm", true, MapMessage.of("boot", "timeOrigin", 1000.0, "compiled", 480.5, "main", 481.0));
+        Message boot = page.last("ready").object("boot");
+        assertEquals(480.5, boot.number("compiled"));
+        assertEquals(481.0, boot.number("main"));
+        worker.ready("js", false);
+        assertEquals(null, page.last("ready").object("boot"), "the JVM's dispatcher has no boot script");
+    }
+
+    @Test
     void everySettingGoesThroughConfigureAndComesBackInTheModelsConfig() {
         Config c = new Config();   // every setting away from its default, each kind at an edge
         c.embedDim = 7; c.blockSize = 4; c.widths = new int[] {13, 9}; c.batchNorm = false; c.outBatchNorm = false;
