@@ -373,7 +373,14 @@ function onMessage(m) {
   const handler = m && HANDLERS[m.type];
   if (handler) handler(m); else console.warn('teagrad: unknown message from the worker', m);
   syncTestState();
+  if (m && m.type === 'ready') window.teagradPage.ready = m;
+  window.dispatchEvent(new CustomEvent('teagrad-message', { detail: m }));   // the experiments section listens
 }
+
+/** What the experiments section (webapp/experiments/) reads of the panel's run. */
+window.teagradPage = {
+  words: () => S.dataText, config: () => S.acceptedConfig, engine: () => S.engine, vocab: () => (S.dataset ? S.dataset.vocab : ''), ready: null,
+};
 
 // ---------- model file ----------
 

@@ -22,12 +22,12 @@ import teagrad.web.BrowserAccess;
  * run of the default network (seeds 42, 43, …), and counts the steps all of them take together
  * over the same seconds: N = 1 and 2 in alternating rounds (one invocation, so the ratio shares
  * the machine's load), then navigator.hardwareConcurrency. Then memory: five workers train the
- * default network's 200,000 steps each, and the browser's memory (the proportional set size of
- * all of Chromium's processes: JavaScript and WASM GC heaps, typed arrays, code) is read before
- * and while they run. The load average is printed beside each figure: other programs on a
+ * default network's 200,000 steps each, and the browser's memory (the private memory of all of
+ * Chromium's processes: JavaScript and WASM GC heaps, typed arrays, compiled code; shared
+ * libraries left out, as other browsers on the machine share them) is read before and while they run. The load average is printed beside each figure: other programs on a
  * shared machine take cores from the workers.
  *
- * <p>Usage: ParallelBench [seconds per measurement, default 20] [steps of the memory runs, default 200000; 0 skips]
+ * <p>Usage: ParallelBench [seconds per measurement, default 20; 0 skips the speeds] [steps of the memory runs, default 200000; 0 skips]
  */
 public final class ParallelBench {
     /** In the page: starts n workers (the product's WASM worker), each training its own run; window.pool holds them. */
@@ -70,7 +70,7 @@ public final class ParallelBench {
             new WebDriverWait(driver, Duration.ofSeconds(120)).until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
             int cores = ((Number) js.executeScript("return navigator.hardwareConcurrency")).intValue();
 
-            int rounds = 3;
+            int rounds = seconds > 0 ? 3 : 0;
             double[] one = new double[rounds], two = new double[rounds], ratios = new double[rounds];
             double[] load = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -81,9 +81,9 @@ public final class ParallelBench {
                 System.out.printf(Locale.ROOT, "round %d (load average %.2f at its start): 1 worker %,.0f steps/s, 2 workers %,.0f steps/s together: %.2f x%n",
                     r + 1, load[r], one[r], two[r], ratios[r]);
             }
-            double all = cores == 2 ? median(two) : rate(js, cores, seconds);
+            double all = rounds == 0 ? Double.NaN : cores == 2 ? median(two) : rate(js, cores, seconds);
             double ratio = median(ratios);
-            System.out.printf(Locale.ROOT, "wasm parallel: 2 workers %.2f x one worker (median of %d rounds; load average %s); %d workers (hardwareConcurrency) %,.0f steps/s%n",
+            if (rounds > 0) System.out.printf(Locale.ROOT, "wasm parallel: 2 workers %.2f x one worker (median of %d rounds; load average %s); %d workers (hardwareConcurrency) %,.0f steps/s%n",
                 ratio, rounds, fmt(load), cores, all);
 
             String memory = "";
@@ -115,20 +115,20 @@ public final class ParallelBench {
     private static String memory(ChromeDriver driver, JavascriptExecutor js, int steps) throws Exception {
         System.gc();
         Thread.sleep(2000);
-        long before = chromiumPss();
+        long before = chromiumPrivate();
         String error = (String) js.executeAsyncScript(START, 5, steps);
         if (!error.isEmpty()) throw new IllegalStateException("a worker failed: " + error);
         long peak = 0;
         long start = System.nanoTime();
         while (!Boolean.TRUE.equals(js.executeScript("return window.pool.every(r => r.done || r.error)"))) {
             Thread.sleep(10_000);
-            long now = chromiumPss();
+            long now = chromiumPrivate();
             peak = Math.max(peak, now);
             System.out.printf(Locale.ROOT, "  memory: %.0f s, steps %s, Chromium %.1f MB (%.1f MB more than before the runs), load average %.2f%n",
                 (System.nanoTime() - start) / 1e9, js.executeScript("return window.pool.map(r => r.step).join(' / ')"),
                 now / 1e6, (now - before) / 1e6, loadAverage());
         }
-        long end = chromiumPss();
+        long end = chromiumPrivate();
         Object errors = js.executeScript("return window.pool.map(r => r.error).filter(Boolean).join('; ')");
         stop(js);
         System.out.printf(Locale.ROOT, "memory of 5 parallel runs of %,d steps: Chromium %.1f MB before them, %.1f MB at the end, peak %.1f MB: the runs took %.1f MB (peak %.1f MB)%s%n",
@@ -151,8 +151,8 @@ public final class ParallelBench {
         return ((Number) js.executeScript("return performance.now()")).doubleValue();
     }
 
-    /** Proportional set size (shared pages split among their users) of every Chromium process this program started, in bytes. */
-    static long chromiumPss() {
+    /** Private memory (Private_Clean + Private_Dirty: pages no other process maps) of every Chromium process this program started, in bytes. */
+    static long chromiumPrivate() {
         List<ProcessHandle> browser = new ArrayList<>();
         ProcessHandle.current().descendants()
             .filter(p -> p.info().command().map(c -> c.contains("chrom") && !c.contains("chromedriver")).orElse(false))
@@ -161,7 +161,7 @@ public final class ParallelBench {
         for (ProcessHandle p : browser) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "smaps_rollup"))) {
-                    if (line.startsWith("Pss:")) total += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    if (line.startsWith("Private_")) total += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             } catch (IOException e) {
                 // the process ended meanwhile
@@ -176,6 +176,7 @@ public final class ParallelBench {
     }
 
     private static double median(double[] v) {
+        if (v.length == 0) return Double.NaN;
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
