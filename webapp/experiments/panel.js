@@ -28,13 +28,13 @@ function thin(losses, count) {
 }
 
 /**
- * host: {makeWorker(), words(): Promise<string> (the page's word list), defaults(): Promise<config>
- * (the settings table's defaults), currentConfig(): config (the page's run), vocab(): its characters,
- * useLearningRate(lr)}; the page passes its worker's messages to message(m) of the object returned.
+ * host: {makeEngine(hooks) (engine.js), words(): Promise<string> (the panel's word list),
+ * currentConfig(): config (the panel's run), vocab(): its characters, useLearningRate(lr)}; the page
+ * passes its run's worker messages to message(m) of the object returned.
  */
 export function mountExperiments(box, host) {
   const state = (window.teagradExperiments = { lossLog: {}, gainSweep: {}, lrFind: null, plane: null, running: 0, errors: [] });
-  const pool = new WorkerPool(host.makeWorker);
+  const pool = new WorkerPool(host.makeEngine);
   const curves = new Map();   // run label → result, for the overlaid chart
 
   const workers = el('input', { type: 'number', id: 'exp-workers', min: 1, max: pool.max, value: pool.size, step: 1 });
@@ -85,11 +85,11 @@ export function mountExperiments(box, host) {
 
   /** Runs the plan's runs in the pool; onResult(run, result) as each finishes. */
   async function runAll(runs, onResult) {
-    const [text, defaults] = await Promise.all([host.words(), host.defaults()]);
+    const text = await host.words();
     state.running += runs.length;
     say(`${runs.length} runs queued on ${pool.size} worker${pool.size === 1 ? '' : 's'} …`);
     await Promise.all(runs.map(run => pool.run({
-      steps: run.steps, messages: runMessages(text, defaults, run),
+      steps: run.steps, messages: defaults => runMessages(text, defaults, run),
       onProgress: r => { curves.set(run.label, r); },
     }).then(r => { onResult(run, r); }, e => { state.errors.push(`${run.label}: ${e.message}`); say(`${run.label}: ${e.message}`); })
       .finally(() => { state.running--; drawCurves(); })));
@@ -131,8 +131,8 @@ export function mountExperiments(box, host) {
   });
 
   lrButton.addEventListener('click', async () => {
-    const [text, defaults] = await Promise.all([host.words(), host.defaults()]);
-    const config = { ...defaults, ...host.currentConfig() };
+    const text = await host.words();
+    const config = { ...host.currentConfig() };
     delete config.preset;
     useLr.hidden = true;
     say('The learning-rate finder: 1,000 steps on a fresh model of the panel’s settings …');
@@ -144,7 +144,10 @@ export function mountExperiments(box, host) {
     };
     state.running++;
     try {
-      const r = await pool.run({ messages: [{ type: 'data', text }, { type: 'configure', config }], command: 'lrfind', onProgress: r => drawLr(r.lrfind) });
+      const r = await pool.run({
+        messages: defaults => [{ type: 'data', text }, { type: 'configure', config: { ...defaults, ...config } }],
+        command: 'lrfind', onProgress: r => drawLr(r.lrfind),
+      });
       const m = r.lrfind;
       drawLr(m);
       const lr = Number(m.suggestion.toPrecision(2));

@@ -1,9 +1,10 @@
-// The worker pool: several training runs at once, each in a worker of its own, the rest queued in
-// the order they were asked for. A job is the protocol messages that set a run up (data, configure,
+// The worker pool: several training runs at once, each in an engine (engine.js: a worker, with its
+// fallback to JavaScript and its restart after a crash) of its own, the rest queued in the order they
+// were asked for. A job is the protocol messages that set a run up (data, configure,
 // preset …; see src/main/java/teagrad/web/Protocol.java) followed by 'start'; its promise gives what
 // the worker reported by the run's end: the batch losses, the dev points, the eval-mode losses of
 // every split and the tanh layers' saturation at the start and at the end. Workers are kept for the
-// next job; a job that fails rejects its promise and leaves the pool working.
+// next job; a job that fails (or whose worker crashed) rejects its promise and leaves the pool working.
 
 /** One worker per core but the page's own (it draws), at least one. */
 export function defaultWorkers(cores = navigator.hardwareConcurrency || 2) {
@@ -17,15 +18,16 @@ export function meanSaturation(diagnostics) {
 }
 
 export class WorkerPool {
-  /** makeWorker(): a new Worker speaking the protocol (the engine the page runs). */
-  constructor(makeWorker, size = defaultWorkers()) {
-    this.makeWorker = makeWorker;
+  /** makeEngine(hooks): a new Engine (not started) of the kind the page runs; hooks {failed, crashed} as engine.js has them. */
+  constructor(makeEngine, size = defaultWorkers()) {
+    this.makeEngine = makeEngine;
     this.max = defaultWorkers();
     this.size = size;
-    this.idle = [];          // workers ready for a job: {worker, text}
+    this.idle = [];          // engines ready for a job: {engine, text, job}
     this.busy = new Set();
     this.queue = [];         // {job, resolve, reject}
     this.booting = 0;
+    this.defaults = null;    // the settings table's defaults, from the first worker's ready
   }
 
   get size() { return this.limit; }
@@ -33,7 +35,7 @@ export class WorkerPool {
   /** Workers running at once, 1 to hardwareConcurrency − 1; lowering it lets running jobs finish. */
   set size(n) {
     this.limit = Math.max(1, Math.min(this.max, Math.floor(Number(n)) || 1));
-    while (this.idle.length + this.busy.size > this.limit && this.idle.length) this.idle.pop().worker.terminate();
+    while (this.idle.length + this.busy.size > this.limit && this.idle.length) this.idle.pop().engine.terminate();
     this.pump();
   }
 
@@ -41,9 +43,10 @@ export class WorkerPool {
   get waiting() { return this.queue.length; }
 
   /**
-   * Queues a job {messages, steps, command?, onProgress?(result)}; resolves with its result. command is
-   * the message that sets the worker going once set up: 'start' (a training run) or 'lrfind' (the
-   * learning-rate finder, whose curve arrives in result.lrfind).
+   * Queues a job {messages(defaults), steps, command?, onProgress?(result)}; resolves with its result.
+   * messages gets the settings table's defaults and returns what sets the worker up; command is the
+   * message that then sets it going: 'start' (a training run) or 'lrfind' (the learning-rate finder,
+   * whose curve arrives in result.lrfind).
    */
   run(job) {
     return new Promise((resolve, reject) => {
@@ -55,7 +58,7 @@ export class WorkerPool {
   /** Drops the queued jobs and stops the running ones (their promises reject). */
   cancel() {
     for (const q of this.queue.splice(0)) q.reject(new Error('cancelled'));
-    for (const b of this.busy) b.cancel();
+    for (const slot of [...this.busy]) slot.finish(false, new Error('cancelled'));
   }
 
   pump() {
@@ -63,60 +66,49 @@ export class WorkerPool {
     while (this.queue.length > this.booting && this.busy.size + this.idle.length + this.booting < this.limit) this.boot();
   }
 
-  /** A new worker; it joins the idle ones on 'ready'. */
+  /** A new engine; it joins the idle ones on its first 'ready'. */
   boot() {
     this.booting++;
-    let worker;
-    const failed = message => {
-      this.booting--;
-      if (worker) worker.terminate();
-      const q = this.queue.shift();   // the job it was started for cannot run: say so, not hang
-      if (q) q.reject(new Error(`the training engine did not start: ${message}`));
-      this.pump();
-    };
-    try {
-      worker = this.makeWorker();
-    } catch (e) {
-      failed(String((e && e.message) || e));
-      return;
-    }
-    worker.onmessage = e => {
-      const m = e.data || {};
-      if (m.type === 'ready') {
+    const slot = { engine: null, text: null, joined: false, finish: null };
+    slot.engine = this.makeEngine({
+      failed: message => {   // no build boots: the job it was started for cannot run; say so, not hang
         this.booting--;
-        this.defaults = m.defaults;
-        this.idle.push({ worker, text: null });
+        const q = this.queue.shift();
+        if (q) q.reject(new Error(`the training engine did not start: ${message}`));
         this.pump();
-      } else if (m.type === 'error') failed(m.message);
-    };
-    worker.onerror = e => { e.preventDefault(); failed(e.message || 'the worker crashed'); };
+      },
+      crashed: message => {  // the engine restarts on nothing: the job is lost, the slot knows no words
+        slot.text = null;
+        if (slot.finish) slot.finish(false, new Error(`the worker crashed (${message})`), true);
+      },
+    });
+    slot.engine.listen(m => {
+      if (m.type === 'ready' && !slot.joined) {
+        slot.joined = true;
+        this.booting--;
+        this.defaults = this.defaults || m.defaults;
+        this.idle.push(slot);
+        this.pump();
+      } else if (slot.onMessage) slot.onMessage(m);
+    });
+    slot.engine.start();
   }
 
   assign(slot, { job, resolve, reject }) {
-    const { worker } = slot;
     const r = {
       steps: job.steps || 0, losses: new Float32Array(job.steps || 0), count: 0, dev: [], final: null,
       saturationStart: NaN, saturationEnd: NaN, diverged: null, plane: null,
     };
-    const entry = {};
-    const finish = (ok, value) => {
-      this.busy.delete(entry);
-      worker.onmessage = null;
-      if (ok) {
-        if (this.busy.size + this.idle.length < this.limit) this.idle.push(slot);
-        else worker.terminate();
-        resolve(value);
-      } else {
-        worker.terminate();   // its state is unknown: the next job gets a fresh worker
-        reject(value);
-      }
+    slot.finish = (ok, value, keep = ok) => {
+      this.busy.delete(slot);
+      slot.onMessage = slot.finish = null;
+      if (keep && this.busy.size + this.idle.length < this.limit) this.idle.push(slot);
+      else slot.engine.terminate();   // a failed run's worker state is unknown: the next job gets a fresh one
+      if (ok) resolve(value); else reject(value);
       this.pump();
     };
-    entry.cancel = () => finish(false, new Error('cancelled'));
-    worker.onerror = e => { e.preventDefault(); finish(false, new Error(e.message || 'the worker crashed')); };
-    this.busy.add(entry);
-    worker.onmessage = e => {
-      const m = e.data || {};
+    this.busy.add(slot);
+    slot.onMessage = m => {
       switch (m.type) {
         case 'progress':
           if (m.losses) r.losses.set(m.losses.subarray(0, Math.max(0, Math.min(m.losses.length, r.steps - m.from))), m.from);
@@ -131,21 +123,21 @@ export class WorkerPool {
           break;
         case 'model': r.config = m.config; r.vocab = m.vocab; break;
         case 'losses': r.final = { train: m.train, val: m.val, test: m.test }; break;
-        case 'done': finish(true, r); break;
+        case 'done': slot.finish(true, r); break;
+        case 'diverged': r.diverged = m.message; slot.finish(true, r); break;
         case 'lrfind':
           r.lrfind = m;
           if (job.onProgress) job.onProgress(r);
-          if (m.done) finish(true, r);
+          if (m.done) slot.finish(true, r);
           break;
-        case 'diverged': r.diverged = m.message; finish(true, r); break;
-        case 'error': finish(false, new Error(m.message)); break;
+        case 'error': slot.finish(false, new Error(m.message)); break;
       }
     };
-    for (const msg of job.messages) {
+    for (const msg of job.messages(this.defaults || {})) {
       if (msg.type === 'data' && slot.text === msg.text) continue;   // the worker has these words already
       if (msg.type === 'data') slot.text = msg.text;
-      worker.postMessage(msg);
+      slot.engine.send(msg);
     }
-    worker.postMessage({ type: job.command || 'start' });
+    slot.engine.send({ type: job.command || 'start' });
   }
 }
