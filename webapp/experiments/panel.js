@@ -80,6 +80,12 @@ export function mountExperiments(box, host) {
     el('h3', { textContent: 'The embedding in the plane (the panel’s run, live)' }), planeCanvas);
 
   const say = text => { status.textContent = text; };
+  let redrawing = false;   // the overlaid curves follow the runs, redrawn at most 4 times a second
+  const redrawSoon = () => {
+    if (redrawing) return;
+    redrawing = true;
+    setTimeout(() => { redrawing = false; drawCurves(); }, 250);
+  };
   const drawCurves = () => drawLines(curvesCanvas, [...curves].map(([label, r]) => ({ label, points: thin(r.losses, r.count) })),
     { xLabel: 'step', yLabel: 'batch loss', legend: true, yRange: [1.8, 4] });
 
@@ -90,7 +96,7 @@ export function mountExperiments(box, host) {
     say(`${runs.length} runs queued on ${pool.size} worker${pool.size === 1 ? '' : 's'} …`);
     await Promise.all(runs.map(run => pool.run({
       steps: run.steps, messages: defaults => runMessages(text, defaults, run),
-      onProgress: r => { curves.set(run.label, r); },
+      onProgress: r => { curves.set(run.label, r); redrawSoon(); },
     }).then(r => { onResult(run, r); }, e => { state.errors.push(`${run.label}: ${e.message}`); say(`${run.label}: ${e.message}`); })
       .finally(() => { state.running--; drawCurves(); })));
     if (!state.running) say('All runs finished.');

@@ -22,12 +22,12 @@ export class WorkerPool {
   constructor(makeEngine, size = defaultWorkers()) {
     this.makeEngine = makeEngine;
     this.max = defaultWorkers();
-    this.size = size;
     this.idle = [];          // engines ready for a job: {engine, text, job}
     this.busy = new Set();
     this.queue = [];         // {job, resolve, reject}
     this.booting = 0;
     this.defaults = null;    // the settings table's defaults, from the first worker's ready
+    this.size = size;
   }
 
   get size() { return this.limit; }
