@@ -72,7 +72,7 @@ export function mountExperiments(box, host) {
     status,
     el('h3', { textContent: 'The loss log' }),
     el('div', { className: 'table-scroll' }, el('table', { id: 'exp-loss-log' },
-      el('thead', {}, el('tr', {}, ...['preset', 'first loss', 'train', 'val', 'test', 'Karpathy: train / val', ''].map(t => el('th', { scope: 'col', textContent: t })))),
+      el('thead', {}, el('tr', {}, ...['preset', 'first loss', 'train', 'val', 'test', 'Karpathy: train / val', 'status'].map(t => el('th', { scope: 'col', textContent: t })))),
       table)),
     el('h3', { textContent: 'Every run’s batch loss' }), curvesCanvas,
     el('h3', { textContent: 'The gain sweep (5 × 100 tanh layers)' }), gainLoss, gainSat,
