@@ -16,11 +16,15 @@ import java.util.regex.Pattern;
  */
 public final class Summary {
     public static void main(String[] args) throws Exception {
-        List<String> rows = new ArrayList<>();
+        List<String> rows = new ArrayList<>(), parallel = new ArrayList<>();
         Matcher object = Pattern.compile("\\{[^{}]*\"runtime\"[^{}]*\\}").matcher("");
+        Matcher pool = Pattern.compile("\\{[^{}]*\"parallel\"[^{}]*\\}").matcher("");
         for (String file : args) {
-            object.reset(Files.readString(Path.of(file)));
+            String text = Files.readString(Path.of(file));
+            object.reset(text);
             while (object.find()) rows.add(object.group());
+            pool.reset(text);
+            while (pool.find()) parallel.add(pool.group());
         }
         System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | dev eval ms | first step ms | views live / off |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -33,6 +37,16 @@ public final class Summary {
                 Double.isNaN(first) ? "—" : String.format(Locale.ROOT, "%.0f", first),
                 Double.isNaN(views) ? "—" : String.format(Locale.ROOT, "%.3f (%s)", views,
                     views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"));
+        }
+        for (String p : parallel) {
+            System.out.printf(Locale.ROOT, "%nparallel (%s workers, load average %.2f): 1 worker %,.0f steps/s; 2 workers %,.0f steps/s together (median of the rounds' ratios %.2f x); "
+                    + "parallelWorkers %.0f: parallelStepsPerSecond %,.0f%n",
+                text(p, "parallel"), number(p, "loadAverage"), number(p, "oneWorkerStepsPerSecond"), number(p, "twoWorkersStepsPerSecond"),
+                number(p, "twoOverOne"), number(p, "parallelWorkers"), number(p, "parallelStepsPerSecond"));
+            if (!Double.isNaN(number(p, "memoryEndMB"))) {
+                System.out.printf(Locale.ROOT, "memory, %.0f parallel runs of %,.0f steps: Chromium %.0f MB before, %.0f MB at the end, peak %.0f MB%n",
+                    number(p, "memoryRuns"), number(p, "memorySteps"), number(p, "memoryBeforeMB"), number(p, "memoryEndMB"), number(p, "memoryPeakMB"));
+            }
         }
     }
 

@@ -23,6 +23,8 @@ import { Panel } from './panel.js';
 import { renderPresets, renderLayers } from './network.js';
 import { note, setStatus } from './notices.js';
 import { wireLayout } from './layout.js';
+import { fetchNames } from './wordlist.js';
+import { mountExperiments } from './experiments/panel.js';
 
 const query = new URLSearchParams(location.search);
 const BENCH = query.has('bench');                  // bench/: timing hooks and messages
@@ -99,6 +101,27 @@ function wire(panel) {
   window.addEventListener('hashchange', () => panel.onHashChange());
 }
 
+/**
+ * The experiments section (experiments/): its own pool of engines of the kind the panel runs, on the
+ * panel's word list and settings; the panel's run feeds its live embedding view, and the lr finder's
+ * suggestion goes into the panel's form as if typed.
+ */
+function mountExperimentsSection(run) {
+  const experiments = mountExperiments($('experiments-box'), {
+    makeEngine: hooks => new Engine(run.engine.kind === 'js' ? 'js' : pickEngine(query), { simdOff: query.get('simd') === 'off' }, hooks),
+    words: async () => (run.words ? run.words.text : fetchNames()),
+    currentConfig: () => run.config || {},
+    vocab: () => (run.dataset ? run.dataset.vocab : ''),
+    useLearningRate: lr => {
+      const field = $('cfg-lr');
+      field.value = String(lr);
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+  });
+  run.subscribe(m => experiments.message(m));
+}
+
 /** What outside checks read: window.teagradState (read-only), the curve's losses, bench/'s hooks. */
 function expose(panel) {
   const { run, chart, keeper } = panel;
@@ -134,6 +157,7 @@ function main() {
   renderLayers($('net-layers'), null);
   wire(panel);
   wireLayout();
+  mountExperimentsSection(run);
   expose(panel);
   setStatus('Starting the training engine …');
   panel.render();

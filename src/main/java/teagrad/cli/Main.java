@@ -17,7 +17,8 @@ public final class Main {
         "usage: java -jar target/teagrad.jar <command> [flags]",
         "",
         "commands:",
-        "  train    train the batch-norm MLP on a word list and report train/dev/test loss",
+        "  train    train the batch-norm MLP on a word list and report train/dev/test loss (--sweep: several runs side by side)",
+        "  lr-find  the learning-rate finder: loss against an exponentially rising lr, and a suggested lr",
         "  eval     loss of a saved model on a word list",
         "  check    gradients by hand against autograd, a row per tensor (makemore part 4)",
         "  sample   names drawn from a saved model",
@@ -43,6 +44,7 @@ public final class Main {
         }
         switch (command) {
             case "train": return TrainCommand.run(rest, out, err);
+            case "lr-find": return LrFindCommand.run(rest, out, err);
             case "eval": return EvalCommand.run(rest, out, err);
             case "check": return CheckCommand.run(rest, out, err);
             case "sample": return SampleCommand.run(rest, out, err);
@@ -51,7 +53,7 @@ public final class Main {
             case "help": case "--help": case "-h":
                 return rest.length == 0 ? print(USAGE, out) : help(rest[0], out, err);
             default:
-                err.println("error: unknown command '" + command + "' (train, eval, check, sample, serve, bench, help)");
+                err.println("error: unknown command '" + command + "' (train, lr-find, eval, check, sample, serve, bench, help)");
                 return 2;
         }
     }
@@ -59,13 +61,14 @@ public final class Main {
     private static int help(String command, PrintStream out, PrintStream err) {
         switch (command) {
             case "train": return print(TrainCommand.HELP, out);
+            case "lr-find": return print(LrFindCommand.HELP, out);
             case "eval": return print(EvalCommand.HELP, out);
             case "check": return print(CheckCommand.HELP, out);
             case "sample": return print(SampleCommand.HELP, out);
             case "serve": return print(ServeCommand.HELP, out);
             case "bench": return print(BenchCommand.HELP, out);
             default:
-                err.println("error: unknown command '" + command + "' (train, eval, check, sample, serve, bench)");
+                err.println("error: unknown command '" + command + "' (train, lr-find, eval, check, sample, serve, bench)");
                 return 2;
         }
     }

@@ -16,6 +16,7 @@ import teagrad.model.Setting;
 import teagrad.model.Settings;
 import teagrad.train.Trainer;
 import teagrad.data.Dataset;
+import teagrad.experiments.Sweep;
 import teagrad.diagnostics.Diagnostics;
 
 /** {@code train}: the notebook's training run, with progress and a final train/dev/test loss. */
@@ -36,10 +37,28 @@ final class TrainCommand {
             "                       " + Presets.names(),
             "  --data FILE          word list, one word per line (default data/names.txt, downloaded if missing)",
             ""));
+        settingsHelp(b, Set.of());
+        b.append("\n");
+        line(b, "--calibrate", "set batch norm's running stats from the whole training split before evaluating");
+        line(b, "--out FILE", "save the trained model (JSON model file)");
+        line(b, "--diagnostics", "print the lecture's per-layer tables (tanh activations and gradients, weights' grad:data and "
+            + "update:data) at step 0, with every dev loss and at the end");
+        line(b, "--json", "make the last line one JSON object with the results");
+        b.append("\nexperiments:\n");
+        line(b, "--sweep NAME=A,B,…", "a run per value of one setting (by its name or flag, values as the flag takes them; widths "
+            + "separated by /) or of the preset (" + Sweep.LOSS_LOG + " is the lecture's loss log), side by side on the cores; "
+            + "prints a table of first loss, train/val/test loss, steps/s and seconds (with --diagnostics the tanh saturation at "
+            + "step 0 and at the end)");
+        line(b, "--threads N", "runs trained at once with --sweep [1 to the machine's cores; default " + Sweep.cores() + "]");
+        return b.toString();
+    }
+
+    /** A line per setting the table gives a flag, but those left out, under the group's heading. */
+    static void settingsHelp(StringBuilder b, Set<Setting> leftOut) {
         Config defaults = new Config();
         Setting.Group group = null;
         for (Setting s : Settings.ALL) {
-            if (s.flag() == null) continue;
+            if (s.flag() == null || leftOut.contains(s)) continue;
             if (s.group() != group) {
                 group = s.group();
                 b.append("\nthe ").append(group.key).append(":\n");
@@ -47,13 +66,6 @@ final class TrainCommand {
             line(b, usage(s), s.help() + " [" + s.range() + "; default " + s.text(defaults) + "]");
             if (s == Settings.WIDTHS) line(b, "--hidden N", "one hidden layer of N units, the same as --widths N");
         }
-        b.append("\n");
-        line(b, "--calibrate", "set batch norm's running stats from the whole training split before evaluating");
-        line(b, "--out FILE", "save the trained model (JSON model file)");
-        line(b, "--diagnostics", "print the lecture's per-layer tables (tanh activations and gradients, weights' grad:data and "
-            + "update:data) at step 0, with every dev loss and at the end");
-        line(b, "--json", "make the last line one JSON object with the results");
-        return b.toString();
     }
 
     /** "--embed N", "--batchnorm, --no-batchnorm". */
@@ -66,7 +78,7 @@ final class TrainCommand {
         }
     }
 
-    private static void line(StringBuilder b, String flag, String text) {
+    static void line(StringBuilder b, String flag, String text) {
         if (flag.length() <= 20) b.append(String.format(Locale.ROOT, "  %-20s %s%n", flag, text));
         else b.append("  ").append(flag).append("\n").append(" ".repeat(23)).append(text).append("\n");
     }
@@ -75,6 +87,8 @@ final class TrainCommand {
         try {
             Args a = args(argv);
             Config c = config(a);
+            if (a.has("sweep")) return TrainSweep.run(a, c, out, err);
+            if (a.has("threads")) throw new Args.UsageError("--threads is for --sweep");
             List<String> words = Inputs.words(a.string("data", "data/names.txt"), out);
             return train(c, words, a.has("calibrate"), a.has("diagnostics"), a.string("out", null), a.has("json"), out, err);
         } catch (Args.UsageError e) {
@@ -85,8 +99,13 @@ final class TrainCommand {
 
     /** The command's own flags, and one for each setting the table gives a flag (two for a switch: --batchnorm, --no-batchnorm). */
     static Args args(String[] argv) {
-        Set<String> valued = new HashSet<>(Set.of("data", "preset", "hidden", "out"));
-        Set<String> bare = new HashSet<>(Set.of("calibrate", "diagnostics", "json"));
+        return args(argv, Set.of("data", "preset", "hidden", "out", "sweep", "threads"), Set.of("calibrate", "diagnostics", "json"));
+    }
+
+    /** A command's own flags (valued, bare) and the settings'. */
+    static Args args(String[] argv, Set<String> ownValued, Set<String> ownBare) {
+        Set<String> valued = new HashSet<>(ownValued);
+        Set<String> bare = new HashSet<>(ownBare);
         for (Setting s : Settings.ALL) {
             if (s.flag() == null) continue;
             if (s.kind.equals("bool")) bare.addAll(List.of(s.flag(), "no-" + s.flag()));
@@ -97,10 +116,15 @@ final class TrainCommand {
 
     /** The run's settings: the preset's, then every setting's flag over them. @throws Args.UsageError naming the flag */
     static Config config(Args a) {
+        return config(a, a.string("preset", null));
+    }
+
+    /** The run's settings with this preset (or none) under the flags. */
+    static Config config(Args a, String preset) {
         Config c = new Config();
-        if (a.has("preset")) {
+        if (preset != null) {
             try {
-                c = Presets.apply(a.string("preset", null), c);
+                c = Presets.apply(preset, c);
             } catch (IllegalArgumentException e) {
                 throw new Args.UsageError("--preset: " + e.getMessage());
             }

@@ -29,6 +29,9 @@ public final class Presets {
             c -> { c.batchNorm = false; c.hiddenBiasScale = 0.01f; }),
         new Preset("batchnorm", "Batch norm", "the chapter's network: Linear, BatchNorm1d, Tanh, Linear",
             c -> {}),
+        // Part 2's picture: with two numbers per character the embedding table can be drawn in the plane.
+        new Preset("embed2", "2-D embedding", "the chapter's network with 2-number embeddings: the characters drawn in the plane, as in part 2",
+            c -> c.embedDim = 2),
         // The deep nets keep outScale's 0.01: the lecture's last weight × 0.1, on top of 1/√100.
         new Preset("deep-gain1", "Deep, gain 1", "5 × 100 tanh layers, no batch norm, gain 1: activations shrink layer by layer",
             c -> { c.widths = DEEP.clone(); c.batchNorm = false; c.initGain = 1f; }),

@@ -17,7 +17,7 @@ public final class Settings {
 
     // The network
     public static final Setting EMBED_DIM = new Setting.Whole("embedDim", 1, Config.MAX_EMBED, c -> c.embedDim, (c, v) -> c.embedDim = v)
-        .about(NETWORK, "embedding size", "size of a character's embedding (n_embd)").flag("embed").form("embed").keptInLayers();
+        .about(NETWORK, "embedding size", "size of a character's embedding (n_embd)").flag("embed").form("embed").setByPresets().keptInLayers();
     public static final Setting BLOCK_SIZE = new Setting.Whole("blockSize", 1, Config.MAX_BLOCK, c -> c.blockSize, (c, v) -> c.blockSize = v)
         .about(NETWORK, "block size", "characters of context the network reads").flag("block").form("block").unit("characters");
     public static final Setting WIDTHS = new Setting.Widths("widths", c -> c.widths, (c, v) -> c.widths = v)

@@ -113,10 +113,15 @@ public final class Trainer {
     public boolean finished() { return step >= model.config.steps; }
 
     /**
-     * One SGD step on a fresh minibatch; returns its loss (before the update).
+     * One SGD step on a fresh minibatch at the schedule's learning rate; returns its loss (before the update).
      * @throws Diverged when the loss or a gradient is not finite (nothing is changed then)
      */
     public float trainStep() {
+        return trainStep(model.config.learningRate(step));
+    }
+
+    /** One SGD step at this learning rate instead of the schedule's (the learning-rate finder's sweep). */
+    public float trainStep(float lr) {
         model.train();
         batchesBefore.copyFrom(batches);
         drawMinibatch();
@@ -128,7 +133,6 @@ public final class Trainer {
             batches.copyFrom(batchesBefore);
             throw new Diverged(step + 1, loss);
         }
-        float lr = model.config.learningRate(step);
         lastLr = lr;
         update(lr);
         step++;

@@ -2,6 +2,7 @@ package teagrad.web;
 
 import java.util.Set;
 import teagrad.diagnostics.Diagnostics;
+import teagrad.experiments.LrFinder;
 import teagrad.train.Trainer;
 
 /**
@@ -18,9 +19,15 @@ class Dispatcher implements Scheduler.Events {
     final Session session = new Session();
     final Port out;
     final Scheduler scheduler;
+    private final Scheduler.Clock clock;
+    private final Scheduler.Timer timer;
+    /** The learning-rate finder under way, or null; it trains a model of its own, not the session's. */
+    private LrFinder finder;
 
     Dispatcher(Port out, Scheduler.Clock clock, Scheduler.Timer timer) {
         this.out = out;
+        this.clock = clock;
+        this.timer = timer;
         this.scheduler = new Scheduler(session, clock, timer, this);
     }
 
@@ -119,6 +126,12 @@ class Dispatcher implements Scheduler.Events {
                 diagnostics();
                 if (!session.history().isEmpty()) out.post(Protocol.history(out, session.history(), session.step()));
                 break;
+            case "lrfind":
+                if (session.data() == null) throw new IllegalArgumentException("no word list loaded yet");
+                LrFinder f = new LrFinder(session.config(), session.data());
+                finder = f;   // a finder already under way stops: its next slice sees it is no longer the one
+                timer.later(() -> findSlice(f));
+                break;
             case "history":    // a resumed run: the curve it had, from the page's store
                 Protocol.Curve curve = Protocol.curve(msg);
                 session.restoreHistory(curve.losses(), curve.devSteps(), curve.devLosses());
@@ -127,6 +140,24 @@ class Dispatcher implements Scheduler.Events {
                 if (BENCH_ONLY.contains(type)) throw new IllegalArgumentException("'" + type + "' is for bench/ only (open the page with ?bench)");
                 throw new IllegalArgumentException("unknown message type '" + type + "'");
         }
+    }
+
+    /** About one slice of the finder's steps, then the curve so far; the next slice after the messages queued meanwhile. */
+    private void findSlice(LrFinder f) {
+        if (f != finder) return;
+        try {
+            double start = clock.now();
+            do {
+                for (int i = 0; i < 8; i++) f.step();
+            } while (!f.finished() && clock.now() - start < Scheduler.SLICE_MS);
+        } catch (Throwable e) {
+            finder = null;
+            fail("lrfind", e);
+            return;
+        }
+        out.post(Protocol.lrfind(out, f));
+        if (f.finished()) finder = null;
+        else timer.later(() -> findSlice(f));
     }
 
     private void requireStepsLeft() {

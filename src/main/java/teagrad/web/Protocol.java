@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import teagrad.data.Dataset;
 import teagrad.diagnostics.Diagnostics;
+import teagrad.diagnostics.EmbeddingPlane;
+import teagrad.experiments.LrFinder;
 import teagrad.diagnostics.Stats;
 import teagrad.model.Config;
 import teagrad.model.Presets;
@@ -37,6 +39,8 @@ import teagrad.train.History;
  *                          diagnostics, and history when the file carries its curve. Bounded whatever the file
  *                          claims (see ModelFile): a refusal is one error naming the field, the previous model
  *                          kept; the run goes on from the file's "batchRng" at once, whatever its step
+ * lrfind                   the learning-rate finder on a fresh model of the current settings (the run is not
+ *                          touched): 1,000 steps at lr 10^-3 … 1 in slices → lrfind after each slice
  * history {losses, devSteps, devLosses}   a resumed run's curve (Float32Array or numbers, whole numbers, numbers),
  *                          so that a later export carries the whole run; no answer
  * </pre>
@@ -69,7 +73,10 @@ import teagrad.train.History;
  * losses {step, train, val, test}                every split's loss (eval mode)
  * diagnostics {step, lr, tanh: [{layer, label, saturated, mean, std, min, max, hist: Float32Array,
  *        gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array}], weights: [{layer, label, shape: [rows, cols],
- *        gradMean, gradStd, gradToData, log10UpdateToData}], saturation?: {layer, rows, cols, bits: Uint8Array}}
+ *        gradMean, gradStd, gradToData, log10UpdateToData}], saturation?: {layer, rows, cols, bits: Uint8Array},
+ *        plane: {x: Float32Array, y: Float32Array, xShare, yShare, projected}}
+ *        plane: the embedding table in 2-D, a point per vocabulary character (its own two columns at embedding
+ *        size 2, else its two principal components: EmbeddingPlane), and each axis's share of the variance
  * done {step}, paused {step}
  * samples {names: [string], known: [boolean]}    known: the name is a training word
  * exported {json}                                the model file with the run's curve
@@ -78,6 +85,9 @@ import teagrad.train.History;
  *        a resume from either is exact and O(1)
  * history {step, losses: Float32Array, devSteps: [int], devLosses: Float32Array}
  *        an imported file's curve: the batch losses of the steps up to step, and dev losses at devSteps
+ * lrfind {count, done, lrs: Float32Array, losses: Float32Array, smoothed: Float32Array, minimum, suggestion, stopped?}
+ *        the finder's curve so far (count points; minimum its index, -1 before any), its suggested lr (NaN
+ *        before any point), done when the 1,000 steps are taken or the loss diverged (stopped says where)
  * diverged {step, message}                       the loss went NaN/Inf at step; the model is as before it
  * error {during, message}                        during: the type of the message that failed, "train" for a
  *        training slice, "boot" when the worker could not start (its boot script); only "train" and
@@ -238,6 +248,15 @@ final class Protocol {
     }
 
     /** The lecture's look inside the network at the last step (the views beside the chart). */
+    static Message lrfind(Port out, LrFinder f) {
+        int n = f.count();
+        Message m = out.message("lrfind").put("count", n).put("done", f.finished())
+            .put("lrs", java.util.Arrays.copyOf(f.lrs(), n)).put("losses", java.util.Arrays.copyOf(f.losses(), n)).put("smoothed", f.smoothed())
+            .put("minimum", f.minimum()).put("suggestion", f.suggestion());
+        if (f.diverged() != null) m.put("stopped", f.diverged());
+        return m;
+    }
+
     static Message diagnostics(Port out, Session s, Diagnostics d) {
         List<Message> tanh = new ArrayList<>();
         for (Diagnostics.TanhLayer t : d.tanh) {
@@ -253,6 +272,9 @@ final class Protocol {
                 .put("log10UpdateToData", w.log10UpdateToData));
         }
         Message r = out.message("diagnostics").put("step", s.step()).put("lr", d.lr).put("tanh", tanh).put("weights", weights);
+        EmbeddingPlane plane = EmbeddingPlane.of(s.model().net.embedding());
+        r.put("plane", out.object().put("x", plane.x).put("y", plane.y).put("xShare", plane.xShare).put("yShare", plane.yShare)
+            .put("projected", plane.projected));
         byte[] bits = s.saturation();
         if (bits != null) {
             int layer = s.inspectedLayer(), cols = s.model().net.shape(layer)[0];

@@ -121,7 +121,7 @@ class DiagnosticsPageTest extends PageTest {
         wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("widths=64,32"));
         assertTrue(String.valueOf(js.executeScript("return location.hash")).contains("gain=5/3"));
 
-        assertEquals(9L, js.executeScript("return document.querySelectorAll('#presets button.preset').length"), "one button per preset");
+        assertEquals((long) teagrad.model.Presets.ALL.size(), js.executeScript("return document.querySelectorAll('#presets button.preset').length"), "one button per preset");
         assertNoConsoleErrors(driver);
     }
 
