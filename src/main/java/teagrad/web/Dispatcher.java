@@ -2,6 +2,7 @@ package teagrad.web;
 
 import java.util.Set;
 import teagrad.diagnostics.Diagnostics;
+import teagrad.inference.EvalModes;
 import teagrad.train.Trainer;
 
 /**
@@ -18,9 +19,11 @@ class Dispatcher implements Scheduler.Events {
     final Session session = new Session();
     final Port out;
     final Scheduler scheduler;
+    private final Scheduler.Clock clock;
 
     Dispatcher(Port out, Scheduler.Clock clock, Scheduler.Timer timer) {
         this.out = out;
+        this.clock = clock;
         this.scheduler = new Scheduler(session, clock, timer, this);
     }
 
@@ -117,6 +120,29 @@ class Dispatcher implements Scheduler.Events {
                 diagnostics();
                 if (!session.history().isEmpty()) out.post(Protocol.history(out, session.history(), session.step()));
                 break;
+            case "replay":     // the scrubber: the views at an earlier step
+                out.post(Protocol.replay(out, session, session.snapshotNear(Protocol.whole(msg, "step"))));
+                break;
+            case "batchnorm":
+                out.post(Protocol.batchNorm(out, session, Protocol.whole(msg, "layer"), Protocol.whole(msg, "unit")));
+                break;
+            case "evalmodes": {
+                double start = clock.now();
+                EvalModes e = session.evalModes();
+                out.post(Protocol.evalModes(out, session.step(), e, clock.now() - start));
+                break;
+            }
+            case "coupling": {
+                int k = Protocol.whole(msg, "k");
+                long seed = Protocol.seed(msg, "seed");
+                out.post(Protocol.coupling(out, session, session.coupling(msg.string("letters"), msg.string("next"), k, seed)));
+                break;
+            }
+            case "check": {
+                boolean lecture = Boolean.TRUE.equals(msg.get("lecture"));
+                out.post(Protocol.check(out, session.check(lecture, Boolean.TRUE.equals(msg.get("besselMismatch"))), lecture));
+                break;
+            }
             case "history":    // a resumed run: the curve it had, from the page's store
                 Protocol.Curve curve = Protocol.curve(msg);
                 session.restoreHistory(curve.losses(), curve.devSteps(), curve.devLosses());
@@ -147,6 +173,7 @@ class Dispatcher implements Scheduler.Events {
     // ---- what the slices report (Scheduler.Events), and the replies shared by several messages ----
 
     @Override public void progress() {
+        session.logBatchNorms();   // once per slice: the statistics panel's history
         out.post(Protocol.progress(out, session, scheduler.running(), scheduler.stepsPerSecond()));
     }
 
