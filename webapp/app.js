@@ -369,10 +369,15 @@ function settleBench(type, value, error) {
   if (error === undefined) p.resolve(value); else p.reject(new Error(error));
 }
 
+/** Parts of the page in modules of their own (batchnorm/): they send and listen through this. */
+const pageListeners = new Set();
+window.teagradPage = { send: msg => post(msg), subscribe: fn => { pageListeners.add(fn); return () => pageListeners.delete(fn); }, views: () => views };
+
 function onMessage(m) {
   const handler = m && HANDLERS[m.type];
-  if (handler) handler(m); else console.warn('teagrad: unknown message from the worker', m);
+  if (handler) handler(m); else if (!pageListeners.size) console.warn('teagrad: unknown message from the worker', m);
   syncTestState();
+  for (const fn of pageListeners) fn(m);
 }
 
 // ---------- model file ----------

@@ -10,7 +10,7 @@ import teagrad.nn.Sequential;
  * run, at most {@link #CAPACITY} steps, spread over all of it.
  */
 public final class BatchNormTrace {
-    /** Steps kept: with a step logged per ~40 ms slice, the first minute of training at full detail. */
+    /** Steps kept: logged every 32 steps, the first 12,800 steps at full detail, then spread evenly. */
     public static final int CAPACITY = 400;
 
     private final StepHistory<List<BatchNormStats>> history = new StepHistory<>(CAPACITY);

@@ -173,7 +173,7 @@ class Dispatcher implements Scheduler.Events {
     // ---- what the slices report (Scheduler.Events), and the replies shared by several messages ----
 
     @Override public void progress() {
-        session.logBatchNorms();   // once per slice: the statistics panel's history
+        session.logBatchNorms();   // after a Step too (a slice logs as it goes)
         out.post(Protocol.progress(out, session, scheduler.running(), scheduler.stepsPerSecond()));
     }
 

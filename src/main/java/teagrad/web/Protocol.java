@@ -58,7 +58,7 @@ import teagrad.train.History;
  *                          lecture initialises it (what the CLI checks by default) → check
  * </pre>
  * The batch-norm panel's messages cost nothing while training unless the page sends them: the
- * worker only logs every batch norm's statistics once per slice (~20 µs) and keeps a snapshot
+ * worker only logs every batch norm's statistics every 32 steps (~20 µs) and keeps a snapshot
  * with each diagnostics message (~0.2 ms every 250 ms).
  *
  * The bench worker (the page opened with {@code ?bench} loads it: {@link BenchDispatcher}) answers
@@ -93,7 +93,7 @@ import teagrad.train.History;
  * batchnorm {step, layer, label, unit, features, batch, momentum, batchNorms: [{layer, label, features}],
  *        steps: [int], batchMean, batchStd, runningMean, runningStd, runningStdBiased: Float32Array,
  *        units: {step, batchMean, batchStd, runningMean, runningStd, runningStdBiased: Float32Array}}
- *        the unit over the logged steps (one per slice, at most 400 spread over the run) and every unit at the
+ *        the unit over the logged steps (every 32 steps or fewer, at most 400 spread over the run) and every unit at the
  *        newest: batch std unbiased (as the running variance averages it); runningStdBiased the running std
  *        had training tracked the biased variance
  * evalmodes {step, running, runningBiased, calibrated, batch, ms}   the dev loss with the running statistics,

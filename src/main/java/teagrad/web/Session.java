@@ -240,7 +240,7 @@ public final class Session {
         return snapshots.get(i);
     }
 
-    /** Logs every batch norm's statistics at the step just taken (the worker does it once per slice: ~20 µs). */
+    /** Logs every batch norm's statistics at the step just taken (the worker does it every 32 steps or fewer: ~20 µs). */
     public void logBatchNorms() {
         if (trainer != null && passFilled && !model.batchNorms().isEmpty()) batchNormTrace.record(step(), model.net, trainer.lastPass());
     }
