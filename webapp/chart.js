@@ -1,8 +1,11 @@
-'use strict';
-// Loss chart on a <canvas>: faint per-step batch loss, a moving average over it, and dev-loss points,
-// all as log10(loss) like the notebook plots. A redraw costs O(width), not O(steps): per-pixel-column
-// min/max comes from a pyramid of block minima/maxima of log10(loss), window means from prefix sums.
-// The raw losses are kept exactly as the worker sent them (float32), see losses().
+// The loss chart on a <canvas>: a run's batch loss per step (faint), a moving average over it and its
+// dev-loss points, all as log10(loss) like the notebook plots, plus faint labelled curves of earlier
+// runs. A redraw costs O(width), not O(steps): the Curve answers per-column min/max and window means.
+// Drawing is lazy: in the panel's frames (onPanelFrame), only while the canvas is in sight, and not at
+// all when new data would move nothing by half a pixel (a long run adds steps far faster than pixels).
+import { Curve } from './curve.js';
+import { onPanelFrame, CanvasSight } from './frames.js';
+import { formatLoss, formatSteps, niceStep } from './format.js';
 
 const CHART_COLORS = {
   raw: 'rgba(31, 95, 191, 0.22)',
@@ -15,169 +18,82 @@ const CHART_COLORS = {
   kept: 'rgba(90, 96, 108, 0.42)',
   keptText: '#7a808a',
 };
-const LEVELS = 24;                 // block sizes 2, 4, ... 2^24: enough for 16M steps
 const MARGIN = { left: 50, right: 18, top: 26, bottom: 34 };
 
-class LossChart {
+export class LossChart {
   constructor(canvas) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
-    this.queued = false;
+    this.dirty = false;
+    this.drawn = 0;                 // the picture on the canvas, as a hash of what it shows (see pictureKey)
     this.decayStep = 0;
     this.kept = [];                 // earlier runs: {label, pts: [{step, y}]}, survive reset()
-    this.reset(1);
-    new ResizeObserver(() => this.invalidate()).observe(canvas);
+    this.curve = new Curve();       // the run on show: its batch losses and dev points
+    this.total = 1;
+    this.sight = new CanvasSight(canvas, () => this.invalidate());
     window.addEventListener('resize', () => this.invalidate());   // zoom changes devicePixelRatio
   }
 
-  /** Forget all data; `total` is the planned number of steps (the x-axis range). */
-  reset(total) {
-    this.total = Math.max(1, total || 1);
-    this.n = 0;
-    this.allocate(4096);
-    this.dev = [];
+  /** The curve to draw (a run's), and its planned number of steps (the x-axis range). */
+  show(curve, total) {
+    this.curve = curve;
+    this.drawn = 0;
+    this.setTotal(total);
     this.invalidate();
   }
 
-  allocate(cap) {
-    const old = this.n > 0 ? this : null;
-    const raw = new Float32Array(cap), sum = new Float64Array(cap + 1), cnt = new Float64Array(cap + 1);
-    const mins = [], maxs = [];
-    for (let k = 0; k < LEVELS; k++) {
-      const size = (cap >> (k + 1)) + 1;
-      mins.push(new Float32Array(size).fill(Infinity));
-      maxs.push(new Float32Array(size).fill(-Infinity));
-    }
-    if (old) {                      // growing: keep what we have
-      raw.set(old.raw.subarray(0, this.n));
-      sum.set(old.sum.subarray(0, this.n + 1));
-      cnt.set(old.cnt.subarray(0, this.n + 1));
-      for (let k = 0; k < LEVELS; k++) {
-        mins[k].set(old.mins[k].subarray(0, Math.min(old.mins[k].length, mins[k].length)));
-        maxs[k].set(old.maxs[k].subarray(0, Math.min(old.maxs[k].length, maxs[k].length)));
-      }
-    }
-    Object.assign(this, { cap, raw, sum, cnt, mins, maxs });
-  }
+  setTotal(total) { total = Math.max(1, total || 1); if (total !== this.total) { this.total = total; this.invalidate(); } }
+  setDecayStep(step) { if (step !== this.decayStep) { this.decayStep = step; this.invalidate(); } }
 
-  setTotal(total) { if (total > 0 && total !== this.total) { this.total = total; this.invalidate(); } }
-  setDecayStep(step) { this.decayStep = step; this.invalidate(); }
-  losses() { return this.raw.subarray(0, this.n); }     // batch loss of step i + 1 at index i
-
-  /** Append batch losses of steps from+1 .. from+losses.length. */
-  append(from, losses) {
-    if (from < this.n) this.truncate(from);
-    while (this.n < from) this.push(NaN);            // a gap (e.g. an imported model): nothing to draw
-    for (let i = 0; i < losses.length; i++) this.push(losses[i]);
-    this.invalidate();
-  }
-
-  push(loss) {
-    if (this.n === this.cap) this.allocate(this.cap * 2);
-    const i = this.n++;
-    this.raw[i] = loss;
-    const v = loss > 0 ? Math.log10(loss) : NaN;
-    const ok = Number.isFinite(v);
-    this.sum[i + 1] = this.sum[i] + (ok ? v : 0);
-    this.cnt[i + 1] = this.cnt[i] + (ok ? 1 : 0);
-    if (!ok) return;
-    for (let k = 0; k < LEVELS; k++) {        // a coarser block contains this one: stop when unchanged
-      const j = i >> (k + 1);
-      let changed = false;
-      if (v < this.mins[k][j]) { this.mins[k][j] = v; changed = true; }
-      if (v > this.maxs[k][j]) { this.maxs[k][j] = v; changed = true; }
-      if (!changed) break;
-    }
-  }
-
-  truncate(keep) {                 // rare (a rewind): rebuild from the kept prefix
-    const kept = this.raw.slice(0, keep);
-    const dev = this.dev.filter(d => d.step <= keep);
-    this.reset(this.total);
-    kept.forEach(l => this.push(l));
-    this.dev = dev;
-  }
-
-  /** Keep a faint, labelled copy of this run's mean curve (at most ~400 points) for comparing runs. */
-  keepRun(label) {
-    const n = this.n, w = this.smoothWindow(), pts = [];
+  /** Keep a faint, labelled copy of a run's mean curve (at most ~400 points) for comparing runs. */
+  keepRun(curve, label) {
+    const n = curve.n, w = this.smoothWindow(), pts = [];
     const every = Math.max(1, Math.ceil(n / 400));
     for (let b = Math.min(n, every); b > 0; b = b >= n ? 0 : Math.min(n, b + every)) {
-      const m = this.windowMean(b - w, b);
+      const m = curve.windowMean(b - w, b);
       if (Number.isFinite(m)) pts.push({ step: b, y: m });
     }
     if (pts.length === 0) return;
     this.kept.push({ label: String(label), pts });
     if (this.kept.length > 8) this.kept.shift();
+    this.drawn = 0;                  // the key counts kept runs, and the ninth replaces the first
     this.invalidate();
   }
 
-  clearRuns() { this.kept = []; this.invalidate(); }
+  clearRuns() { this.kept = []; this.drawn = 0; this.invalidate(); }
 
-  addDev(step, loss) {
-    const y = loss > 0 ? Math.log10(loss) : NaN;
-    if (Number.isFinite(y)) { this.dev.push({ step, y, loss }); this.invalidate(); }   // loss: kept with the run
-  }
-
-  /** Mark for redraw; many calls within one frame cost one draw. */
+  /** Mark for redraw; many calls before the panel's next frame cost one draw, and none while the chart is out of sight. */
   invalidate() {
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => { this.queued = false; this.draw(); });
+    this.dirty = true;
+    if (this.sight && this.sight.seen) onPanelFrame(this.drawIfDirty);
   }
 
-  /** Approximate min/max of log10(loss) over steps a..b-1: whole blocks of the coarsest level that still fit twice. */
-  rangeMinMax(a, b) {
-    let lo = Infinity, hi = -Infinity;
-    const len = b - a;
-    if (len < 4) {
-      for (let i = a; i < b; i++) {
-        const v = Math.log10(this.raw[i]);
-        if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-      }
-      return [lo, hi];
-    }
-    const k = Math.min(LEVELS - 1, Math.floor(Math.log2(len)) - 2);   // block = 2^(k+1) <= len/2
-    const shift = k + 1;
-    for (let j = a >> shift, last = (b - 1) >> shift; j <= last; j++) {
-      if (this.mins[k][j] < lo) lo = this.mins[k][j];
-      if (this.maxs[k][j] > hi) hi = this.maxs[k][j];
-    }
-    return [lo, hi];
-  }
-
-  /** Mean of the finite log10(loss) values over steps a..b-1, or NaN. */
-  windowMean(a, b) {
-    a = Math.max(0, a);
-    const c = this.cnt[b] - this.cnt[a];
-    return c > 0 ? (this.sum[b] - this.sum[a]) / c : NaN;
-  }
+  drawIfDirty = () => {
+    if (this.dirty && this.sight.seen) { this.dirty = false; this.draw(); }
+  };
 
   smoothWindow() { return Math.max(10, Math.round(this.total / 200)); }   // 1,000 for 200k steps
 
   draw() {
     const { canvas, ctx } = this;
-    const dpr = window.devicePixelRatio || 1;
-    const cssW = canvas.clientWidth, cssH = canvas.clientHeight;
-    if (cssW === 0 || cssH === 0) return;
-    const pw = Math.round(cssW * dpr), ph = Math.round(cssH * dpr);
-    if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssW, cssH);
-
+    const cssW = this.sight.w, cssH = this.sight.h;
     const plot = { x: MARGIN.left, y: MARGIN.top, w: cssW - MARGIN.left - MARGIN.right, h: cssH - MARGIN.top - MARGIN.bottom };
     if (plot.w < 20 || plot.h < 20) return;
-    const lastDev = this.dev.length ? this.dev[this.dev.length - 1].step : 0;
+    const lastDev = this.curve.dev.length ? this.curve.dev[this.curve.dev.length - 1].step : 0;
     const lastKept = this.kept.reduce((s, k) => Math.max(s, k.pts[k.pts.length - 1].step), 0);
-    const xMax = Math.max(this.total, this.n, lastDev, lastKept, 1);
+    const xMax = Math.max(this.total, this.curve.n, lastDev, lastKept, 1);
     const cols = this.columns(plot.w, xMax);
     const yr = this.yRange(cols);
     const X = step => plot.x + (step / xMax) * plot.w;
     const Y = v => plot.y + plot.h - ((v - yr.lo) / (yr.hi - yr.lo)) * plot.h;
+    const key = this.pictureKey(cssW, cssH, xMax, yr, cols, X, Y);
+    if (key === this.drawn && canvas.width > 0) return;   // the same picture, to half a pixel
+    this.drawn = key;
+    this.sight.fit(canvas, ctx);
 
     this.drawAxes(plot, xMax, yr, X, Y);
     this.drawLegend(plot);
-    if (cols.count === 0 && this.dev.length === 0 && this.kept.length === 0) {
+    if (cols.count === 0 && this.curve.dev.length === 0 && this.kept.length === 0) {
       ctx.fillStyle = CHART_COLORS.text;
       ctx.font = '13px system-ui, sans-serif';
       ctx.textAlign = 'center';
@@ -202,16 +118,34 @@ class LossChart {
     ctx.restore();
   }
 
+  /**
+   * A hash of everything the picture shows, its curves in half pixels: equal keys draw the same
+   * picture. The kept runs and dev points are counted, not hashed: they change only by being added.
+   */
+  pictureKey(w, h, xMax, yr, cols, X, Y) {
+    let k = 0x811c9dc5;
+    const mix = v => { k = Math.imul(k ^ (v | 0), 16777619); };
+    for (const v of [w, h, (window.devicePixelRatio || 1) * 100, xMax, this.decayStep, this.kept.length, this.curve.dev.length,
+      this.smoothWindow(), Math.round(yr.lo * 1e4), Math.round(yr.hi * 1e4), cols.count]) mix(v);
+    const half = v => (Number.isFinite(v) ? Math.round(v * 2) : -1);
+    const w2 = this.smoothWindow();
+    for (let i = 0; i < cols.count; i++) {
+      mix(half(X(cols.x[i]))); mix(half(Y(cols.lo[i]))); mix(half(Y(cols.hi[i])));
+      mix(half(X(cols.end[i]))); mix(half(Y(this.curve.windowMean(cols.end[i] - w2, cols.end[i]))));
+    }
+    return k;
+  }
+
   /** One bucket per pixel column (or per point when there are fewer points than pixels). */
   columns(width, xMax) {
     const perCol = xMax / width;
-    const n = this.n, out = { lo: [], hi: [], x: [], end: [], count: 0, points: perCol <= 1 };
+    const n = this.curve.n, out = { lo: [], hi: [], x: [], end: [], count: 0, points: perCol <= 1 };
     const buckets = perCol <= 1 ? n : Math.ceil(n / perCol);
     for (let c = 0; c < buckets; c++) {
       const a = perCol <= 1 ? c : Math.floor(c * perCol);
       const b = perCol <= 1 ? c + 1 : Math.min(n, Math.floor((c + 1) * perCol));
       if (b <= a) continue;
-      const [lo, hi] = this.rangeMinMax(a, b);
+      const [lo, hi] = this.curve.rangeMinMax(a, b);
       if (!(lo <= hi)) continue;                      // only NaNs in this bucket
       out.lo.push(lo); out.hi.push(hi); out.x.push((a + b) / 2 + 0.5); out.end.push(b);
       out.count++;
@@ -222,7 +156,7 @@ class LossChart {
   yRange(cols) {
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < cols.count; i++) { lo = Math.min(lo, cols.lo[i]); hi = Math.max(hi, cols.hi[i]); }
-    for (const d of this.dev) { lo = Math.min(lo, d.y); hi = Math.max(hi, d.y); }
+    for (const d of this.curve.dev) { lo = Math.min(lo, d.y); hi = Math.max(hi, d.y); }
     for (const k of this.kept) for (const p of k.pts) { lo = Math.min(lo, p.y); hi = Math.max(hi, p.y); }
     if (!(lo <= hi)) { lo = Math.log10(1.8); hi = Math.log10(3.5); }
     if (hi - lo < 0.05) { const m = (hi + lo) / 2; lo = m - 0.025; hi = m + 0.025; }
@@ -279,7 +213,7 @@ class LossChart {
     let pen = false;
     for (let i = 0; i < cols.count; i++) {
       const b = cols.end[i];
-      const m = this.windowMean(b - w, b);
+      const m = this.curve.windowMean(b - w, b);
       if (!Number.isFinite(m)) { pen = false; continue; }
       const x = X(b), y = Y(m);
       if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
@@ -290,14 +224,14 @@ class LossChart {
 
   drawDev(X, Y) {
     const ctx = this.ctx;
-    if (this.dev.length === 0) return;
+    if (this.curve.dev.length === 0) return;
     ctx.strokeStyle = CHART_COLORS.dev;
     ctx.lineWidth = 1.2;
     ctx.beginPath();
-    this.dev.forEach((d, i) => (i ? ctx.lineTo(X(d.step), Y(d.y)) : ctx.moveTo(X(d.step), Y(d.y))));
+    this.curve.dev.forEach((d, i) => (i ? ctx.lineTo(X(d.step), Y(d.y)) : ctx.moveTo(X(d.step), Y(d.y))));
     ctx.stroke();
-    if (this.dev.length > 400) return;               // markers only while they stay readable
-    for (const d of this.dev) {
+    if (this.curve.dev.length > 400) return;               // markers only while they stay readable
+    for (const d of this.curve.dev) {
       ctx.beginPath();
       ctx.arc(X(d.step), Y(d.y), 3.5, 0, 2 * Math.PI);
       ctx.fillStyle = CHART_COLORS.dev;
@@ -410,17 +344,3 @@ function logTicks(lo, hi, height) {
   }
   return picked.sort((a, b) => a - b);
 }
-
-function niceStep(raw) {
-  const p = Math.pow(10, Math.floor(Math.log10(raw)));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
-}
-
-function formatSteps(s) {
-  if (s >= 1e6) return `${Number((s / 1e6).toPrecision(3))}M`;
-  if (s >= 1e3) return `${Number((s / 1e3).toPrecision(3))}k`;
-  return String(Math.round(s));
-}
-
-function formatLoss(t) { return t >= 100 ? t.toFixed(0) : String(Number(t.toPrecision(3))); }

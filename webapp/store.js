@@ -1,5 +1,4 @@
-'use strict';
-// teagrad page: the current run kept in IndexedDB, so that a reload (or a crashed worker) can resume
+// The current run kept in IndexedDB, so that a reload (or a crashed worker) can resume
 // it. One database, two object stores:
 //   run   key 'current': {version, json (the model file without history, from the worker's 'snapshot'),
 //         step, config (the last model.config), losses (Float32Array: batch loss of step i + 1 at index i,
@@ -11,7 +10,7 @@
 
 const STORE_DB = 'teagrad', STORE_VERSION = 1;
 
-class RunStore {
+export class RunStore {
   constructor() {
     this.db = null;
     this.opening = null;
@@ -92,17 +91,10 @@ class RunStore {
 }
 
 /** An IndexedDB failure as an Error with a plain message (QuotaExceededError: the storage is full). */
-function storeError(e) {
+export function storeError(e) {
   if (e && e.name === 'QuotaExceededError') return new Error('the browser’s storage for this site is full');
   if (e && e.name === 'InvalidStateError') return new Error('storage is not available (private browsing?)');
   if (e && e.name === 'SecurityError') return new Error('the browser does not allow this page to store data');
   const msg = e && e.message ? e.message : String(e || 'unknown storage error');
   return new Error(msg.replace(/\.$/, ''));
-}
-
-/** SHA-256 of the text (UTF-8) as hex, or null where crypto.subtle is missing (not a secure context). */
-async function sha256Hex(text) {
-  if (!(window.crypto && crypto.subtle)) return null;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('');
 }

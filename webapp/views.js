@@ -1,19 +1,21 @@
-'use strict';
-// teagrad page: the lecture's diagnostics, drawn from the worker's `diagnostics` messages, and the
-// network's description (presets, as the worker's ready lists them; printed layers). Nothing here
-// computes on the network: the worker sends histograms and ratios, this file only keeps the last
-// message and draws it, at most once per animation frame. Every text that comes from the worker is set with textContent.
+// The lecture's four diagnostic views, drawn from a run's `diagnostics` messages. Nothing here
+// computes on the network: the worker sends histograms and ratios, this file only keeps the last message and draws it in the panel's next
+// frame (onPanelFrame, frames.js), and only the views whose picture changed and that are in sight (the
+// others when they come into sight). Every text that comes from the worker is set with textContent.
 //
 //   diagnostics {step, lr, tanh: [{layer, label, mean, std, saturated, min, max, hist: Float32Array(100),
 //                gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array(100)}],
 //                weights: [{layer, label, shape, gradMean, gradStd, gradToData, log10UpdateToData}],
 //                saturation: {layer, rows, cols, bits: Uint8Array(rows * cols)}}
+import { onPanelFrame, CanvasSight } from './frames.js';
+import { fmtInt, formatSteps, niceStep } from './format.js';
 
 const VIEW_COLORS = ['#1f5fbf', '#c2410c', '#1d6b3a', '#7e3fb0', '#b8860b', '#0e7490', '#be185d', '#4b5563', '#65a30d', '#9a3412'];
 const VIEW_INK = { grid: '#ebe8e2', axis: '#8a8f98', text: '#4a4f57', guide: '#6b7280' };
 const VIEW_MARGIN = { left: 40, right: 10, top: 10, bottom: 24 };
 const RATIO_POINTS_MAX = 1500;      // per weight; beyond that every other point is dropped
 const WAITING = 'Waiting for the first step.';
+const VIEWS = ['act', 'grad', 'sat', 'ratio'];
 
 // ---------- number formats whose width does not jump (the legends use tabular figures) ----------
 
@@ -41,18 +43,12 @@ function sciShort(x) {
   return (x < 0 ? MINUS : '') + mant + 'e' + e.replace('-', MINUS).replace('+', '');
 }
 
-// ---------- a crisp canvas (like chart.js: CSS size × devicePixelRatio) ----------
+// ---------- a crisp canvas (CSS size × devicePixelRatio, the size from its CanvasSight) ----------
 
-function fitCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth, h = canvas.clientHeight;
-  if (w === 0 || h === 0) return null;
-  const pw = Math.round(w * dpr), ph = Math.round(h * dpr);
-  if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+function fitCanvas(canvas, sight) {
   const ctx = canvas.getContext('2d');
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  return { ctx, w, h };
+  const f = sight.fit(canvas, ctx);
+  return f && { ctx, w: f.w, h: f.h };
 }
 
 function centreText(ctx, text, x, y) {
@@ -63,22 +59,24 @@ function centreText(ctx, text, x, y) {
   ctx.fillText(text, x, y);
 }
 
-function plotArea(w, h) {
+export function plotArea(w, h) {
   return { x: VIEW_MARGIN.left, y: VIEW_MARGIN.top, w: w - VIEW_MARGIN.left - VIEW_MARGIN.right, h: h - VIEW_MARGIN.top - VIEW_MARGIN.bottom };
 }
 
 /** The frame, vertical grid lines at `ticks` (x values) and their labels. */
-function drawFrame(ctx, plot, ticks, X, label, yTitle) {
+export function drawFrame(ctx, plot, ticks, X, label, yTitle) {
   ctx.font = '10px system-ui, sans-serif';
   ctx.lineWidth = 1;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
+  const right = plot.x + plot.w + VIEW_MARGIN.right;   // the canvas's edge: a label at the last tick ("200k") stays inside
   for (const t of ticks) {
     const x = Math.round(X(t)) + 0.5;
     ctx.strokeStyle = VIEW_INK.grid;
     ctx.beginPath(); ctx.moveTo(x, plot.y); ctx.lineTo(x, plot.y + plot.h); ctx.stroke();
     ctx.fillStyle = VIEW_INK.text;
-    ctx.fillText(label(t), x, plot.y + plot.h + 4);
+    const text = label(t), half = ctx.measureText(text).width / 2;
+    ctx.fillText(text, Math.min(x, right - half - 1), plot.y + plot.h + 4);
   }
   ctx.strokeStyle = VIEW_INK.axis;
   ctx.beginPath();
@@ -183,7 +181,7 @@ class Legend {
 
 // ---------- the four views ----------
 
-class DiagnosticViews {
+export class DiagnosticViews {
   /**
    * els: {act, grad, sat, ratio: canvases; actLegend, gradLegend, ratioLegend: tables;
    * satLayer: select; satNote: text under the picture}; onInspect(layer) asks the worker for another tanh layer.
@@ -192,7 +190,6 @@ class DiagnosticViews {
     this.els = els;
     this.onInspect = onInspect;
     this.layers = null;
-    this.queued = false;
     this.off = document.createElement('canvas');    // the saturation bits at one pixel per value
     this.legends = {
       act: new Legend(els.actLegend, ['tanh layer', 'mean', 'std', 'saturated']),
@@ -215,9 +212,12 @@ class DiagnosticViews {
       const layer = Number(els.satLayer.value);
       if (Number.isInteger(layer)) this.onInspect(layer);
     });
-    const redraw = () => this.invalidate();
-    for (const name of ['act', 'grad', 'sat', 'ratio']) new ResizeObserver(redraw).observe(els[name]);
-    window.addEventListener('resize', redraw);
+    this.dirty = new Set(VIEWS);       // views whose picture is not drawn yet
+    this.sight = {};
+    for (const name of VIEWS) {
+      this.sight[name] = new CanvasSight(els[name], () => { this.dirty.add(name); this.invalidate(); }, () => this.invalidate());
+    }
+    window.addEventListener('resize', () => { VIEWS.forEach(n => this.dirty.add(n)); this.invalidate(); });   // devicePixelRatio
     this.reset(null);
   }
 
@@ -230,6 +230,7 @@ class DiagnosticViews {
     this.test.step = null;
     this.test.ratioPoints = 0;
     for (const v of Object.values(this.test.views)) v.data = false;
+    VIEWS.forEach(n => this.dirty.add(n));
     this.invalidate();
   }
 
@@ -258,13 +259,23 @@ class DiagnosticViews {
   /** The scrubber shows an earlier step (on) or the live one again (off). */
   replaying(on) {
     this.held = on;
-    if (!on && this.lastLive) { this.diag = this.lastLive; this.test.step = this.lastLive.step; this.invalidate(); }
+    if (!on && this.lastLive) {
+      this.diag = this.lastLive;
+      this.test.step = this.lastLive.step;
+      VIEWS.forEach(n => this.dirty.add(n));
+      this.invalidate();
+    }
   }
 
   /** A diagnostics message: the step just taken, or (m.replay) an earlier one for the scrubber. */
   update(m) {
     if (!m.replay) this.lastLive = m;
-    if (this.held && !m.replay) { this.addRatios(m); this.invalidate(); return; }   // the scrubber holds an earlier step on screen
+    if (this.held && !m.replay) {                 // the scrubber holds an earlier step on screen: only the ratio lines move on
+      this.addRatios(m);
+      this.dirty.add('ratio');
+      this.invalidate();
+      return;
+    }
     this.diag = m;
     this.test.messages++;
     this.test.step = m.step;
@@ -272,6 +283,7 @@ class DiagnosticViews {
     if (!this.layers) this.fillSelect(tanh.map(t => ({ layer: t.layer, label: String(t.label) })));
     if (m.saturation && Number.isInteger(m.saturation.layer)) this.els.satLayer.value = String(m.saturation.layer);
     if (!m.replay) this.addRatios(m);
+    VIEWS.forEach(n => this.dirty.add(n));
     this.invalidate();
   }
 
@@ -297,19 +309,25 @@ class DiagnosticViews {
     this.test.ratioPoints = Math.max(0, ...[...this.ratio.values()].map(s => s.steps.length));
   }
 
-  invalidate() {
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => { this.queued = false; this.draw(); });
-  }
+  invalidate() { onPanelFrame(this.drawNow); }
 
+  drawNow = () => this.draw();
+
+  /** The legends (text, cheap when unchanged) and the changed views that are in sight. */
   draw() {
     this.test.frames++;
     const d = this.diag, tanh = d && Array.isArray(d.tanh) ? d.tanh : [];
-    this.mark('act', this.drawActivations(tanh));
-    this.mark('grad', this.drawGradients(tanh));
-    this.mark('sat', this.drawSaturation(d && d.saturation, tanh));
-    this.mark('ratio', this.drawRatio());
+    const paint = {
+      act: () => this.drawActivations(tanh),
+      grad: () => this.drawGradients(tanh),
+      sat: () => this.drawSaturation(d && d.saturation, tanh),
+      ratio: () => this.drawRatio(),
+    };
+    for (const name of VIEWS) {
+      if (!this.dirty.has(name) || !this.sight[name].seen) continue;
+      this.dirty.delete(name);
+      this.mark(name, paint[name]());
+    }
     this.showLegends(tanh);
   }
 
@@ -320,7 +338,7 @@ class DiagnosticViews {
   }
 
   drawActivations(tanh) {
-    const f = fitCanvas(this.els.act);
+    const f = fitCanvas(this.els.act, this.sight.act);
     if (!f) return false;
     const plot = plotArea(f.w, f.h);
     const X = v => plot.x + ((v + 1) / 2) * plot.w;
@@ -330,7 +348,7 @@ class DiagnosticViews {
   }
 
   drawGradients(tanh) {
-    const f = fitCanvas(this.els.grad);
+    const f = fitCanvas(this.els.grad, this.sight.grad);
     if (!f) return false;
     const plot = plotArea(f.w, f.h);
     let r = 0;
@@ -345,7 +363,7 @@ class DiagnosticViews {
 
   /** Batch × units, white where |t| > 0.97: the lecture's imshow(h.abs() > 0.99, cmap='gray'). */
   drawSaturation(sat, tanh) {
-    const f = fitCanvas(this.els.sat);
+    const f = fitCanvas(this.els.sat, this.sight.sat);
     const note = this.els.satNote;
     if (!f) return false;
     const ok = sat && sat.rows > 0 && sat.cols > 0 && sat.bits && sat.bits.length >= sat.rows * sat.cols;
@@ -375,15 +393,15 @@ class DiagnosticViews {
     ctx.drawImage(off, 0, 0, cols, rows, (f.w - w) / 2, (f.h - h) / 2, w, h);
     const t = tanh.find(x => x.layer === sat.layer);
     const name = t ? String(t.label) : `layer ${sat.layer}`;
-    const text = `${name}: ${fmtCount(white)} of ${fmtCount(rows * cols)} values saturated (${(100 * white / (rows * cols)).toFixed(1)}%), ` +
-      `${fmtCount(rows)} examples × ${fmtCount(cols)} units, step ${fmtCount(this.diag.step)}.`;
+    const text = `${name}: ${fmtInt(white)} of ${fmtInt(rows * cols)} values saturated (${(100 * white / (rows * cols)).toFixed(1)}%), ` +
+      `${fmtInt(rows)} examples × ${fmtInt(cols)} units, step ${fmtInt(this.diag.step)}.`;
     if (note.textContent !== text) note.textContent = text;
     return true;
   }
 
   /** log10(update / data) per 2-D weight over the steps, with the lecture's guide at −3. */
   drawRatio() {
-    const f = fitCanvas(this.els.ratio);
+    const f = fitCanvas(this.els.ratio, this.sight.ratio);
     if (!f) return false;
     const ctx = f.ctx, plot = plotArea(f.w, f.h);
     const series = [...this.ratio.values()];
@@ -458,34 +476,4 @@ class DiagnosticViews {
       values: [s.shape, fixedSigned(s.ys[s.ys.length - 1], 2)],
     })));
   }
-}
-
-const fmtCount = n => Number(n).toLocaleString('en-US');
-
-// ---------- the network: preset buttons and the printed layer list ----------
-
-/** One button per preset; `current` (a preset name) is marked pressed. */
-function renderPresets(box, presets, current, onPick) {
-  box.replaceChildren(...presets.map(p => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'preset';
-    b.dataset.preset = String(p.name);
-    b.textContent = String(p.title || p.name);
-    if (p.summary) b.title = String(p.summary);
-    b.setAttribute('aria-pressed', p.name === current ? 'true' : 'false');
-    b.addEventListener('click', () => onPick(String(p.name)));
-    return b;
-  }));
-}
-
-function markPreset(box, current) {
-  for (const b of box.querySelectorAll('button.preset')) b.setAttribute('aria-pressed', b.dataset.preset === current ? 'true' : 'false');
-}
-
-/** The network as micrograd / PyTorch print it, one layer a line, as text. */
-function renderLayers(pre, layers) {
-  pre.textContent = Array.isArray(layers) && layers.length
-    ? layers.map((l, i) => `(${i}):`.padEnd(String(layers.length - 1).length + 4) + String(l)).join('\n')
-    : 'The layer list appears when the training engine describes its network.';
 }

@@ -73,6 +73,8 @@ export class BackwardCheckTable {
       ? 'Wrong normaliser: the hand-written backward differentiates bnvar as if the forward had divided by n − 1 (the notebook’s Bessel correction), but it divided by n. The factor n/(n−1) ≈ 1.03 lands in dbndiff2 and every row below it; bnmeani escapes, as that term sums to zero over the batch.'
       : 'The fused backward this row checks (BatchNorm1d.backward), in the notebook’s names. With the biased variance that BatchNorm1d and PyTorch normalise with, the factor n/(n−1) is 1.';
     tr.append(td);
+    const box = td.querySelector('.scroll-x');     // a Tab stop while the formula is wider than its box, as the chapter's
+    if (box) requestAnimationFrame(() => { if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0; });
     return tr;
   }
 }

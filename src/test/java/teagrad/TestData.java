@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import teagrad.cli.DataFile;
+import teagrad.data.Dataset;
 import teagrad.data.Words;
 import teagrad.model.Config;
+import teagrad.model.Model;
+import teagrad.train.Trainer;
 
 /**
  * The makemore word list for tests, found as the app finds it: data/names.txt, else downloaded
@@ -54,5 +57,19 @@ public final class TestData {
         c.steps = 50;
         c.seed = 1234;
         return c;
+    }
+
+    /** The chapter's network (the recipe's defaults) on names.txt, its split drawn with {@code seed}. */
+    public record Chapter(Dataset data, Model model) {}
+
+    /** The chapter's network after {@code steps} steps of the recipe with {@code seed}. */
+    public static Chapter chapter(long seed, int steps) {
+        Config c = new Config();
+        c.seed = seed;
+        Dataset data = new Dataset(names(), c.blockSize, c.seed);
+        Model model = Model.init(c, data.vocab);
+        Trainer t = new Trainer(model, data);
+        for (int i = 0; i < steps; i++) t.trainStep();
+        return new Chapter(data, model);
     }
 }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static teagrad.autograd.FiniteDifference.H;
+import static teagrad.autograd.FiniteDifference.assertGradClose;
+import static teagrad.autograd.FiniteDifference.dot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import teagrad.Float64;
+import teagrad.autograd.FiniteDifference.Reference;
 import teagrad.model.Config;
 import teagrad.model.Model;
 import teagrad.data.Vocab;
@@ -41,15 +45,7 @@ import teagrad.nn.Tanh;
  * training-mode backward) is off by O(1) relative.
  */
 class GradCheckTest {
-    static final double H = 1e-6;
     static final double FORWARD_TOL = 1e-5;
-    static final double GRAD_TOL = 1e-4;
-    static final double GRAD_FLOOR = 1e-7;
-
-    /** A double-precision reference forward: inputs (as doubles) → output values. */
-    interface Reference {
-        double[] apply(double[][] inputs);
-    }
 
     // ---------------------------------------------------------------- harness
 
@@ -71,12 +67,6 @@ class GradCheckTest {
         return m;
     }
 
-    static double dot(float[] r, double[] out) {
-        double s = 0;
-        for (int i = 0; i < r.length; i++) s += r[i] * out[i];
-        return s;
-    }
-
     static void assertForwardClose(double[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what + ": output size");
         double scale = Math.max(1, maxAbs(expected));
@@ -85,31 +75,6 @@ class GradCheckTest {
             assertTrue(err <= FORWARD_TOL * scale,
                 what + " forward[" + i + "]: ours " + actual[i] + ", reference " + expected[i]);
         }
-    }
-
-    static void assertGradClose(double[] fd, float[] analytic, String what) {
-        assertEquals(fd.length, analytic.length, what + ": gradient size");
-        double tol = GRAD_TOL * maxAbs(fd) + GRAD_FLOOR;
-        for (int i = 0; i < fd.length; i++) {
-            double err = Math.abs(fd[i] - analytic[i]);
-            assertTrue(err <= tol, what + "[" + i + "]: analytic " + analytic[i] + ", finite difference " + fd[i]
-                + " (|diff| " + err + " > " + tol + ")");
-        }
-    }
-
-    /** d(Σ r·ref(x))/d x[q] by central differences, for every element of input q. */
-    static double[] finiteDifference(Reference ref, double[][] x, int q, float[] r) {
-        double[] g = new double[x[q].length];
-        for (int i = 0; i < g.length; i++) {
-            double keep = x[q][i];
-            x[q][i] = keep + H;
-            double plus = dot(r, ref.apply(x));
-            x[q][i] = keep - H;
-            double minus = dot(r, ref.apply(x));
-            x[q][i] = keep;
-            g[i] = (plus - minus) / (2 * H);
-        }
-        return g;
     }
 
     /**
@@ -133,7 +98,7 @@ class GradCheckTest {
         for (Runnable b : out.backward) b.run();
 
         for (int q = 0; q < inputs.length; q++) {
-            assertGradClose(finiteDifference(ref, x, q, r), inputs[q].grad, what + " d/d " + inputs[q].name);
+            assertGradClose(FiniteDifference.of(ref, x, q, r), inputs[q].grad, what + " d/d " + inputs[q].name);
         }
     }
 

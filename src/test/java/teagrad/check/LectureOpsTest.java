@@ -3,10 +3,12 @@ package teagrad.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static teagrad.autograd.FiniteDifference.assertGradClose;
 
 import java.util.Random;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import teagrad.autograd.FiniteDifference;
+import teagrad.autograd.FiniteDifference.Reference;
 import teagrad.autograd.Graph;
 import teagrad.autograd.Tensor;
 
@@ -19,11 +21,7 @@ import teagrad.autograd.Tensor;
  * a sign) is off by O(1).
  */
 class LectureOpsTest {
-    static final double H = 1e-6;
     final Random rnd = new Random(7);
-
-    /** Inputs as doubles → the op's outputs. */
-    interface Reference extends Function<double[][], double[]> {}
 
     Tensor leaf(String name, double lo, double hi, int... shape) {
         Tensor t = new Tensor(name, shape);
@@ -48,28 +46,8 @@ class LectureOpsTest {
         System.arraycopy(r, 0, out.grad, 0, r.length);
         for (Runnable b : out.backwardFunctions()) b.run();
         for (int q = 0; q < inputs.length; q++) {
-            double[] fd = new double[x[q].length];
-            double largest = 0;
-            for (int i = 0; i < fd.length; i++) {
-                double keep = x[q][i];
-                x[q][i] = keep + H;
-                double plus = dot(r, ref.apply(x));
-                x[q][i] = keep - H;
-                double minus = dot(r, ref.apply(x));
-                x[q][i] = keep;
-                fd[i] = (plus - minus) / (2 * H);
-                largest = Math.max(largest, Math.abs(fd[i]));
-            }
-            for (int i = 0; i < fd.length; i++) {
-                assertEquals(fd[i], inputs[q].grad[i], 1e-4 * largest + 1e-7, out.name + " d/d " + inputs[q].name + "[" + i + "]");
-            }
+            assertGradClose(FiniteDifference.of(ref, x, q, r), inputs[q].grad, out.name + " d/d " + inputs[q].name);
         }
-    }
-
-    static double dot(float[] r, double[] out) {
-        double s = 0;
-        for (int i = 0; i < r.length; i++) s += r[i] * out[i];
-        return s;
     }
 
     /** An element-wise reference. */

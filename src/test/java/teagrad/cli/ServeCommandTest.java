@@ -157,7 +157,15 @@ class ServeCommandTest {
         LoopbackServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
         try {
             long wire = 0, raw = 0;
-            for (String path : (". app.js chart.js style.css favicon.svg " + worker).split(" ")) {
+            java.util.List<String> paths = new java.util.ArrayList<>(java.util.List.of(".", "style.css", "favicon.svg"));
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(
+                    getClass().getClassLoader().getResource("webapp/index.html").toURI()).getParent())) {
+                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".js") && !f.startsWith("worker-")).forEach(paths::add);   // the page's modules
+            } catch (java.net.URISyntaxException e) {
+                throw new AssertionError(e);
+            }
+            paths.addAll(java.util.List.of(worker.split(" ")));
+            for (String path : paths) {
                 Response r = RawHttp.request(real.port(), "GET", path.equals(".") ? "/" : "/" + path, "Accept-Encoding: gzip\r\n");
                 assertEquals(200, r.status(), path);
                 assertEquals("gzip", r.header("Content-Encoding"), path);

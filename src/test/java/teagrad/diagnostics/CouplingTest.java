@@ -17,7 +17,6 @@ import teagrad.inference.Inference;
 import teagrad.model.Config;
 import teagrad.model.Model;
 import teagrad.nn.BatchNorm1d;
-import teagrad.train.Trainer;
 
 /**
  * The batch-coupling explorer on names.txt: in training mode an example's activations,
@@ -31,12 +30,9 @@ class CouplingTest {
 
     @BeforeAll
     static void train() {
-        Config c = new Config();
-        c.seed = 2;
-        data = new Dataset(TestData.names(), c.blockSize, c.seed);
-        model = Model.init(c, data.vocab);
-        Trainer t = new Trainer(model, data);
-        for (int i = 0; i < 1000; i++) t.trainStep();
+        TestData.Chapter chapter = TestData.chapter(2, 1000);
+        data = chapter.data();
+        model = chapter.model();
         emm = Coupling.context(data.vocab, 3, "emm");
         a = data.vocab.index('a');
     }

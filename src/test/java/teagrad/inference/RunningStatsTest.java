@@ -28,12 +28,9 @@ class RunningStatsTest {
 
     @BeforeAll
     static void train() {
-        Config c = new Config();
-        c.seed = 1;
-        data = new Dataset(TestData.names(), c.blockSize, c.seed);
-        model = Model.init(c, data.vocab);
-        Trainer t = new Trainer(model, data);
-        for (int i = 0; i < 2000; i++) t.trainStep();
+        TestData.Chapter chapter = TestData.chapter(1, 2000);
+        data = chapter.data();
+        model = chapter.model();
     }
 
     static int[] all(int n) {

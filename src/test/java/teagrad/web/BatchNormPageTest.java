@@ -216,7 +216,7 @@ class BatchNormPageTest {
         wait.until(d -> number("window.teagradCheck.replies") >= 1);
         @SuppressWarnings("unchecked")
         Map<String, Number> box = (Map<String, Number>) js.executeScript(
-            "const f = document.querySelector('#check-body tr.formula-row .formula'), m = f.querySelector('math');"
+            "const f = document.querySelector('#check-body tr.formula-row .scroll-x'), m = f.querySelector('math');"
                 + " const s = f.closest('.table-scroll'); const fr = f.getBoundingClientRect(), sr = s.getBoundingClientRect();"
                 + " return {right: fr.right, boxRight: sr.right, scrollWidth: f.scrollWidth, clientWidth: f.clientWidth,"
                 + " mathWidth: m.getBoundingClientRect().width, overflow: getComputedStyle(f).overflowX === 'auto' ? 1 : 0,"
@@ -233,6 +233,7 @@ class BatchNormPageTest {
         openReady("/?engine=wasm#steps=3000&seed=3");
         trainToTheEnd(3000);
         wait.until(d -> number("window.teagradViews.step") == 3000 && number("window.teagradScrubber.kept") >= 3);
+        js.executeScript("document.getElementById('view-act').scrollIntoView()");   // the views draw what is in sight
         String live = driver.findElement(By.id("legend-act")).getText();
         js.executeScript("const r = document.getElementById('scrub-range'); r.value = '0'; r.dispatchEvent(new Event('input'))");
         wait.until(d -> number("window.teagradScrubber.shown") == 0 && number("window.teagradViews.step") == 0);

@@ -47,8 +47,24 @@ final class Browser {
         return root;
     }
 
+    /**
+     * Runs {@code body} (the body of an async function, ending in a return) in the open page, where
+     * {@code await page('runs-table.js')} imports one of the page's modules: what it exports, as the page's code has it.
+     */
+    static Object inPage(org.openqa.selenium.JavascriptExecutor js, String body, Object... args) {
+        return js.executeAsyncScript("const done = arguments[arguments.length - 1], args = Array.from(arguments).slice(0, -1);"
+            + " const page = name => import(new URL(name, location.href).href);"
+            + " (async () => { " + body + " })().then(done, e => done('failed: ' + e));", args);
+    }
+
     static ChromeDriver start() {
         return start(null);
+    }
+
+    /** The page's viewport in CSS pixels (a phone: 420 × 860), as the layout sees it, whatever the window. */
+    static void viewport(ChromeDriver driver, int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+            java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
     }
 
     /** @param proxy host:port of a {@link RecordingProxy} that sees every request, or null */

@@ -72,6 +72,21 @@ class DiagnosticsPageTest {
         js.executeScript("document.getElementById(arguments[0]).dispatchEvent(new Event('change', {bubbles: true}))", id);
     }
 
+    /** The views are drawn only where they can be seen: scroll them into sight, as a reader would. */
+    void showViews() {
+        js.executeScript("document.getElementById('views').scrollIntoView()");
+    }
+
+    /** View v, scrolled into sight, has drawn more than 500 non-blank pixels. */
+    void assertDrawn(String v) {
+        js.executeScript("document.getElementById('view-' + arguments[0] + '-box').scrollIntoView()", v);
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> number("window.teagradViews.pixels('" + v + "')") > 500);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(v + " drew no pixels (" + number("window.teagradViews.pixels('" + v + "')") + ")");
+        }
+    }
+
     void assertNoConsoleErrors() {
         List<String> errors = new ArrayList<>();
         for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
@@ -192,7 +207,7 @@ class DiagnosticsPageTest {
         assertEquals(1L, js.executeScript("return document.querySelectorAll('#runs-body tr').length"));
 
         // The downloads: CSV with a header and one row, JSON with the same row.
-        String csv = (String) js.executeScript("return toCsv(window.teagradRuns)");
+        String csv = (String) Browser.inPage(js, "return (await page('runs-table.js')).toCsv(window.teagradRuns)");
         assertTrue(csv.startsWith("n,run,preset,status,"), csv);
         assertEquals(2, csv.trim().split("\\R").length, csv);
         assertFalse(driver.findElement(By.id("runs-csv")).getAttribute("disabled") != null, "CSV can be downloaded");
@@ -225,11 +240,12 @@ class DiagnosticsPageTest {
     @Test
     void stepZeroDiagnosticsAreDrawnForAFreshModel() {
         openReady("/?engine=wasm");
+        showViews();
         wait.until(d -> number("window.teagradViews.messages") >= 1);
         assertEquals(0.0, number("window.teagradViews.step"), "the first diagnostics describe the model at step 0");
         wait.until(d -> Boolean.TRUE.equals(js.executeScript("return window.teagradViews.views.act.data && window.teagradViews.views.sat.data")));
         for (String v : List.of("act", "grad", "sat")) {
-            assertTrue(number("window.teagradViews.pixels('" + v + "')") > 500, v + " drew pixels");
+            assertDrawn(v);
         }
         assertTrue(driver.findElement(By.id("net-layers")).getText().contains("BatchNorm1d(200)"), "the printed network");
         assertTrue(driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"), "the legend names the layer");
@@ -240,18 +256,24 @@ class DiagnosticsPageTest {
     void naiveInitSaturatesAndScalingW1DownFixesIt() {
         openReady("/?engine=wasm#steps=2000");
         driver.findElement(By.cssSelector("#presets button[data-preset='naive-init']")).click();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=naive-init")
-            && driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"));
+        awaitSaturationOf("naive-init");
         double naive = saturatedPercent();
         double naiveBlack = number("window.teagradViews.pixels('sat')");   // black: |t| ≤ 0.97
         driver.findElement(By.cssSelector("#presets button[data-preset='no-saturation']")).click();
-        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=no-saturation")
-            && saturatedPercent() != naive);
+        awaitSaturationOf("no-saturation");
         double scaled = saturatedPercent();
         assertTrue(naive > 50, "naive init saturates most tanh units at step 0: " + naive + "%");
         assertTrue(scaled < 15, "W1 × 0.2 keeps them active: " + scaled + "%");
         assertTrue(number("window.teagradViews.pixels('sat')") > 2 * naiveBlack, "the saturation picture goes from white to mostly black");
         assertNoConsoleErrors();
+    }
+
+    /** The preset's model is in the link (the views were reset then) and its saturation picture, scrolled into sight, is drawn. */
+    private void awaitSaturationOf(String preset) {
+        js.executeScript("document.getElementById('view-sat-box').scrollIntoView({block: 'center'})");   // drawn only in sight
+        wait.until(d -> String.valueOf(js.executeScript("return location.hash")).contains("preset=" + preset)
+            && Boolean.TRUE.equals(js.executeScript("return window.teagradViews.views.sat.data"))
+            && driver.findElement(By.id("legend-act")).getText().contains("Tanh 1"));
     }
 
     /** The saturated % in the activations legend's first row ("Tanh 1 (3) +0.048 0.933 73.6%"). */
@@ -269,13 +291,14 @@ class DiagnosticsPageTest {
         wait.until(d -> number("document.querySelectorAll('#legend-act tbody tr').length") == 5);
         assertEquals(5L, js.executeScript("return document.getElementById('sat-layer').options.length"), "one choice per tanh layer");
         driver.findElement(By.id("start")).click();
+        showViews();
         wait.until(d -> number("window.teagradViews.ratioPoints") >= 3);
         driver.findElement(By.id("pause")).click();
         wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
-        assertTrue(Boolean.TRUE.equals(js.executeScript("return window.teagradViews.views.ratio.data")), "the ratio lines are drawn");
         for (String v : List.of("act", "grad", "sat", "ratio")) {
-            assertTrue(number("window.teagradViews.pixels('" + v + "')") > 500, v + " drew pixels");
+            assertDrawn(v);
         }
+        assertTrue(Boolean.TRUE.equals(js.executeScript("return window.teagradViews.views.ratio.data")), "the ratio lines are drawn");
         // inspect another layer: the worker answers with diagnostics for it
         double before = number("window.teagradViews.messages");
         js.executeScript("const s = document.getElementById('sat-layer'); s.selectedIndex = 4; s.dispatchEvent(new Event('change'));");

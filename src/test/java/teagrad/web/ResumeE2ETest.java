@@ -187,6 +187,8 @@ class ResumeE2ETest {
         try {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",   // the page's workers, to fail one
+                "window.workers = []; const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a); window.workers.push(this); } };"));
             PageE2ETest.openReady(driver, wait, "/?engine=wasm#steps=1000&seed=4&every=500");
             driver.findElement(By.id("step")).click();
             driver.findElement(By.id("step")).click();
@@ -195,7 +197,7 @@ class ResumeE2ETest {
             wait.until(d -> Boolean.TRUE.equals(js.executeScript("return (window.teagradState.saves || []).some(s => s.step === 3)")));
             float[] before = losses(js);
             // What the page sees when its worker dies of an uncaught error.
-            js.executeScript("S.worker.onerror(new ErrorEvent('error', { message: 'simulated failure', cancelable: true }))");
+            js.executeScript("window.workers[window.workers.length - 1].onerror(new ErrorEvent('error', { message: 'simulated failure', cancelable: true }))");
             wait.until(d -> d.findElement(By.id("resume")).isDisplayed());
             wait.until(d -> d.findElement(By.id("resume-go")).isEnabled());
             driver.findElement(By.id("resume-go")).click();

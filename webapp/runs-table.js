@@ -1,12 +1,13 @@
-'use strict';
-// teagrad page: runs compared. Every run that finishes, or is stopped and then replaced by a fresh
+// Runs compared. Every run that finishes, or is stopped and then replaced by a fresh
 // model, becomes a row of the results table and a faint labelled curve on the loss chart. The table
 // downloads as CSV and JSON (Blob + object URL, nothing leaves the browser). Text only, no innerHTML.
+import { download } from './dom.js';
+import { fmtInt, fmtLoss, fmtSeconds, round7 } from './format.js';
 
-class RunLog {
+export class RunLog {
   /**
    * els: {body: tbody, table: its box, empty: text shown while there are no rows, csv, json, clear: buttons};
-   * chart: the LossChart (keepRun / clearRuns); titleOf(presetName) gives a preset's title.
+   * chart: the LossChart (keepRun / clearRuns: a finished run's curve stays on it); titleOf(presetName) gives a preset's title.
    */
   constructor(els, chart, titleOf) {
     this.els = els;
@@ -22,11 +23,11 @@ class RunLog {
     this.render();
   }
 
-  /** The worker has a fresh model (model message) with this config, trained for `step` steps already. */
-  begin(config, step = 0) {
+  /** The worker has a fresh model (model message) with this config, trained for `step` steps already; curve: its Curve. */
+  begin(config, step, curve) {
     const c = config || {};
     this.cur = {
-      config: { ...c }, preset: typeof c.preset === 'string' ? c.preset : null, startStep: step, step,
+      config: { ...c }, curve, preset: typeof c.preset === 'string' ? c.preset : null, startStep: step, step,
       firstLoss: null, lastDev: null, devStep: null, losses: null, ms: 0, since: null, archived: false,
     };
   }
@@ -101,7 +102,7 @@ class RunLog {
     this.rows.push(r.row);
     this.updateRow(r);
     const named = r.row.run !== 'Custom' && r.row.run !== 'Run';   // otherwise the network says more than the word
-    this.chart.keepRun(`#${r.n} ${named ? r.row.run : r.row.settings.split(', ').slice(0, 3).join(', ')}`);
+    this.chart.keepRun(r.curve, `#${r.n} ${named ? r.row.run : r.row.settings.split(', ').slice(0, 3).join(', ')}`);
   }
 
   /** The table's plain-object row for run r (the same object stays in window.teagradRuns). */
@@ -115,7 +116,7 @@ class RunLog {
       settings: shortSettings(c, widths),
       widths: widths.slice(),
       batchNorm: !!c.batchNorm,
-      initGain: Number.isFinite(c.initGain) ? round7(c.initGain) : null,
+      initGain: Number.isFinite(c.initGain) && !handScaled(c) ? round7(c.initGain) : null,
       lr: Number.isFinite(c.lr) ? round7(c.lr) : null, batchSize: c.batchSize, seed: c.seed,
       status: r.status,
       firstLoss: r.firstLoss,
@@ -140,9 +141,9 @@ class RunLog {
     body.replaceChildren(...this.rows.map(row => {
       const tr = document.createElement('tr');
       tr.title = row.status === 'finished' ? 'finished' : 'stopped before its last step';
-      const cells = [String(row.n), row.run, loss4(row.firstLoss), loss4(row.train),
-        loss4(row.dev) + (row.train === null && row.dev !== null ? '*' : ''), loss4(row.test),
-        row.steps.toLocaleString('en-US'), duration(row.seconds)];
+      const cells = [String(row.n), row.run, fmtLoss(row.firstLoss), fmtLoss(row.train),
+        fmtLoss(row.dev) + (row.train === null && row.dev !== null ? '*' : ''), fmtLoss(row.test),
+        fmtInt(row.steps), fmtSeconds(row.seconds)];
       cells.forEach((text, i) => {
         const td = document.createElement(i === 1 ? 'th' : 'td');
         td.textContent = text;
@@ -165,44 +166,33 @@ class RunLog {
 
   download(kind) {
     if (!this.rows.length) return;
-    const text = kind === 'csv' ? toCsv(this.rows) : JSON.stringify(this.rows, null, 2) + '\n';
-    const blob = new Blob([text], { type: kind === 'csv' ? 'text/csv' : 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `teagrad-runs.${kind}`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30000);
+    if (kind === 'csv') download(toCsv(this.rows), 'teagrad-runs.csv', 'text/csv');
+    else download(JSON.stringify(this.rows, null, 2) + '\n', 'teagrad-runs.json', 'application/json');
   }
+
 }
 
-const round7 = x => Number(x.toPrecision(7));   // the worker's float32 settings as typed: 0.1, not 0.10000000149
-const loss4 = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
 
-function duration(sec) {
-  if (!Number.isFinite(sec)) return '—';
-  if (sec < 60) return `${sec.toFixed(1)} s`;
-  const s = Math.round(sec);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
-/** “5×100, BN, gain 5/3, lr 0.1, batch 32, seed 42” */
-function shortSettings(c, widths) {
+/** The lecture's first experiments scale N(0, 1) hidden weights by hand (Config.hiddenScale): no gain is used then. */
+const handScaled = c => c.hiddenScale > 0;
+
+/** “5×100, BN, gain 5/3, lr 0.1, batch 32, seed 42”; “200, no BN, hidden N(0, 1) × 0.2, …” for a hand-scaled init. */
+export function shortSettings(c, widths) {
   const same = widths.length > 1 && widths.every(w => w === widths[0]);
   const net = same ? `${widths.length}×${widths[0]}` : widths.join('-') || '?';
   const g = c.initGain;
-  const gain = Number.isFinite(g) ? (Math.abs(g - 5 / 3) < 1e-6 ? '5/3' : String(Number(g.toPrecision(4)))) : null;
   const num = v => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : '?');
-  return [net, c.batchNorm ? 'BN' : 'no BN', gain ? `gain ${gain}` : null, `lr ${num(c.lr)}`, `batch ${num(c.batchSize)}`, `seed ${num(c.seed)}`]
+  const init = handScaled(c) ? `hidden N(0, 1)${c.hiddenScale === 1 ? '' : ` × ${num(c.hiddenScale)}`}`
+    : Number.isFinite(g) ? `gain ${Math.abs(g - 5 / 3) < 1e-6 ? '5/3' : String(Number(g.toPrecision(4)))}` : null;
+  return [net, c.batchNorm ? 'BN' : 'no BN', init, `lr ${num(c.lr)}`, `batch ${num(c.batchSize)}`, `seed ${num(c.seed)}`]
     .filter(Boolean).join(', ');
 }
 
 const CSV_FIELDS = ['n', 'run', 'preset', 'status', 'settings', 'widths', 'batchNorm', 'initGain', 'lr', 'batchSize', 'seed',
   'firstLoss', 'train', 'dev', 'devStep', 'test', 'steps', 'seconds'];
 
-function toCsv(rows) {
+export function toCsv(rows) {
   const cell = v => {
     if (v === null || v === undefined) return '';
     if (Array.isArray(v)) v = v.join(' ');

@@ -1,0 +1,110 @@
+// One training engine: a Web Worker running teagrad's Java, compiled by TeaVM to WebAssembly GC
+// (worker-wasm.js) or to JavaScript (worker-js.js). It picks the build the browser can run, falls back
+// from WebAssembly to JavaScript once if the first does not boot, and restarts after a crash. The
+// messages it carries are documented in src/main/java/teagrad/web/Protocol.java; nothing may be
+// posted before the worker sent `ready`.
+
+/** Whether this browser validates a WebAssembly GC module (a module whose only content is a struct type). */
+function supportsWasmGC() {
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 95, 1, 120, 0]);
+  try { return typeof WebAssembly === 'object' && WebAssembly.validate(bytes); } catch { return false; }
+}
+
+/** The build to start: ?engine=js or ?engine=wasm when the page was opened with one, else the best the browser runs. */
+export function pickEngine(query = new URLSearchParams(location.search)) {
+  const forced = query.get('engine');
+  if (forced === 'js' || forced === 'wasm') return forced;
+  return supportsWasmGC() ? 'wasm' : 'js';
+}
+
+export class Engine {
+  /**
+   * kind: 'wasm' or 'js'; bench: load bench/'s worker (timing hooks); simdOff: the WebAssembly worker
+   * without its SIMD kernels. hooks: {fellBack(message), failed(message), crashed(message)}: the
+   * WebAssembly build did not boot (the JavaScript one is starting), no build boots, the worker died
+   * while running (a new one is starting).
+   */
+  constructor(kind, { bench = false, simdOff = false } = {}, hooks = {}) {
+    this.kind = kind;
+    this.flags = [bench ? 'bench' : '', simdOff ? 'simd=off' : ''].filter(Boolean).join('&');
+    this.hooks = hooks;
+    this.worker = null;
+    this.ready = false;
+    this.simd = false;
+    this.fellBack = false;
+    this.listeners = new Set();
+  }
+
+  /** Calls fn(message) for every message of the worker after `ready`'s bookkeeping; returns a function that stops it. */
+  listen(fn) {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Posts a message; false (and nothing sent) while the worker is not ready. */
+  send(msg) {
+    if (!this.worker || !this.ready) return false;
+    this.worker.postMessage(msg);
+    return true;
+  }
+
+  start(kind = this.kind) {
+    this.kind = kind;
+    this.ready = false;
+    let w;
+    try {
+      w = new Worker((kind === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (this.flags ? '?' + this.flags : ''));
+    } catch (e) {
+      this.bootFailed(String(e && e.message || e));
+      return;
+    }
+    this.worker = w;
+    w.onmessage = e => { if (w === this.worker) this.receive(e.data); };
+    w.onmessageerror = () => { if (w === this.worker) this.deliver({ type: 'error', during: 'message', message: 'a message from the worker could not be read' }); };
+    w.onerror = e => {
+      if (w !== this.worker) return;
+      e.preventDefault();
+      const msg = e.message || 'the worker script failed to load';
+      if (!this.ready) this.bootFailed(msg);
+      else this.crashed(msg);
+    };
+  }
+
+  terminate() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.ready = false;
+  }
+
+  receive(m) {
+    if (m && m.type === 'ready') {
+      this.ready = true;
+      this.kind = m.engine === 'js' || m.engine === 'wasm' ? m.engine : this.kind;
+      this.simd = m.simd === true;
+    }
+    if (m && m.type === 'error' && m.during === 'boot' && !this.ready) { this.bootFailed(m.message || 'unknown error'); return; }
+    this.deliver(m);
+  }
+
+  deliver(m) { for (const fn of this.listeners) fn(m); }
+
+  /** The worker died while running: a new one starts (on nothing: its owner sends words and model again). */
+  crashed(message) {
+    this.terminate();
+    this.start(this.kind);
+    if (this.hooks.crashed) this.hooks.crashed(message);
+  }
+
+  /** The engine did not start: fall back from WebAssembly GC to JavaScript once, then give up. */
+  bootFailed(message) {
+    this.terminate();
+    if (this.kind === 'wasm' && !this.fellBack) {
+      this.fellBack = true;
+      if (this.hooks.fellBack) this.hooks.fellBack(message);
+      this.start('js');
+      return;
+    }
+    this.kind = 'none';
+    if (this.hooks.failed) this.hooks.failed(message);
+  }
+}
