@@ -21,15 +21,16 @@ public final class Summary {
             object.reset(Files.readString(Path.of(file)));
             while (object.find()) rows.add(object.group());
         }
-        System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | views live / off |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | views live / off | statsOverhead |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String r : rows) {
-            double views = number(r, "viewsLiveOverOff");
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %s |%n",
+            double views = number(r, "viewsLiveOverOff"), stats = number(r, "statsOverhead");
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %s | %s |%n",
                 text(r, "runtime"), number(r, "stepsPerSecond"), number(r, "ratio"), number(r, "deepStepsPerSecond"),
                 number(r, "deepRatio"), number(r, "baselineStepsPerSecond"),
                 Double.isNaN(views) ? "—" : String.format(Locale.ROOT, "%.3f (%s)", views,
-                    views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"));
+                    views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"),
+                Double.isNaN(stats) ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * stats));
         }
     }
 

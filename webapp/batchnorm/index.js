@@ -11,7 +11,7 @@ const $ = id => document.getElementById(id);
 
 export function mountBatchNorm(run, views) {
   return {
-    scrubber: new Scrubber({ range: $('scrub-range'), label: $('scrub-label'), live: $('scrub-live') }, run, views),
+    scrubber: new Scrubber({ range: $('scrub-range'), label: $('scrub-label'), live: $('scrub-live'), satLayer: $('sat-layer') }, run, views),
     stats: new BatchNormStatsPanel({
       section: $('bn-stats'), layer: $('bn-layer'), unit: $('bn-unit'), biased: $('bn-biased'),
       mean: $('bn-mean'), std: $('bn-std'), units: $('bn-units'), note: $('bn-note'), devAt: $('bn-dev-at'),

@@ -7,18 +7,22 @@
 const count = n => Number(n).toLocaleString('en-US');
 
 export class Scrubber {
-  /** els: {range: input[type=range], label, live: button}; views: {replaying(on)}; run: {send, subscribe}. */
+  /** els: {range: input[type=range], label, live: button, satLayer: the views' select}; views: {replaying(on)}; run: {send, subscribe}. */
   constructor(els, run, views) {
     Object.assign(this, { els, run, views, steps: [], live: true, shown: null, pending: false, wanted: null });
     this.test = (window.teagradScrubber = { replays: 0, shown: null, live: true, kept: 0 });
     els.range.addEventListener('input', () => this.moved());
     els.live.addEventListener('click', () => this.goLive());
+    // Another tanh layer for the saturation picture: the views ask the worker (inspect) first, then this
+    // asks for the replayed step again, which the worker answers with that layer's picture as it was.
+    els.satLayer.addEventListener('change', () => { if (!this.live && this.wanted !== null) this.ask(this.wanted); });
     run.subscribe(m => this.onMessage(m));
     this.render();
   }
 
   onMessage(m) {
     if (m.type === 'model') { this.steps = []; this.goLive(); }
+    if (m.type === 'error' && m.during === 'replay') { this.pending = false; this.goLive(); }
     if (m.type !== 'diagnostics') return;
     if (Array.isArray(m.snapshots)) this.steps = m.snapshots.slice();
     this.test.kept = this.steps.length;

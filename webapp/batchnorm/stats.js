@@ -7,7 +7,7 @@ import { INK, fit, axes, clipped, line, dots, extent, say, inked, inkedWith } fr
 
 const ASK_MS = 250;                 // the statistics at most four times a second
 const EVAL_MIN_MS = 1500;           // the dev loss four ways: at most every 1.5 s while training …
-const EVAL_SHARE = 40;              // … and at most 1/40 of the time (it takes ~0.1–0.2 s)
+const EVAL_SHARE = 50;              // … and at most 1/50 of the time (it takes ~1 s in the WASM worker)
 
 const fmt = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
 const signed = x => (Number.isFinite(x) ? (x < 0 ? '\u2212' : '+') + Math.abs(x).toFixed(4) : '—');
@@ -43,7 +43,7 @@ export class BatchNormStatsPanel {
 
   /** A new model: nothing of the old one is shown. */
   reset() {
-    Object.assign(this, { data: null, evalModes: null, layer: -1, unit: 0, step: 0, running: false,
+    Object.assign(this, { data: null, evalModes: null, layer: -1, unit: 0, step: 0, running: false, unavailable: false,
       pending: false, askedAt: -Infinity, askedStep: -1, evalPending: false, evalAt: -Infinity, evalStep: -1, evalMs: 0, timer: 0 });
     this.els.note.textContent = '';
     this.draw();
@@ -52,13 +52,32 @@ export class BatchNormStatsPanel {
 
   onMessage(m) {
     switch (m.type) {
-      case 'model': this.reset(); this.step = m.step || 0; this.ask(); this.askEval(); break;
-      case 'progress': this.step = m.step; this.running = !!m.running; this.ask(); this.askEval(); break;
+      case 'model':
+        this.reset();
+        this.step = m.step || 0;
+        this.unavailable = Array.isArray(m.layers) && !m.layers.some(l => /^BatchNorm1d/.test(String(l)));
+        if (this.unavailable) this.els.note.textContent = 'This network has no batch norm: turn it on in the settings to see its statistics.';
+        this.draw();
+        this.ask();
+        this.askEval();
+        break;
+      case 'progress':
+        if (m.step !== this.step && this.test.error) this.unavailable = false;   // e.g. "no steps logged yet" after an import: try again
+        this.step = m.step;
+        this.running = !!m.running;
+        this.ask();
+        this.askEval();
+        break;
       case 'paused': case 'done': this.running = false; this.ask(); this.askEval(); break;
       case 'batchnorm': this.pending = false; this.show(m); break;
       case 'evalmodes': this.evalPending = false; this.evalModes = m; this.evalMs = m.ms; this.test.evalReplies++; this.test.evalModes = m; this.showEval(); break;
       case 'error':
-        if (m.during === 'batchnorm') { this.pending = false; this.data = null; this.els.note.textContent = String(m.message); this.test.error = m.message; this.draw(); }
+        if (m.during === 'batchnorm') {            // e.g. no steps logged yet: asked again at the next step
+          Object.assign(this, { pending: false, data: null, unavailable: true });
+          this.els.note.textContent = String(m.message);
+          this.test.error = m.message;
+          this.draw();
+        }
         if (m.during === 'evalmodes') { this.evalPending = false; this.els.devAt.textContent = String(m.message); }
         break;
     }
@@ -66,7 +85,7 @@ export class BatchNormStatsPanel {
 
   /** Asks for the statistics when the panel is seen, the step moved on and the last answer is in. */
   ask(force = false) {
-    if (!this.visible || this.pending || (!force && this.step === this.askedStep)) return;
+    if (!this.visible || this.pending || (!force && (this.step === this.askedStep || this.unavailable))) return;
     const wait = this.askedAt + ASK_MS - performance.now();
     if (wait > 0 && !force) { this.later(wait); return; }
     if (!this.run.send({ type: 'batchnorm', layer: this.layer, unit: this.unit })) return;
@@ -127,7 +146,7 @@ export class BatchNormStatsPanel {
     if (document.activeElement !== this.els.unit) this.els.unit.value = String(m.unit);
     const last = m.steps.length - 1, biased = this.els.biased.checked;
     this.els.note.textContent = `${m.label}, unit ${m.unit}: ${count(m.steps.length)} logged steps up to step ${count(m.step)}; ` +
-      `momentum ${m.momentum}, so the running values average about the last ${count(Math.round(1 / m.momentum))} steps. ` +
+      `momentum ${Number(m.momentum.toPrecision(7))}, so the running values average about the last ${count(Math.round(1 / m.momentum))} steps. ` +
       `Now: batch mean ${fmt(m.batchMean[last])}, running ${fmt(m.runningMean[last])}; batch std ${fmt(m.batchStd[last])}, ` +
       `running ${fmt(biased ? m.runningStdBiased[last] : m.runningStd[last])}${biased ? ' (tracked biased)' : ''}.`;
     this.draw();

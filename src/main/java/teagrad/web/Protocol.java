@@ -48,7 +48,9 @@ import teagrad.train.History;
  *                          so that a later export carries the whole run; no answer
  * replay {step}            the views as they were at the kept snapshot nearest to step → diagnostics (replay true)
  * batchnorm {layer, unit}  a batch norm (its index in model.layers; -1: the first) and one of its units → batchnorm
- * evalmodes                → evalmodes (the dev loss four ways; ~0.1–0.2 s, the page asks for it sparingly)
+ * evalmodes                → evalmodes (the dev loss four ways: a calibration pass over the training split and four
+ *                          dev-split losses, ~0.25 s on HotSpot, ~1 s in the WASM worker; the page asks for it at
+ *                          most 1/50 of the time while training)
  * coupling {k, seed, letters?, next?}   the example letters → next (letters padded with '.' on the left; next
  *                          omitted: the character that most often follows them in the training split), or
  *                          without letters a training example drawn by seed, in k (1 to 1000) random training

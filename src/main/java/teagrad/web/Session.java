@@ -227,6 +227,7 @@ public final class Session {
         if (trainer == null || !passFilled) return null;
         Diagnostics d = new Diagnostics(model.net, trainer.lastPass(), trainer.lastLearningRate());
         if (snapshots.wants(step())) snapshots.add(step(), Snapshot.of(step(), model.net, trainer.lastPass(), d));
+        logBatchNorms();   // step 0's look too: the statistics panel has a point before training starts
         return d;
     }
 

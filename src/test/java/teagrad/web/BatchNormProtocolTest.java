@@ -73,12 +73,14 @@ class BatchNormProtocolTest {
         assertEquals(3.0, m.number("layer"), "the first batch norm is layer 3 of the chapter's net");
         assertEquals(16.0, m.number("features"));
         assertEquals(0.1, m.number("momentum"), 1e-7);
-        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, (int[]) m.raw("steps"), "a logged step per Step (Step posts progress)");
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, (int[]) m.raw("steps"), "the look at step 0, then a logged step per Step");
+        assertEquals(0f, ((float[]) m.raw("runningMean"))[0], "at step 0 the running mean is its initial 0 …");
+        assertEquals(1f, ((float[]) m.raw("runningStd"))[0], "… and the running variance its initial 1");
         for (int s = 0; s < 6; s++) {
-            assertEquals(expected[s][0], ((float[]) m.raw("batchMean"))[s], "batch mean at step " + (s + 1));
-            assertEquals(expected[s][1], ((float[]) m.raw("batchStd"))[s]);
-            assertEquals(expected[s][2], ((float[]) m.raw("runningMean"))[s]);
-            assertEquals(expected[s][3], ((float[]) m.raw("runningStd"))[s]);
+            assertEquals(expected[s][0], ((float[]) m.raw("batchMean"))[s + 1], "batch mean at step " + (s + 1));
+            assertEquals(expected[s][1], ((float[]) m.raw("batchStd"))[s + 1]);
+            assertEquals(expected[s][2], ((float[]) m.raw("runningMean"))[s + 1]);
+            assertEquals(expected[s][3], ((float[]) m.raw("runningStd"))[s + 1]);
         }
         // every unit at the newest step, and the running std had the variance been tracked biased
         MapMessage units = (MapMessage) m.object("units");
@@ -91,7 +93,7 @@ class BatchNormProtocolTest {
             assertEquals(Math.sqrt(biasedVar[j]), biasedStd[j], 1e-6, "unit " + j);
             assertTrue(biasedStd[j] < now.runningStd[j], "the biased estimate is smaller: unit " + j);
         }
-        assertEquals(biasedStd[5], ((float[]) m.raw("runningStdBiased"))[5], "the unit's newest point is the same number");
+        assertEquals(biasedStd[5], ((float[]) m.raw("runningStdBiased"))[6], "the unit's newest point is the same number");
     }
 
     @ParameterizedTest(name = "{0} {1}")
