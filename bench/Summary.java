@@ -26,17 +26,18 @@ public final class Summary {
             pool.reset(text);
             while (pool.find()) parallel.add(pool.group());
         }
-        System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | dev eval ms | first step ms | views live / off |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | dev eval ms | first step ms | views live / off | statsOverhead |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (String r : rows) {
-            double views = number(r, "viewsLiveOverOff");
+            double views = number(r, "viewsLiveOverOff"), stats = number(r, "statsOverhead");
             double first = number(r, "firstStepMs");
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %.1f | %s | %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %.1f | %s | %s | %s |%n",
                 text(r, "runtime"), number(r, "stepsPerSecond"), number(r, "ratio"), number(r, "deepStepsPerSecond"),
                 number(r, "deepRatio"), number(r, "baselineStepsPerSecond"), number(r, "devEvalMs"),
                 Double.isNaN(first) ? "—" : String.format(Locale.ROOT, "%.0f", first),
                 Double.isNaN(views) ? "—" : String.format(Locale.ROOT, "%.3f (%s)", views,
-                    views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"));
+                    views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"),
+                Double.isNaN(stats) ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * stats));
         }
         for (String p : parallel) {
             System.out.printf(Locale.ROOT, "%nparallel (%s workers, load average %.2f): 1 worker %,.0f steps/s; 2 workers %,.0f steps/s together (median of the rounds' ratios %.2f x); "

@@ -15,6 +15,7 @@ import { Engine, pickEngine } from './engine.js';
 import { Run } from './run.js';
 import { LossChart } from './chart.js';
 import { DiagnosticViews } from './views.js';
+import { mountBatchNorm } from './batchnorm/index.js';
 import { RunLog } from './runs-table.js';
 import { SettingsForm } from './settings.js';
 import { Keeper, SAVE_EVERY_MS } from './keep.js';
@@ -37,6 +38,7 @@ function mountSections(run) {
     actLegend: $('legend-act'), gradLegend: $('legend-grad'), ratioLegend: $('legend-ratio'),
     satLayer: $('sat-layer'), satNote: $('sat-note'),
   }, layer => run.inspect(layer));
+  mountBatchNorm(run, views);   // the replay slider, the statistics panel, the coupling explorer, the backward check
   let panel = null, keeper = null;
   const table = new RunLog({ body: $('runs-body'), table: $('runs-table-box'), empty: $('runs-empty'), csv: $('runs-csv'), json: $('runs-json'), clear: $('runs-clear') },
     chart, name => (panel.presets.find(p => p.name === name) || {}).title, {

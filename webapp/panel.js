@@ -11,6 +11,9 @@ import { parseField } from './settings.js';
 import { renderPresets, markPreset, renderLayers } from './network.js';
 import { MAX_WORDLIST_BYTES, NAMES, checksumOf, fetchNames, readWithProgress, showPreview, wordListProblem } from './wordlist.js';
 
+/** Messages (and their errors) that a section of their own answers and shows (batchnorm/). */
+const OWN_SECTION = ['batchnorm', 'evalmodes', 'coupling', 'check', 'replay'];
+
 export class Panel {
   /** parts: {run, chart, views, table, form, keeper}: each made by main.js. */
   constructor(parts) {
@@ -35,7 +38,7 @@ export class Panel {
   receive(m) {
     const handler = m && HANDLERS[m.type];
     if (handler) handler.call(this, m, this.run);
-    else if (m && !['ready', 'snapshot'].includes(m.type)) console.warn('teagrad: unknown message from the worker', m);
+    else if (m && !['ready', 'snapshot', ...OWN_SECTION].includes(m.type)) console.warn('teagrad: unknown message from the worker', m);
   }
 
   // ---------- word lists ----------
@@ -488,6 +491,8 @@ const HANDLERS = {
       // nothing to keep (no model yet): the keeper forgets the request
     } else if (m.during === 'history') {
       note(`The resumed run's curve was not accepted by the training engine: ${sentence(msg)} A later export carries only the steps trained from now on.`, 'warn');
+    } else if (OWN_SECTION.includes(m.during)) {
+      // said where it was asked, beside the section's controls
     } else if (m.during === 'baseline' || m.during === 'profile' || m.during === 'kernels') {
       this.settleBench(m.during, undefined, msg);
     } else {                                           // step, evaluate, sample, reset, export, …: a run goes on

@@ -224,6 +224,7 @@ export class DiagnosticViews {
   /** A fresh model in the worker: forget everything until its step-0 diagnostics arrive. */
   reset(layers) {
     this.diag = null;
+    this.lastLive = null;
     this.ratio = new Map();   // "layer:label" -> {label, shape, color, steps: [], ys: []}
     if (layers !== undefined) this.setLayers(layers);
     this.test.step = null;
@@ -255,15 +256,39 @@ export class DiagnosticViews {
     sel.disabled = choices.length < 2;
   }
 
-  /** A diagnostics message. */
+  /** The scrubber shows an earlier step (on) or the live one again (off). */
+  replaying(on) {
+    this.held = on;
+    if (!on && this.lastLive) {
+      this.diag = this.lastLive;
+      this.test.step = this.lastLive.step;
+      VIEWS.forEach(n => this.dirty.add(n));
+      this.invalidate();
+    }
+  }
+
+  /** A diagnostics message: the step just taken, or (m.replay) an earlier one for the scrubber. */
   update(m) {
+    if (!m.replay) this.lastLive = m;
+    if (this.held && !m.replay) {                 // the scrubber holds an earlier step on screen: only the ratio lines move on
+      this.addRatios(m);
+      this.dirty.add('ratio');
+      this.invalidate();
+      return;
+    }
     this.diag = m;
     this.test.messages++;
     this.test.step = m.step;
     const tanh = Array.isArray(m.tanh) ? m.tanh : [];
     if (!this.layers) this.fillSelect(tanh.map(t => ({ layer: t.layer, label: String(t.label) })));
     if (m.saturation && Number.isInteger(m.saturation.layer)) this.els.satLayer.value = String(m.saturation.layer);
-    // update:data ratios of the 2-D weights, one point per message
+    if (!m.replay) this.addRatios(m);
+    VIEWS.forEach(n => this.dirty.add(n));
+    this.invalidate();
+  }
+
+  /** update:data ratios of the 2-D weights, one point per live message. */
+  addRatios(m) {
     for (const w of Array.isArray(m.weights) ? m.weights : []) {
       if (!Array.isArray(w.shape) || w.shape.length !== 2 || !Number.isFinite(w.log10UpdateToData)) continue;
       const key = w.layer + ':' + w.label;
@@ -282,8 +307,6 @@ export class DiagnosticViews {
       }
     }
     this.test.ratioPoints = Math.max(0, ...[...this.ratio.values()].map(s => s.steps.length));
-    VIEWS.forEach(n => this.dirty.add(n));
-    this.invalidate();
   }
 
   invalidate() { onPanelFrame(this.drawNow); }

@@ -15,8 +15,8 @@ import teagrad.autograd.FMath;
 public final class Rng {
     /** Stream ids: one independent generator per purpose. */
     public static final int INIT = 1, SPLIT = 2, BATCHES = 3, SAMPLES = 4, PROBE = 5;
-    /** Streams of the batch-norm views: the backward check's init, the coupling explorer's batches, evaluation with batch statistics. */
-    public static final int CHECK = 6, COUPLING = 7, EVAL_BATCHES = 8;
+    /** Streams of the batch-norm views: the backward check's init, the coupling explorer's batches, evaluation with batch statistics, the explorer's example. */
+    public static final int CHECK = 6, COUPLING = 7, EVAL_BATCHES = 8, EXAMPLE = 9;
 
     private int s0, s1, s2, s3;
 

@@ -2,6 +2,7 @@ package teagrad.diagnostics;
 
 import java.util.ArrayList;
 import java.util.List;
+import teagrad.inference.RunningStats;
 import teagrad.nn.BatchNorm1d;
 import teagrad.nn.Sequential;
 
@@ -18,17 +19,21 @@ public final class BatchNormStats {
     public final int layer;            // index of the BatchNorm1d in the network
     public final String label;         // "BatchNorm 1", "BatchNorm 2", …
     public final int batch;            // m, the examples of the step
+    public final float momentum;       // μ of the running average
     public final float[] batchMean, batchStd, runningMean, runningStd;
+    private final float[] runningVar;
 
     BatchNormStats(int layer, String label, BatchNorm1d bn, float[] x, int m) {
         this.layer = layer;
         this.label = label;
         batch = m;
+        momentum = bn.momentum;
         int n = bn.features;
         batchMean = new float[n];
         batchStd = new float[n];
         runningMean = bn.runningMean.clone();
         runningStd = new float[n];
+        runningVar = bn.runningVar.clone();
         for (int j = 0; j < n; j++) {
             double sum = 0;
             for (int k = j; k < m * n; k += n) sum += x[k];
@@ -53,4 +58,20 @@ public final class BatchNormStats {
 
     /** The std the step divided by (without ε): the biased one, √((m−1)/m) of {@link #batchStd}. */
     public float normalisedStd(int unit) { return batchStd[unit] * (float) Math.sqrt((batch - 1.0) / batch); }
+
+    /**
+     * The running std had training tracked the biased variance (the one the step normalised
+     * with) instead of PyTorch's unbiased one: {@link RunningStats#biasedVariance} after
+     * {@code steps} steps.
+     */
+    public float[] runningStdBiased(int steps) {
+        float[] s = new float[runningStd.length];
+        for (int j = 0; j < s.length; j++) s[j] = runningStdBiased(steps, j);
+        return s;
+    }
+
+    /** {@link #runningStdBiased(int)} of one unit. */
+    public float runningStdBiased(int steps, int unit) {
+        return (float) Math.sqrt(RunningStats.biasedVariance(runningVar[unit], batch, momentum, steps));
+    }
 }

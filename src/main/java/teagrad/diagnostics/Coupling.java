@@ -108,6 +108,13 @@ public final class Coupling {
         return spread;
     }
 
+    /** The mean over the units of {@link #activationSpread}: one number for how much the batch moves the example. */
+    public double meanActivationSpread(boolean training) {
+        double sum = 0;
+        for (float v : activationSpread(training)) sum += v;
+        return sum / units;
+    }
+
     /** The standard deviation of the target's probability over the K batches. */
     public double probSpread(boolean training) { return std(training ? trainProb : evalProb, 0, 1, k); }
 
@@ -138,6 +145,19 @@ public final class Coupling {
             context[blockSize - 1 - i] = vocab.index(cps[cps.length - 1 - i]);   // refuses a character the word list lacks
         }
         return context;
+    }
+
+    /** A row of the split drawn by {@code Rng(seed, EXAMPLE)}: an example "from the data" for the explorer. */
+    public static int pick(Dataset.Split split, long seed) {
+        if (split.size == 0) throw new IllegalArgumentException("the training split is empty: no example to pick");
+        return new Rng(seed, Rng.EXAMPLE).nextInt(split.size);
+    }
+
+    /** Symbols as the text they stand for ("..e", "m"). */
+    public static String text(Vocab vocab, int... symbols) {
+        StringBuilder b = new StringBuilder();
+        for (int s : symbols) b.appendCodePoint(vocab.codePoint(s));
+        return b.toString();
     }
 
     /** The character that most often follows {@code context} in a split (the first of a tie), or −1 where it never occurs. */

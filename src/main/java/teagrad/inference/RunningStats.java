@@ -51,12 +51,17 @@ public final class RunningStats {
         float[][] mean = new float[bns.size()][], var = new float[bns.size()][];
         for (int k = 0; k < bns.size(); k++) {
             BatchNorm1d bn = bns.get(k);
-            double init = Math.pow(1 - (double) bn.momentum, steps);   // what is left of the initial running var of 1
             mean[k] = bn.runningMean.clone();
             var[k] = new float[bn.features];
-            for (int j = 0; j < bn.features; j++) var[k][j] = (float) ((m - 1.0) / m * (bn.runningVar[j] - init) + init);
+            for (int j = 0; j < bn.features; j++) var[k][j] = biasedVariance(bn.runningVar[j], m, bn.momentum, steps);
         }
         return new RunningStats(mean, var);
+    }
+
+    /** One running variance of {@link #biased}: (m−1)/m · (r_t − (1 − μ)^t) + (1 − μ)^t. */
+    public static float biasedVariance(float runningVar, int m, float momentum, int steps) {
+        double init = Math.pow(1 - (double) momentum, steps);   // what is left of the initial running var of 1
+        return (float) ((m - 1.0) / m * (runningVar - init) + init);
     }
 
     /** Sets the model's running statistics to these (the notebook's calibration writes them into the layers). */

@@ -3,6 +3,7 @@ package teagrad.web;
 import java.util.Set;
 import teagrad.diagnostics.Diagnostics;
 import teagrad.experiments.LrFinder;
+import teagrad.inference.EvalModes;
 import teagrad.train.Trainer;
 
 /**
@@ -132,6 +133,29 @@ class Dispatcher implements Scheduler.Events {
                 finder = f;   // a finder already under way stops: its next slice sees it is no longer the one
                 timer.later(() -> findSlice(f));
                 break;
+            case "replay":     // the scrubber: the views at an earlier step
+                out.post(Protocol.replay(out, session, session.snapshotNear(Protocol.whole(msg, "step"))));
+                break;
+            case "batchnorm":
+                out.post(Protocol.batchNorm(out, session, Protocol.whole(msg, "layer"), Protocol.whole(msg, "unit")));
+                break;
+            case "evalmodes": {
+                double start = clock.now();
+                EvalModes e = session.evalModes();
+                out.post(Protocol.evalModes(out, session.step(), e, clock.now() - start));
+                break;
+            }
+            case "coupling": {
+                int k = Protocol.whole(msg, "k");
+                long seed = Protocol.seed(msg, "seed");
+                out.post(Protocol.coupling(out, session, session.coupling(msg.string("letters"), msg.string("next"), k, seed)));
+                break;
+            }
+            case "check": {
+                boolean lecture = Boolean.TRUE.equals(msg.get("lecture"));
+                out.post(Protocol.check(out, session.check(lecture, Boolean.TRUE.equals(msg.get("besselMismatch"))), lecture));
+                break;
+            }
             case "history":    // a resumed run: the curve it had, from the page's store
                 Protocol.Curve curve = Protocol.curve(msg);
                 session.restoreHistory(curve.losses(), curve.devSteps(), curve.devLosses());
@@ -180,6 +204,7 @@ class Dispatcher implements Scheduler.Events {
     // ---- what the slices report (Scheduler.Events), and the replies shared by several messages ----
 
     @Override public void progress() {
+        session.logBatchNorms();   // after a Step too (a slice logs as it goes)
         out.post(Protocol.progress(out, session, scheduler.running(), scheduler.stepsPerSecond()));
     }
 

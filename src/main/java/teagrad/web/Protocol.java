@@ -2,11 +2,20 @@ package teagrad.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import teagrad.check.BackwardCheck;
+import teagrad.check.Cmp;
 import teagrad.data.Dataset;
+import teagrad.data.Vocab;
+import teagrad.diagnostics.BatchNormStats;
+import teagrad.diagnostics.BatchNormTrace;
+import teagrad.diagnostics.Coupling;
 import teagrad.diagnostics.Diagnostics;
 import teagrad.diagnostics.EmbeddingPlane;
 import teagrad.experiments.LrFinder;
+import teagrad.diagnostics.Snapshot;
 import teagrad.diagnostics.Stats;
+import teagrad.diagnostics.StepHistory;
+import teagrad.inference.EvalModes;
 import teagrad.model.Config;
 import teagrad.model.Presets;
 import teagrad.model.Setting;
@@ -43,7 +52,23 @@ import teagrad.train.History;
  *                          touched): 1,000 steps at lr 10^-3 … 1 in slices → lrfind after each slice
  * history {losses, devSteps, devLosses}   a resumed run's curve (Float32Array or numbers, whole numbers, numbers),
  *                          so that a later export carries the whole run; no answer
+ * replay {step}            the views as they were at the kept snapshot nearest to step → diagnostics (replay true)
+ * batchnorm {layer, unit}  a batch norm (its index in model.layers; -1: the first) and one of its units → batchnorm
+ * evalmodes                → evalmodes (the dev loss four ways: a calibration pass over the training split and four
+ *                          dev-split losses, ~0.25 s on HotSpot, ~1 s in the WASM worker; the page asks for it at
+ *                          most 1/50 of the time while training)
+ * coupling {k, seed, letters?, next?}   the example letters → next (letters padded with '.' on the left; next
+ *                          omitted: the character that most often follows them in the training split), or
+ *                          without letters a training example drawn by seed, in k (1 to 1000) random training
+ *                          batches drawn by seed → coupling
+ * check {lecture, besselMismatch}   {@code teagrad check} on one training batch (seeded by the run's seed): the
+ *                          model being trained, or with lecture true the chapter's network at init as the
+ *                          lecture initialises it (what the CLI checks by default) → check
  * </pre>
+ * The batch-norm panel's messages cost nothing while training unless the page sends them: the
+ * worker only logs every batch norm's statistics every 32 steps (~20 µs) and keeps a snapshot
+ * with each diagnostics message (~0.2 ms every 250 ms).
+ *
  * The bench worker (the page opened with {@code ?bench} loads it: {@link BenchDispatcher}) answers
  * four more: {@code baseline {ms}} → baseline {stepsPerSecond, checksum}; {@code profile {reps}} →
  * profile {text}; {@code views {live}} (whether slices send diagnostics); {@code kernels {cases, seed}}
@@ -74,9 +99,26 @@ import teagrad.train.History;
  * diagnostics {step, lr, tanh: [{layer, label, saturated, mean, std, min, max, hist: Float32Array,
  *        gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array}], weights: [{layer, label, shape: [rows, cols],
  *        gradMean, gradStd, gradToData, log10UpdateToData}], saturation?: {layer, rows, cols, bits: Uint8Array},
- *        plane: {x: Float32Array, y: Float32Array, xShare, yShare, projected}}
+ *        plane: {x: Float32Array, y: Float32Array, xShare, yShare, projected}, snapshots: [int], replay}
  *        plane: the embedding table in 2-D, a point per vocabulary character (its own two columns at embedding
- *        size 2, else its two principal components: EmbeddingPlane), and each axis's share of the variance
+ *        size 2, else its two principal components: EmbeddingPlane), and each axis's share of the variance;
+ *        snapshots: the steps the scrubber can replay (at most 50, spread over the run); replay: true when the
+ *        message answers replay (the views at an earlier step), false for the step just taken
+ * batchnorm {step, layer, label, unit, features, batch, momentum, batchNorms: [{layer, label, features}],
+ *        steps: [int], batchMean, batchStd, runningMean, runningStd, runningStdBiased: Float32Array,
+ *        units: {step, batchMean, batchStd, runningMean, runningStd, runningStdBiased: Float32Array}}
+ *        the unit over the logged steps (every 32 steps or fewer, at most 400 spread over the run) and every unit at the
+ *        newest: batch std unbiased (as the running variance averages it); runningStdBiased the running std
+ *        had training tracked the biased variance
+ * evalmodes {step, running, runningBiased, calibrated, batch, ms}   the dev loss with the running statistics,
+ *        the same tracked biased, statistics calibrated over the training split, and each dev batch's own
+ *        (training mode); ms: what computing them took
+ * coupling {context, next, layer, label, units, k, batchNorm, train: {activations: Float32Array [k × units],
+ *        spread: Float32Array [units], prob: Float32Array [k], loss: Float32Array [k], meanSpread, probSpread,
+ *        lossSpread}, eval: {the same}}   the example's pre-activations (the layer's output), p(next) and loss in
+ *        each batch, in training mode and in eval mode; spreads are standard deviations over the k batches
+ * check {lecture, loss, besselMismatch, rows: [{name, exact, approx, maxdiff, autograd}]}   the cmp() table,
+ *        maxdiff null for NaN; autograd: crossEntropy, batchNorm, graph or elementary (which backward made t.grad)
  * done {step}, paused {step}
  * samples {names: [string], known: [boolean]}    known: the name is a training word
  * exported {json}                                the model file with the run's curve
@@ -247,7 +289,7 @@ final class Protocol {
         return out.message("error").put("during", f.during).put("message", f.message);
     }
 
-    /** The lecture's look inside the network at the last step (the views beside the chart). */
+    /** The learning-rate finder's curve so far and its suggestion. */
     static Message lrfind(Port out, LrFinder f) {
         int n = f.count();
         Message m = out.message("lrfind").put("count", n).put("done", f.finished())
@@ -257,7 +299,24 @@ final class Protocol {
         return m;
     }
 
+    /** The lecture's look inside the network at the last step (the views beside the chart). */
     static Message diagnostics(Port out, Session s, Diagnostics d) {
+        int layer = s.inspectedLayer();
+        return diagnostics(out, s, s.step(), d, layer, s.saturation(), false);
+    }
+
+    /** A kept snapshot's views, with the saturation picture of the inspected layer as it was then. */
+    static Message replay(Port out, Session s, Snapshot snap) {
+        int layer = s.inspectedLayer(), t = 0;
+        byte[] bits = null;
+        for (Diagnostics.TanhLayer tl : snap.diagnostics.tanh) {
+            if (tl.layer == layer) bits = snap.saturation.get(t);
+            t++;
+        }
+        return diagnostics(out, s, snap.step, snap.diagnostics, layer, bits, true);
+    }
+
+    private static Message diagnostics(Port out, Session s, int step, Diagnostics d, int satLayer, byte[] bits, boolean replay) {
         List<Message> tanh = new ArrayList<>();
         for (Diagnostics.TanhLayer t : d.tanh) {
             Message o = out.object().put("layer", t.layer).put("label", t.label).put("saturated", t.saturated);
@@ -271,14 +330,17 @@ final class Protocol {
                 .put("gradMean", w.gradMean).put("gradStd", w.gradStd).put("gradToData", w.gradToData)
                 .put("log10UpdateToData", w.log10UpdateToData));
         }
-        Message r = out.message("diagnostics").put("step", s.step()).put("lr", d.lr).put("tanh", tanh).put("weights", weights);
-        EmbeddingPlane plane = EmbeddingPlane.of(s.model().net.embedding());
+        StepHistory<Snapshot> kept = s.snapshots();
+        int[] steps = new int[kept.size()];
+        for (int i = 0; i < steps.length; i++) steps[i] = kept.step(i);
+        Message r = out.message("diagnostics").put("step", step).put("lr", d.lr).put("tanh", tanh).put("weights", weights)
+            .put("snapshots", steps).put("replay", replay);
+        EmbeddingPlane plane = EmbeddingPlane.of(s.model().net.embedding());   // the table as it is now, also in a replay
         r.put("plane", out.object().put("x", plane.x).put("y", plane.y).put("xShare", plane.xShare).put("yShare", plane.yShare)
             .put("projected", plane.projected));
-        byte[] bits = s.saturation();
         if (bits != null) {
-            int layer = s.inspectedLayer(), cols = s.model().net.shape(layer)[0];
-            r.put("saturation", out.object().put("layer", layer).put("rows", bits.length / cols).put("cols", cols).putBytes("bits", bits));
+            int cols = s.model().net.shape(satLayer)[0];   // a copy moves to the page: the snapshot keeps its own
+            r.put("saturation", out.object().put("layer", satLayer).put("rows", bits.length / cols).put("cols", cols).putBytes("bits", bits.clone()));
         }
         return r;
     }
@@ -286,7 +348,66 @@ final class Protocol {
     /** mean, std, min, max and the histogram as {prefix}Mean, … ("" → mean, "grad" → gradMean). */
     private static void stats(Message o, String prefix, Stats s) {
         o.put(key(prefix, "mean"), s.mean).put(key(prefix, "std"), s.std).put(key(prefix, "min"), s.min).put(key(prefix, "max"), s.max)
-            .put(key(prefix, "hist"), s.density);
+            .put(key(prefix, "hist"), s.density.clone());   // a copy: a snapshot keeps the Stats for the scrubber
+    }
+
+    // ---- the batch-norm panel ----
+
+    /** One batch norm's unit over the logged steps, and all its units at the newest. */
+    static Message batchNorm(Port out, Session s, int layer, int unit) {
+        List<BatchNormStats> newest = s.batchNormTrace().newest();
+        if (newest == null) throw new IllegalArgumentException(s.model() != null && s.model().batchNorms().isEmpty()
+            ? "this network has no batch norm: turn batch norm on to see its statistics" : "no steps logged yet");
+        int k = layer < 0 ? 0 : -1;
+        List<Message> all = new ArrayList<>();
+        for (int i = 0; i < newest.size(); i++) {
+            BatchNormStats b = newest.get(i);
+            if (b.layer == layer) k = i;
+            all.add(out.object().put("layer", b.layer).put("label", b.label).put("features", b.batchMean.length));
+        }
+        if (k < 0) throw new IllegalArgumentException("layer " + layer + " is not a batch norm of this network");
+        BatchNormStats b = newest.get(k);
+        BatchNormTrace.Series series = s.batchNormTrace().series(k, unit);
+        int step = series.steps[series.steps.length - 1];
+        Message units = out.object().put("step", step).put("batchMean", b.batchMean.clone()).put("batchStd", b.batchStd.clone())
+            .put("runningMean", b.runningMean.clone()).put("runningStd", b.runningStd.clone()).put("runningStdBiased", b.runningStdBiased(step));
+        return out.message("batchnorm").put("step", step).put("layer", b.layer).put("label", b.label).put("unit", unit)
+            .put("features", b.batchMean.length).put("batch", b.batch).put("momentum", b.momentum).put("batchNorms", all)
+            .put("steps", series.steps).put("batchMean", series.batchMean).put("batchStd", series.batchStd)
+            .put("runningMean", series.runningMean).put("runningStd", series.runningStd).put("runningStdBiased", series.runningStdBiased)
+            .put("units", units);
+    }
+
+    static Message evalModes(Port out, int step, EvalModes e, double ms) {
+        return out.message("evalmodes").put("step", step).put("running", e.running).put("runningBiased", e.runningBiased)
+            .put("calibrated", e.calibrated).put("batch", e.batch).put("ms", ms);
+    }
+
+    static Message coupling(Port out, Session s, Coupling c) {
+        Vocab v = s.model().vocab;
+        return out.message("coupling").put("context", Coupling.text(v, c.context)).put("next", Coupling.text(v, c.target))
+            .put("layer", c.layer).put("label", s.model().net.layer(c.layer).toString()).put("units", c.units).put("k", c.k)
+            .put("batchNorm", !s.model().batchNorms().isEmpty())
+            .put("train", couplingMode(out, c, true)).put("eval", couplingMode(out, c, false));
+    }
+
+    /** The spreads first: putting an array moves it to the page. */
+    private static Message couplingMode(Port out, Coupling c, boolean training) {
+        Message m = out.object().put("meanSpread", c.meanActivationSpread(training)).put("probSpread", c.probSpread(training))
+            .put("lossSpread", c.lossSpread(training)).put("spread", c.activationSpread(training));
+        return m.put("activations", training ? c.trainActivations : c.evalActivations)
+            .put("prob", training ? c.trainProb : c.evalProb).put("loss", training ? c.trainLoss : c.evalLoss);
+    }
+
+    /** The cmp() table; a NaN maxdiff as null (JSON has no NaN, as check --json). */
+    static Message check(Port out, BackwardCheck check, boolean lecture) {
+        List<Message> rows = new ArrayList<>();
+        for (Cmp c : check.rows) {
+            Message row = out.object().put("name", c.name).put("exact", c.exact).put("approx", c.approx).put("autograd", c.autograd);
+            if (Double.isFinite(c.maxdiff)) row.put("maxdiff", c.maxdiff);
+            rows.add(row);
+        }
+        return out.message("check").put("lecture", lecture).put("loss", check.loss).put("besselMismatch", check.besselMismatch).put("rows", rows);
     }
 
     private static String key(String prefix, String name) {

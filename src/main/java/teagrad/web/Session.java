@@ -11,7 +11,15 @@ import teagrad.inference.Sampler;
 import teagrad.train.Trainer;
 import teagrad.data.Dataset;
 import teagrad.data.Words;
+import teagrad.check.BackwardCheck;
+import teagrad.diagnostics.BatchNormTrace;
+import teagrad.diagnostics.Coupling;
 import teagrad.diagnostics.Diagnostics;
+import teagrad.diagnostics.Snapshot;
+import teagrad.diagnostics.StepHistory;
+import teagrad.inference.EvalModes;
+import teagrad.nn.BatchNorm1d;
+import teagrad.nn.Linear;
 import teagrad.nn.Sequential;
 import teagrad.nn.Tanh;
 
@@ -35,6 +43,14 @@ public final class Session {
     private int pending;
     private int inspected = -1;     // the tanh layer whose saturation picture the page shows
     private History history = new History();   // the run's curve, saved with the model
+    /** The views at logged steps, for the scrubber (the lecture's plots at step 0, 1,000 and the end). */
+    private final StepHistory<Snapshot> snapshots = new StepHistory<>(SNAPSHOTS);
+    /** Every batch norm's statistics at the logged steps, for the statistics panel. */
+    private final BatchNormTrace batchNormTrace = new BatchNormTrace();
+    private boolean passFilled;     // the trainer's step buffers hold a step (or the look at step 0)
+
+    /** Snapshots kept per run for the scrubber. */
+    public static final int SNAPSHOTS = 50;
 
     /** Replaces the word list: splits it with the current seed and block size, fresh model. */
     public void loadWords(String text) {
@@ -82,7 +98,18 @@ public final class Session {
         pending = 0;
         inspected = -1;
         history = new History();
-        if (t != null && t.stepsDone() == 0) t.probe();   // the diagnostics at step 0 show the init
+        forgetViews();
+        if (t != null && t.stepsDone() == 0) {
+            t.probe();   // the diagnostics at step 0 show the init
+            passFilled = true;
+        }
+    }
+
+    /** A new model: nothing logged of the old one stays. */
+    private void forgetViews() {
+        snapshots.clear();
+        batchNormTrace.clear();
+        passFilled = false;
     }
 
     /** Replaces the model with one from a model file; the current model stays if it is invalid. */
@@ -111,6 +138,7 @@ public final class Session {
         pending = 0;
         inspected = -1;
         history = loaded.history != null ? loaded.history : new History();
+        forgetViews();
     }
 
     /** The model file, with the run's curve. */
@@ -151,6 +179,7 @@ public final class Session {
             float loss = trainer.trainStep();
             history.addLoss(loss);
             done++;
+            passFilled = true;
             if (pending == losses.length) losses = java.util.Arrays.copyOf(losses, 2 * pending);
             losses[pending++] = loss;
         }
@@ -205,8 +234,85 @@ public final class Session {
      * or null when the model has no trainer and so no step buffers.
      */
     public Diagnostics diagnostics() {
-        if (trainer == null) return null;
-        return new Diagnostics(model.net, trainer.lastPass(), trainer.lastLearningRate());
+        if (trainer == null || !passFilled) return null;
+        Diagnostics d = new Diagnostics(model.net, trainer.lastPass(), trainer.lastLearningRate());
+        if (snapshots.wants(step())) snapshots.add(step(), Snapshot.of(step(), model.net, trainer.lastPass(), d));
+        logBatchNorms();   // step 0's look too: the statistics panel has a point before training starts
+        return d;
+    }
+
+    /** The snapshots kept for the scrubber, oldest first (at most {@link #SNAPSHOTS}, spread over the run). */
+    public StepHistory<Snapshot> snapshots() { return snapshots; }
+
+    /** The kept snapshot nearest to {@code step}. */
+    public Snapshot snapshotNear(int step) {
+        int i = snapshots.nearest(step);
+        if (i < 0) throw new IllegalArgumentException("no snapshots yet: they are kept as the views are drawn");
+        return snapshots.get(i);
+    }
+
+    /** Logs every batch norm's statistics at the step just taken (the worker does it every 32 steps or fewer: ~20 µs). */
+    public void logBatchNorms() {
+        if (trainer != null && passFilled && !model.batchNorms().isEmpty()) batchNormTrace.record(step(), model.net, trainer.lastPass());
+    }
+
+    public BatchNormTrace batchNormTrace() { return batchNormTrace; }
+
+    /** The dev split's loss with batch norm's statistics four ways ({@link EvalModes}). */
+    public EvalModes evalModes() {
+        requireModel();
+        if (data == null || !model.vocab.equals(data.vocab)) throw new IllegalArgumentException("load the model's word list to evaluate it");
+        return EvalModes.of(model, data, data.val, step());
+    }
+
+    /**
+     * The coupling explorer on the current model: the example (letters → next, or when letters
+     * is null a training example drawn by seed) in k random training batches, recorded at the
+     * first batch norm's output (else the first linear layer's: the pre-activations).
+     * @param next the true next character; null: the one that most often follows in the training split
+     */
+    public Coupling coupling(String letters, String next, int k, long seed) {
+        requireModel();
+        if (data == null || !model.vocab.equals(data.vocab)) throw new IllegalArgumentException("load the model's word list to draw batches from it");
+        Dataset.Split train = data.train;
+        int block = model.net.blockSize;
+        int[] context;
+        int target;
+        if (letters == null) {
+            int row = Coupling.pick(train, seed);
+            context = java.util.Arrays.copyOfRange(train.x, row * block, (row + 1) * block);
+            target = train.y[row];
+        } else {
+            context = Coupling.context(model.vocab, block, letters);
+            if (next != null) {
+                int[] cps = next.codePoints().toArray();
+                if (cps.length != 1) throw new IllegalArgumentException("the next character must be one character, got \"" + next + "\"");
+                target = model.vocab.index(cps[0]);
+            } else {
+                target = Coupling.mostCommonNext(train, context);
+                if (target < 0) throw new IllegalArgumentException("\"" + Coupling.text(model.vocab, context) + "\" never occurs in the training split: give the next character too");
+            }
+        }
+        return Coupling.explore(model, train, context, target, preActivationLayer(), k, seed);
+    }
+
+    /** The first batch norm's output (hpreact), else the first linear layer's. */
+    public int preActivationLayer() {
+        for (int i = 0; i < model.net.size(); i++) if (model.net.layer(i) instanceof BatchNorm1d) return i;
+        for (int i = 0; i < model.net.size(); i++) if (model.net.layer(i) instanceof Linear) return i;
+        return model.net.size() - 1;
+    }
+
+    /**
+     * {@code teagrad check} on one batch of the training split (seeded by the run's seed): the
+     * model being trained, or (lecture) the chapter's network at init as the lecture initialises
+     * it for the check, with this run's settings, which is what the CLI checks by default.
+     */
+    public BackwardCheck check(boolean lecture, boolean besselMismatch) {
+        requireModel();
+        if (data == null || !model.vocab.equals(data.vocab)) throw new IllegalArgumentException("load the model's word list: the check takes a batch from it");
+        Model m = lecture ? BackwardCheck.lectureInit(config, data.vocab) : model;
+        return BackwardCheck.run(m, data.train, config.seed, besselMismatch);
     }
 
     /** Chooses the tanh layer (its index in the network) whose saturation picture is shown. */

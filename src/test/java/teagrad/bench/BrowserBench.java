@@ -24,7 +24,8 @@ import teagrad.web.BrowserAccess;
  * time goes in that worker, op by op ({@link teagrad.bench.StepProfile}), and the deep network's
  * (preset deep-batchnorm, 5 × 100) training steps/s against the same baseline; and in the WASM
  * worker the cost of the live diagnostics views: steps/s with them live vs. with the worker told
- * to send none (bench-only message 'views'), in alternating rounds of the same page.
+ * to send none (bench-only message 'views'), in alternating rounds of the same page, and the cost of
+ * the batch-norm statistics panel (on screen vs scrolled away: statsOverhead).
  *
  * <p>Usage: BrowserBench [seconds of training per engine, default 20]
  */
@@ -158,6 +159,7 @@ public final class BrowserBench {
                 System.out.printf(Locale.ROOT, "     views live vs not drawn, %d alternating rounds of %.0f s: live %s, off %s steps/s; live/off median %.3f%n",
                     rounds, seconds / 4, fmt(live), fmt(off), median);
                 views = String.format(Locale.ROOT, ", \"viewsLiveOverOff\": %.3f", median);
+                views += statsOverhead(js, seconds / 4, rounds);
             }
             return String.format(Locale.ROOT,
                 "{\"runtime\": \"%s\", \"stepsPerSecond\": %.1f, \"baselineStepsPerSecond\": %.1f, \"ratio\": %.3f, \"devEvalMs\": %.2f, \"firstStepMs\": %.0f, \"firstStepSplit\": \"%s\", \"bytesBeforeData\": %d, \"deepStepsPerSecond\": %.1f, \"deepRatio\": %.3f%s}",
@@ -194,6 +196,43 @@ public final class BrowserBench {
         driver.findElement(By.id("pause")).click();
         wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
         return (s1 - s0) / ((t1 - t0) / 1000);
+    }
+
+    /**
+     * The batch-norm statistics panel's cost (issue 16: at most 5 %): steps/s with the panel on screen,
+     * where it asks for a unit's statistics four times a second and the dev loss four ways within its
+     * budget, against steps/s with it scrolled away (it asks nothing), in alternating rounds while the
+     * same run trains. Each round on screen starts after the panel's first dev-loss answer (a look at
+     * the panel costs one evalmodes first: its ms is printed). Returns the JSON fields.
+     */
+    private static String statsOverhead(JavascriptExecutor js, double seconds, int rounds) throws InterruptedException {
+        js.executeScript("window.benchWorker.postMessage({type: 'views', live: true})");
+        double[] on = new double[rounds], away = new double[rounds], ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            double answered = ((Number) js.executeScript("return window.teagradBatchNorm.evalReplies")).doubleValue();
+            js.executeScript("document.getElementById('bn-stats').scrollIntoView()");
+            for (int i = 0; i < 200 && ((Number) js.executeScript("return window.teagradBatchNorm.evalReplies")).doubleValue() <= answered; i++) Thread.sleep(50);
+            on[r] = rateAfterSettling(js, seconds);
+            js.executeScript("document.getElementById('live').scrollTop = 0; window.scrollTo(0, 0)");
+            away[r] = rateAfterSettling(js, seconds);
+            ratios[r] = on[r] / away[r];
+        }
+        java.util.Arrays.sort(ratios);
+        double overhead = 1 - ratios[rounds / 2];
+        double evalMs = ((Number) js.executeScript("return window.teagradBatchNorm.evalModes ? window.teagradBatchNorm.evalModes.ms : NaN")).doubleValue();
+        System.out.printf(Locale.ROOT, "     batch-norm statistics panel on screen vs away, %d alternating rounds of %.0f s: on %s, away %s steps/s;"
+            + " statsOverhead %.1f%% (median); dev loss four ways %.0f ms, %d statistics answers%n",
+            rounds, seconds, fmt(on), fmt(away), 100 * overhead, evalMs,
+            ((Number) js.executeScript("return window.teagradBatchNorm.replies")).intValue());
+        return String.format(Locale.ROOT, ", \"statsOverhead\": %.4f, \"evalModesMs\": %.1f", overhead, evalMs);
+    }
+
+    /** Steps/s over {@code seconds}, 1 s after the page changed what it shows. */
+    private static double rateAfterSettling(JavascriptExecutor js, double seconds) throws InterruptedException {
+        Thread.sleep(1000);
+        double t0 = now(js), s0 = step(js);
+        Thread.sleep((long) (seconds * 1000));
+        return (step(js) - s0) / ((now(js) - t0) / 1000);
     }
 
     /** Steps/s over {@code seconds} with the diagnostics views live or not (1 s to settle first). */

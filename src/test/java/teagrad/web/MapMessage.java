@@ -53,8 +53,18 @@ final class MapMessage implements Message {
     @Override public Message put(String key, double value) { return set(key, value); }
     @Override public Message put(String key, boolean value) { return set(key, value); }
     @Override public Message put(String key, Message value) { return set(key, value); }
-    @Override public Message put(String key, float[] value) { return set(key, value.clone()); }
-    @Override public Message putBytes(String key, byte[] value) { return set(key, value.clone()); }
+    /** Moves the array, as the worker's transfer does: the sender's copy is spoilt (NaN), so a sender that reuses it fails a test. */
+    @Override public Message put(String key, float[] value) {
+        set(key, value.clone());
+        java.util.Arrays.fill(value, Float.NaN);
+        return this;
+    }
+    /** Moves the array, as {@link #put(String, float[])}: the sender's copy turns to 0x55. */
+    @Override public Message putBytes(String key, byte[] value) {
+        set(key, value.clone());
+        java.util.Arrays.fill(value, (byte) 0x55);
+        return this;
+    }
     @Override public Message put(String key, int[] value) { return set(key, value.clone()); }
     @Override public Message put(String key, String[] value) { return set(key, value.clone()); }
     @Override public Message put(String key, boolean[] value) { return set(key, value.clone()); }
