@@ -158,8 +158,8 @@ function main() {
   renderPresets($('presets'), [], null, () => {});
   renderLayers($('net-layers'), null);
   wire(panel);
-  wireLayout();
   mountExperimentsSection(run);
+  wireLayout();                                   // after every section is in place: it watches their scroll boxes
   expose(panel);
   setStatus('Starting the training engine …');
   panel.render();

@@ -71,7 +71,7 @@ export function mountExperiments(box, host) {
     el('div', { className: 'buttons' }, lossLogButton, sweepButton, lrButton, stopButton),
     status,
     el('h3', { textContent: 'The loss log' }),
-    el('div', { className: 'table-scroll' }, el('table', { id: 'exp-loss-log' },
+    el('div', { className: 'scroll-x', role: 'group', ariaLabel: 'The loss log' }, el('table', { id: 'exp-loss-log' },
       el('thead', {}, el('tr', {}, ...['preset', 'first loss', 'train', 'val', 'test', 'Karpathy: train / val', 'status'].map(t => el('th', { scope: 'col', textContent: t })))),
       table)),
     el('h3', { textContent: 'Every run’s batch loss' }), curvesCanvas,

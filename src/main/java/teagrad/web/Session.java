@@ -139,6 +139,7 @@ public final class Session {
         inspected = -1;
         history = loaded.history != null ? loaded.history : new History();
         forgetViews();
+        passFilled = t != null;   // probed above: the views show the imported model at once
     }
 
     /** The model file, with the run's curve. */

@@ -167,7 +167,7 @@ class BatchNormProtocolTest {
     @CsvSource(delimiter = '|', value = {
         "ann | b  | 0    | the number of batches must be between 1 and 1000, got 0",
         "yy  |    | 10   | \".yy\" never occurs in the training split: give the next character too",
-        "a!  |    | 10   | character '!' is not in the vocabulary",
+        "a!  |    | 10   | character \"!\" is not in the vocabulary",
         "an  | nn | 10   | the next character must be one character, got \"nn\"",
     })
     void aContextThatCannotBeExploredIsNamed(String letters, String next, int k, String error) {
