@@ -75,8 +75,28 @@ export class Curve {
   append(from, losses) {
     if (from < this.n) this.truncate(from);
     this.reserve(Math.max(from, this.n) + losses.length);
-    while (this.n < from) this.push(NaN);            // a gap (e.g. an imported model): nothing to draw
+    this.gap(from);
     for (let i = 0; i < losses.length; i++) this.push(losses[i]);
+  }
+
+  /**
+   * Steps n+1 .. to without a loss (an imported model's past): nothing to draw, nothing summed. The
+   * steps that would only pass through the recent window are skipped in one go, leaving what pushing
+   * NaN one by one leaves (their buckets' prefix sums at the totals so far, their blocks empty): a
+   * model imported at step 10,000,000 is drawn at once instead of after 10 million pushes.
+   */
+  gap(to) {
+    const start = Math.floor((to - 2 * RECENT) / RECENT) * RECENT;   // the window's start after the gap: a multiple of RECENT
+    if (start > this.n) {
+      const r = this.n - this.from, S = this.sum[r], C = this.cnt[r];
+      for (let j = Math.floor(this.n / BUCKET) + 1; j <= start / BUCKET; j++) { this.bucketSum[j] = S; this.bucketCnt[j] = C; }
+      this.from = this.n = start;                      // an empty recent window at `start`
+      this.raw.fill(0);
+      this.sum.fill(0); this.cnt.fill(0);
+      this.sum[0] = S; this.cnt[0] = C;
+      for (let k = 0; k < BUCKET_LEVEL; k++) { this.fine[k].mins.fill(Infinity); this.fine[k].maxs.fill(-Infinity); }
+    }
+    while (this.n < to) this.push(NaN);
   }
 
   push(loss) {

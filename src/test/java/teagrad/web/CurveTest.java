@@ -92,6 +92,35 @@ class CurveTest extends PageTest {
     }
 
     /**
+     * A run imported at step 9,999,000 (its earlier losses unknown) and trained on: the curve skips the
+     * gap without pushing each of its steps, and then answers exactly as one that pushed 9,999,000
+     * NaN one by one (min/max, moving means, the recent window).
+     */
+    @Test
+    void aFarGapIsSkippedAsIfEveryStepWereNan() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) Browser.inPage(js,
+            "const { Curve } = await page('curve.js');"
+                + "const before = Float32Array.from({ length: 70000 }, (_, i) => 2 + Math.sin(i / 900) / 3), from = 9999000;"
+                + "const after = Float32Array.from({ length: 150000 }, (_, i) => 1.8 + Math.cos(i / 700) / 4);"
+                + "let seed = 3; const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;"
+                + "const fast = new Curve(); fast.append(0, before); let pushes = 0; const push = fast.push.bind(fast); fast.push = l => { pushes++; push(l); };"
+                + "fast.append(from, after);"
+                + "const slow = new Curve(); slow.append(0, before); while (slow.n < from) slow.push(NaN); slow.append(from, after);"
+                + "let differ = 0; const N = fast.n;"
+                + "for (let q = 0; q < 4000; q++) { const a = Math.floor(rnd() * N), b = Math.min(N, a + 64 + Math.floor(rnd() * 2e6));"
+                + "  const x = fast.rangeMinMax(a, b), y = slow.rangeMinMax(a, b), m = fast.windowMean(a, b), n = slow.windowMean(a, b);"
+                + "  if (!Object.is(x[0], y[0]) || !Object.is(x[1], y[1]) || !(Object.is(m, n) || Math.abs(m - n) < 1e-9)) differ++; }"
+                + "const fl = fast.losses(), sl = slow.losses(); let recent = fast.from === slow.from && fl.length === sl.length && fl.length > 65536;"
+                + "for (let i = 0; i < fl.length; i++) if (!Object.is(fl[i], sl[i])) recent = false;"
+                + "return { differ, recent, n: fast.n, slowN: slow.n, pushes };");
+        assertEquals(((Number) r.get("slowN")).longValue(), ((Number) r.get("n")).longValue(), "steps: " + r);
+        assertEquals(0L, ((Number) r.get("differ")).longValue(), "ranges answered differently: " + r);
+        assertEquals(Boolean.TRUE, r.get("recent"), "the recent losses, bit for bit: " + r);
+        assertTrue(((Number) r.get("pushes")).longValue() < 500_000, "the gap skipped, not pushed step by step: " + r);
+    }
+
+    /**
      * 10 M synthetic steps fed to a run's curve, drawn by the chart and appended to the store in
      * chunks, as the page does for a run that long: the page's memory after garbage collection (the
      * JS heap plus array buffers' backing stores, from the DevTools protocol) grows by less than 35 MB
