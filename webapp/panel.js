@@ -337,7 +337,7 @@ export class Panel {
 const HANDLERS = {
   ready(m, run) {
     $('engine').textContent = run.engine.kind;
-    $('engine-name').textContent = run.engine.kind === 'wasm' ? (run.engine.simd ? '(WebAssembly GC + SIMD)' : '(WebAssembly GC)') : '(JavaScript)';
+    $('engine-name').textContent = `(${run.engine.kind === 'wasm' ? 'WebAssembly GC' : 'JavaScript'}${run.engine.simd ? ' + SIMD' : ''})`;
     this.presets = (m.presets || []).map(p => ({ name: String(p.name), title: String(p.title || p.name), summary: String(p.summary || '') }));
     renderPresets($('presets'), this.presets, run.config && run.config.preset, name => this.onPreset(name));
     if (!this.form.built) {                            // the first ready: the form from the worker's table, then the link's settings

@@ -34,7 +34,10 @@ final class BenchDispatcher extends Dispatcher {
                 scheduler.viewsLive(Boolean.TRUE.equals(msg.get("live")));
                 break;
             case "kernels":
-                String json = PlatformDetector.isWebAssemblyGC() ? SimdCheck.check(Protocol.whole(msg, "cases"), Protocol.whole(msg, "seed")) : "{\"simd\": false}";
+                java.util.function.Supplier<teagrad.autograd.Kernels.Scratch> simd = PlatformDetector.isWebAssemblyGC()
+                    ? (Simd.loaded() ? Simd.MemoryScratch::new : null)
+                    : (JsSimd.loaded() ? JsSimd::scratch : null);
+                String json = SimdCheck.check(Protocol.whole(msg, "cases"), Protocol.whole(msg, "seed"), simd);
                 out.post(out.message("kernels").put("json", json));
                 break;
             default:

@@ -1,9 +1,10 @@
 package teagrad.web;
 
+import java.util.function.Supplier;
 import teagrad.autograd.Kernels;
 import teagrad.data.Rng;
 
-/** bench/'s self-check of the WebAssembly worker's SIMD products ({@link Simd}): only the bench worker has it. */
+/** bench/'s self-check of the SIMD products ({@link Simd}, {@link JsSimd}): only the bench worker has it. */
 final class SimdCheck {
     private SimdCheck() {}
 
@@ -11,40 +12,43 @@ final class SimdCheck {
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
      * that are not multiples of 4, single rows and single columns among them; and eval's
      * table rows summed, tanh'd and multiplied), and tanh on as
-     * many values, once with the float[] scratch and once with the SIMD one; returns how many
-     * results differed in any bit.
+     * many values, once with the float[] scratch and once with the SIMD one (null: the worker has
+     * none); returns how many results differed in any bit, and a checksum of each scratch's bits
+     * (simdBits, floatBits), so that a test can compare a worker's bits with the JVM's: the
+     * JavaScript worker's float[] products compute in doubles, its SIMD ones in f32 as the JVM does.
      */
-    static String check(int cases, long seed) {
-        if (!Simd.loaded()) return "{\"simd\": false}";
+    static String check(int cases, long seed, Supplier<Kernels.Scratch> simd) {
+        if (simd == null) return "{\"simd\": false}";
         Rng rng = new Rng(seed, Rng.INIT);
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
         int products = 0, tanhs = 0, differ = 0;
+        int[] bits = new int[2];   // the float[] results' checksum, the SIMD ones'
         StringBuilder first = new StringBuilder();
         for (int c = 0; c < cases; c++) {
             int n = pick(rng, small, 210), k = pick(rng, small, 210), m = pick(rng, small, 210);
             float[] x = random(n * k, rng), w = random(k * m, rng), b = random(m, rng), dy = random(n * m, rng);
             float[] dx = random(n * k, rng), dw = random(k * m, rng);
-            Kernels.Scratch a = new Kernels.ArrayScratch(), s = new Simd.MemoryScratch();
+            Kernels.Scratch a = new Kernels.ArrayScratch(), s = simd.get();
             String shape = n + "×" + k + "·" + k + "×" + m;
             float[] y1 = new float[n * m], y2 = new float[n * m];
             Kernels.matmulBias(x, w, b, y1, n, k, m, a);
             Kernels.matmulBias(x, w, b, y2, n, k, m, s);
             products++;
-            differ += same(y1, y2, "x·w + b " + shape, first);
+            differ += same(bits, y1, y2, "x·w + b " + shape, first);
             Kernels.matmulBias(x, w, null, y1, n, k, m, a);
             Kernels.matmulBias(x, w, null, y2, n, k, m, s);
             products++;
-            differ += same(y1, y2, "x·w " + shape, first);
+            differ += same(bits, y1, y2, "x·w " + shape, first);
             float[] dx1 = dx.clone(), dx2 = dx.clone();
             Kernels.addMatmulTransB(dy, w, dx1, n, k, m, a);
             Kernels.addMatmulTransB(dy, w, dx2, n, k, m, s);
             products++;
-            differ += same(dx1, dx2, "dx += dy·wᵀ " + shape, first);
+            differ += same(bits, dx1, dx2, "dx += dy·wᵀ " + shape, first);
             float[] dw1 = dw.clone(), dw2 = dw.clone();
             Kernels.addMatmulTransA(x, dy, dw1, n, k, m, a);
             Kernels.addMatmulTransA(x, dy, dw2, n, k, m, s);
             products++;
-            differ += same(dw1, dw2, "dw += xᵀ·dy " + shape, first);
+            differ += same(bits, dw1, dw2, "dw += xᵀ·dy " + shape, first);
             // eval's lookup: each row of h is `per` rows of a table (k wide) summed onto `first`, then tanh(h)·w + b
             int per = 1 + rng.nextInt(4), tableRows = 1 + rng.nextInt(30);
             float[] table = random(tableRows * k, rng), onto = random(k, rng);
@@ -52,12 +56,17 @@ final class SimdCheck {
             for (int i = 0; i < at.length; i++) at[i] = rng.nextInt(tableRows) * k;
             float[] h = new float[n * k];   // the float[] scratch may go along the columns of x: step by step then
             Kernels.sumRows(table, onto, at, n, per, k, h);
+            float[] hs = h.clone();         // each scratch takes its own tanh (in the JavaScript worker the float[] one computes in doubles)
             Kernels.tanh(h, h, n * k, a);
             Kernels.matmulBias(h, w, b, y1, n, k, m, a);
-            if (Kernels.summedIntoCoefficients(n, k, m, s)) Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y2, n, k, m, s);
-            else Kernels.matmulBias(h, w, b, y2, n, k, m, s);   // h is already tanh'd
+            if (Kernels.summedIntoCoefficients(n, k, m, s)) {
+                Kernels.sumTanhMatmulBias(table, onto, at, per, w, b, y2, n, k, m, s);
+            } else {
+                Kernels.tanh(hs, hs, n * k, s);
+                Kernels.matmulBias(hs, w, b, y2, n, k, m, s);
+            }
             products++;
-            differ += same(y1, y2, "tanh(Σ table rows)·w + b " + shape + " per " + per, first);
+            differ += same(bits, y1, y2, "tanh(Σ table rows)·w + b " + shape + " per " + per, first);
             // tanh, on values spread over its whole range, saturation and ±0 among them
             float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
             for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
@@ -65,9 +74,10 @@ final class SimdCheck {
             Kernels.tanh(t, t1, t.length, a);
             Kernels.tanh(t, t2, t.length, s);
             tanhs++;
-            differ += same(t1, t2, "tanh of " + t.length, first);
+            differ += same(bits, t1, t2, "tanh of " + t.length, first);
         }
-        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"differ\": " + differ + ", \"first\": \"" + first + "\"}";
+        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"differ\": " + differ + ", \"first\": \"" + first
+            + "\", \"floatBits\": " + bits[0] + ", \"simdBits\": " + bits[1] + "}";
     }
 
     /** Half the time a small size from the list, else any size in [1, max]. */
@@ -81,13 +91,18 @@ final class SimdCheck {
         return a;
     }
 
-    private static int same(float[] expected, float[] actual, String what, StringBuilder first) {
+    /** Whether the two results differ in any bit (the first difference goes to {@code first}); adds each one's bits to its checksum. */
+    private static int same(int[] bits, float[] expected, float[] actual, String what, StringBuilder first) {
+        int differ = 0;
         for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+            int e = Float.floatToRawIntBits(expected[i]), a = Float.floatToRawIntBits(actual[i]);
+            bits[0] = 31 * bits[0] + e;
+            bits[1] = 31 * bits[1] + a;
+            if (e != a && differ == 0) {
                 if (first.length() == 0) first.append(what).append(" at ").append(i);
-                return 1;
+                differ = 1;
             }
         }
-        return 0;
+        return differ;
     }
 }

@@ -4,8 +4,8 @@ import org.teavm.classlib.PlatformDetector;
 
 /**
  * The Web Worker the page talks to, compiled by TeaVM to WebAssembly GC and to JavaScript: the
- * browser glue around {@link Dispatcher}. It installs the SIMD products where the WebAssembly
- * build has them, hands the dispatcher a port that posts to the page, the browser's clock and a
+ * browser glue around {@link Dispatcher}. It installs the SIMD products where the browser has
+ * them, hands the dispatcher a port that posts to the page, the browser's clock and a
  * timer, passes it every message and says ready. The messages are listed in {@link Protocol}.
  */
 public final class WorkerMain {
@@ -23,8 +23,8 @@ public final class WorkerMain {
     static void boot(Maker maker) {
         double mainAt = Js.now();
         boolean wasm = PlatformDetector.isWebAssemblyGC();
-        // In the WebAssembly build the products sum with SIMD where the browser has it (before any model is built).
-        boolean simd = wasm && Simd.install();
+        // The products sum with SIMD where the browser has it (before any model is built).
+        boolean simd = wasm ? Simd.install() : JsSimd.install();
         JsPort port = new JsPort();
         Dispatcher dispatcher = maker.make(port, Js::now, task -> Js.later(task::run));
         Js.onMessage(data -> dispatcher.receive(new JsMessage(data, port)));

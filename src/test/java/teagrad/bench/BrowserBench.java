@@ -27,7 +27,8 @@ import teagrad.web.BrowserAccess;
  * to send none (bench-only message 'views'), in alternating rounds of the same page, and the cost of
  * the batch-norm statistics panel (on screen vs scrolled away: statsOverhead).
  *
- * <p>Usage: BrowserBench [seconds of training per engine, default 20]
+ * <p>Usage: BrowserBench [seconds of training per engine, default 20] [engines, comma-separated, default all:
+ * wasm,wasm-float,js,js-float]
  */
 public final class BrowserBench {
     public static void main(String[] args) throws Exception {
@@ -36,7 +37,8 @@ public final class BrowserBench {
         String origin = "http://127.0.0.1:" + server.port();
         StringBuilder json = new StringBuilder("[");
         try {
-            for (String engine : List.of("wasm", "wasm-float", "js")) {
+            List<String> engines = args.length > 1 ? List.of(args[1].split(",")) : List.of("wasm", "wasm-float", "js", "js-float");
+            for (String engine : engines) {
                 String row = run(origin, engine, seconds);
                 json.append(json.length() > 1 ? ", " : "").append(row);
             }
@@ -94,7 +96,7 @@ public final class BrowserBench {
         "return parts.filter(p => Number.isFinite(p[1])).map(p => p[0] + ' ' + r(p[1]) + (p.length > 2 && Number.isFinite(p[2]) ? '-' + r(p[2]) : '')).join(', ');");
 
     private static String run(String origin, String engine, double seconds) throws Exception {
-        String query = engine.equals("wasm-float") ? "engine=wasm&simd=off" : "engine=" + engine;
+        String query = "engine=" + engine.replace("-float", "") + (engine.endsWith("-float") ? "&simd=off" : "");
         long bytes = learnersBytes(origin, query);
         BrowserAccess.Session s = BrowserAccess.open(origin);
         ChromeDriver driver = s.driver();

@@ -1,0 +1,188 @@
+package teagrad.web;
+
+import org.teavm.jso.JSBody;
+import org.teavm.jso.JSByRef;
+import org.teavm.jso.JSObject;
+import org.teavm.jso.typedarrays.Float32Array;
+import teagrad.autograd.Kernels;
+
+/**
+ * The SIMD products in the JavaScript worker: the WebAssembly GC worker's kernels.wasm (written
+ * by {@link SimdModule}, used there through {@link Simd}) on a WebAssembly.Memory of its own.
+ * Browsers without WebAssembly GC often have SIMD (Safari 16.4–18.1, Chrome 91–118, Firefox
+ * 89–119), and in this build a Java {@code float[]} is a Float32Array, so copying a tensor into
+ * the module's memory is one {@code Float32Array.set}, a memcpy, where the WebAssembly GC worker
+ * copies a float at a time. worker-js.js instantiates the module while the worker's script loads
+ * and leaves it in {@code self.teagradSimdKernels} ({exports, memory}); where the browser has no
+ * WebAssembly SIMD, or the page was opened with {@code ?simd=off}, it leaves nothing and the
+ * worker keeps the float[] scratch.
+ *
+ * <p>The module sums in f32, rounding each product and sum as the JVM does, where this build's
+ * float[] loops compute in doubles and round only on store: the products and tanh through the
+ * module give the JVM's bits (bench/'s kernels check, PageE2ETest), the rest of the step stays
+ * this build's JavaScript.
+ */
+final class JsSimd {
+    private JsSimd() {}
+
+    // The @JSBody scripts name their variables with four letters or more: TeaVM renames the
+    // parameters to one or two letters, which a local `i` or `a` would shadow (it did).
+
+    /** Whether worker-js.js instantiated kernels.wasm. */
+    @JSBody(script = "return self.teagradSimdKernels != null;")
+    static native boolean loaded();
+
+    private static MemoryScratch scratch;
+
+    /**
+     * The scratch: one for the whole worker. A product uses it only while it runs and the worker
+     * runs one at a time, so one set of regions serves every product and the memory never needs
+     * freeing (a scratch per product, as the float[] ones are kept, would leak a region per product
+     * of every network built).
+     */
+    static Kernels.Scratch scratch() {
+        if (scratch == null) scratch = new MemoryScratch();
+        return scratch;
+    }
+
+    /** Makes every product built from now on sum with SIMD, if the module is there; returns whether it is. */
+    static boolean install() {
+        if (!loaded()) return false;
+        Kernels.useScratch(JsSimd::scratch);
+        return true;
+    }
+
+    @JSBody(script = "return self.teagradSimdKernels.exports;")
+    private static native JSObject exports();
+
+    /** The module's memory as floats, grown to hold at least {@code bytes} (growing detaches the old view: use the one returned). */
+    @JSBody(params = "bytes", script = "var memory = self.teagradSimdKernels.memory, pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);"
+        + "if (pages > 0) memory.grow(pages); return new Float32Array(memory.buffer);")
+    private static native Float32Array memory(int bytes);
+
+    /** heap[at ..] = src[offset .. offset + length): a memcpy. */
+    @JSBody(params = {"heap", "at", "src", "offset", "length"},
+        script = "heap.set(offset === 0 && length === src.length ? src : src.subarray(offset, offset + length), at);")
+    private static native void copyIn(Float32Array heap, int at, @JSByRef(optional = true) float[] src, int offset, int length);
+
+    /** dst[offset ..] = heap[at .. at + length). */
+    @JSBody(params = {"heap", "at", "dst", "offset", "length"}, script = "dst.set(heap.subarray(at, at + length), offset);")
+    private static native void copyOut(Float32Array heap, int at, @JSByRef(optional = true) float[] dst, int offset, int length);
+
+    /** Row r of heap at {@code at} (rows of {@code length}) is column r of src [length × count]: element i of row r is src[i·count + r]. */
+    @JSBody(params = {"heap", "at", "src", "count", "length"},
+        script = "for (var elem = 0; elem < length; elem++) { var srcRow = elem * count;"
+            + " for (var row = 0; row < count; row++) heap[at + row * length + elem] = src[srcRow + row]; }")
+    private static native void transposeIn(Float32Array heap, int at, @JSByRef(optional = true) float[] src, int count, int length);
+
+    /** dst[offset + i·stride] = heap[at + i], or += when add, for i in [0, length). */
+    @JSBody(params = {"heap", "at", "dst", "offset", "stride", "length", "add"},
+        script = "if (add) { for (var elem = 0; elem < length; elem++) dst[offset + elem * stride] += heap[at + elem]; }"
+            + " else { for (var elem = 0; elem < length; elem++) dst[offset + elem * stride] = heap[at + elem]; }")
+    private static native void scatterOut(Float32Array heap, int at, @JSByRef(optional = true) float[] dst, int offset, int stride, int length, boolean add);
+
+    @JSBody(params = {"heap", "at", "length", "value"}, script = "heap.fill(value, at, at + length);")
+    private static native void fill(Float32Array heap, int at, int length, float value);
+
+    @JSBody(params = {"k", "acc", "coef", "coefStride", "rows", "rowStride", "n", "m"}, script = "k.axpy(acc, coef, coefStride, rows, rowStride, n, m);")
+    private static native void axpy(JSObject kernels, int acc, int coef, int coefStride, int rows, int rowStride, int k, int m);
+
+    @JSBody(params = {"k", "x", "n"}, script = "k.tanh(x, n);")
+    private static native void tanh(JSObject kernels, int x, int n);
+
+    /**
+     * Row r of the sums (bytes at {@code sums}, rows of width) = first + the table's rows at[r·per ..
+     * r·per + per) (offsets in floats), summed by the module: their byte addresses go to {@code addresses} first.
+     */
+    @JSBody(params = {"k", "heap", "sums", "first", "table", "addresses", "at", "n", "per", "width"},
+        script = "var ints = new Int32Array(heap.buffer), base = addresses >> 2;"
+            + "for (var elem = 0; elem < n * per; elem++) ints[base + elem] = table + 4 * at[elem];"
+            + "for (var row = 0; row < n; row++) k.sumRows(sums + 4 * row * width, first, addresses + 4 * row * per, per, width);")
+    private static native void sumRows(JSObject kernels, Float32Array heap, int sums, int first, int table, int addresses,
+                                       @JSByRef(optional = true) int[] at, int n, int per, int width);
+
+    /** The scratch in the module's memory: regions of floats taken from the top of the memory as they grow. */
+    static final class MemoryScratch extends Kernels.Scratch {
+        private final JSObject kernels = exports();
+        private Float32Array heap = memory(0);   // replaced when a region grows the memory: read it after reserving
+        private int top;   // floats in use: regions are taken from here
+        private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
+        private final Region table = new Region(), first = new Region(), addresses = new Region();
+        private float[] tableLoaded;   // sumCoefficients' table, copied in once
+        private int rowLength;         // floats
+
+        /** Where some floats live in the memory (a float index); grows into a new place, twice as large, when asked for more. */
+        private final class Region {
+            int at, capacity;
+
+            int reserve(int floats) {
+                if (floats > capacity) {
+                    capacity = (Math.max(floats, 2 * capacity) + 3) & ~3;   // whole 16 bytes: v128 loads stay aligned
+                    at = top;
+                    top += capacity;
+                    heap = memory(4 * top);
+                    if (this == table) tableLoaded = null;
+                }
+                return at;
+            }
+
+            int bytes() { return 4 * at; }
+        }
+
+        @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
+            int at = rows.reserve(count * length);
+            rowLength = length;
+            if (transposed) transposeIn(heap, at, src, count, length);
+            else copyIn(heap, at, src, 0, count * length);
+        }
+
+        @Override protected void loadCoefficients(float[] src, int length) {
+            int at = coef.reserve(length);
+            copyIn(heap, at, src, 0, length);
+        }
+
+        @Override protected void fillAcc(int length, float value) {
+            int at = acc.reserve(length);
+            fill(heap, at, length, value);
+        }
+
+        @Override protected void loadAcc(float[] src, int offset, int length) {
+            int at = acc.reserve(length);
+            copyIn(heap, at, src, offset, length);
+        }
+
+        @Override protected void axpy(int ao, int as, int k, int m) {
+            JsSimd.axpy(kernels, acc.bytes(), coef.bytes() + 4 * ao, 4 * as, rows.bytes(), 4 * rowLength, k, m);
+        }
+
+        @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
+            if (stride == 1 && !add) copyOut(heap, acc.at, dst, offset, length);
+            else scatterOut(heap, acc.at, dst, offset, stride, length, add);
+        }
+
+        @Override protected void tanh(float[] x, float[] y, int n) {
+            int at = values.reserve(n);
+            copyIn(heap, at, x, 0, n);
+            JsSimd.tanh(kernels, values.bytes(), n);
+            copyOut(heap, at, y, 0, n);
+        }
+
+        @Override protected void tanhCoefficients(int length) { JsSimd.tanh(kernels, coef.bytes(), length); }
+
+        @Override protected void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width) {
+            coef.reserve(n * width);
+            this.first.reserve(width);
+            addresses.reserve(n * per);
+            if (table != tableLoaded) {
+                int to = this.table.reserve(table.length);
+                copyIn(heap, to, table, 0, table.length);
+                tableLoaded = table;
+            }
+            copyIn(heap, this.first.at, first, 0, width);
+            sumRows(kernels, heap, coef.bytes(), this.first.bytes(), this.table.bytes(), addresses.bytes(), at, n, per, width);
+        }
+
+        /** Along the rows of w from 16 outputs on, as {@link Simd.MemoryScratch}: the module's loop is over a row's length. */
+        @Override protected boolean alongRowsOfW(int n, int k, int m) { return m >= n || m >= 16; }
+    }
+}
