@@ -16,8 +16,10 @@ import teagrad.web.BrowserAccess;
 /**
  * bench/run's browser half (a program, not a test): the page in headless Chromium, once per
  * engine, with the chart live: the WASM worker with its SIMD products, the same worker on its
- * float[] products as a browser without WebAssembly SIMD runs it ({@code ?simd=off}), and the
- * JavaScript worker. Per engine it prints sustained training steps/s in the worker, the
+ * float[] products as a browser without WebAssembly SIMD runs it ({@code ?simd=off}), the
+ * JavaScript worker with the same SIMD module (JsSimd: what a browser without WebAssembly GC but
+ * with SIMD runs, Safari 16.4–18.1 among them), and the JavaScript worker on its float[] products
+ * (js-float, {@code ?simd=off}: a browser with neither). Per engine it prints sustained training steps/s in the worker, the
  * naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
  * navigation to the first training step, the bytes a learner's page (the product's worker, not
  * the bench worker this page runs) downloads before names.txt, where a step's

@@ -151,7 +151,7 @@ class ServeCommandTest {
 
     /** The real app: what a browser with gzip downloads before names.txt, for either worker. */
     @ParameterizedTest
-    @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm", "worker-js.js js/worker.js"})
+    @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm wasm/kernels.wasm", "worker-js.js js/worker.js wasm/kernels.wasm"})
     void theBuiltPageAndItsWorkerAreAtMost300KbOnTheWire(String worker) throws IOException {
         assumeTrue(getClass().getClassLoader().getResource("webapp/wasm/worker.wasm") != null, "webapp/ not built yet");
         LoopbackServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
