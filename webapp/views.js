@@ -7,11 +7,12 @@
 //                gradMean, gradStd, gradMin, gradMax, gradHist: Float32Array(100)}],
 //                weights: [{layer, label, shape, gradMean, gradStd, gradToData, log10UpdateToData}],
 //                saturation: {layer, rows, cols, bits: Uint8Array(rows * cols)}}
+import { FRAME_INK, axisLines, yAxisTitle } from './axes.js';
 import { onPanelFrame, CanvasSight } from './frames.js';
 import { fmtInt, formatSteps, niceStep } from './format.js';
 
 const VIEW_COLORS = ['#1f5fbf', '#c2410c', '#1d6b3a', '#7e3fb0', '#b8860b', '#0e7490', '#be185d', '#4b5563', '#65a30d', '#9a3412'];
-const VIEW_INK = { grid: '#ebe8e2', axis: '#8a8f98', text: '#4a4f57', guide: '#6b7280' };
+const VIEW_INK = { ...FRAME_INK, guide: '#6b7280' };
 const VIEW_MARGIN = { left: 40, right: 10, top: 10, bottom: 24 };
 const RATIO_POINTS_MAX = 1500;      // per weight; beyond that every other point is dropped
 const WAITING = 'Waiting for the first step.';
@@ -78,18 +79,8 @@ export function drawFrame(ctx, plot, ticks, X, label, yTitle) {
     const text = label(t), half = ctx.measureText(text).width / 2;
     ctx.fillText(text, Math.min(x, right - half - 1), plot.y + plot.h + 4);
   }
-  ctx.strokeStyle = VIEW_INK.axis;
-  ctx.beginPath();
-  ctx.moveTo(plot.x + 0.5, plot.y); ctx.lineTo(plot.x + 0.5, plot.y + plot.h + 0.5); ctx.lineTo(plot.x + plot.w, plot.y + plot.h + 0.5);
-  ctx.stroke();
-  ctx.save();
-  ctx.translate(11, plot.y + plot.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillStyle = VIEW_INK.text;
-  ctx.fillText(yTitle, 0, 0);
-  ctx.restore();
+  axisLines(ctx, plot);
+  yAxisTitle(ctx, plot, yTitle, 11);
 }
 
 /** Overlaid histograms: each series is {color, lo, hi, hist}, a density over [lo, hi] in equal bins. */

@@ -1,7 +1,9 @@
 // Small canvas helpers for the batch-norm sections: a crisp canvas, a frame with ticks, lines and dots.
 // Nothing here computes on the network: the worker sends the numbers, these functions place them.
 
-export const INK = { grid: '#ebe8e2', axis: '#8a8f98', text: '#4a4f57', batch: '#1f5fbf', running: '#c2410c', other: '#1d6b3a', fail: '#b42318' };
+import { FRAME_INK, axisLines, yAxisTitle } from '../axes.js';
+
+export const INK = { ...FRAME_INK, batch: '#1f5fbf', running: '#c2410c', other: '#1d6b3a', fail: '#b42318' };
 export const MINUS = '\u2212';
 
 /** The canvas at its CSS size × devicePixelRatio, cleared; null while it has no size (hidden). */
@@ -72,17 +74,8 @@ export function axes(f, xs, ys, yTitle, margin = { left: 46, right: 8, top: 8, b
   for (const t of ticks(xs[0], xs[1], Math.max(2, Math.floor(box.w / 70)))) {
     ctx.fillText(tickLabel(t), X(t), box.y + box.h + 5);
   }
-  ctx.strokeStyle = INK.axis;
-  ctx.beginPath();
-  ctx.moveTo(box.x + 0.5, box.y); ctx.lineTo(box.x + 0.5, box.y + box.h + 0.5); ctx.lineTo(box.x + box.w, box.y + box.h + 0.5);
-  ctx.stroke();
-  ctx.save();
-  ctx.translate(10, box.y + box.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(yTitle, 0, 0);
-  ctx.restore();
+  axisLines(ctx, box);
+  yAxisTitle(ctx, box, yTitle, 10);
   return { X, Y, box };
 }
 

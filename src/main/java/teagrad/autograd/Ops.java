@@ -243,22 +243,34 @@ public final class Ops {
     public static float crossEntropyForward(float[] logits, int[] targets, float[] probs, int n, int v) {
         double total = 0;
         for (int i = 0; i < n; i++) {
-            int row = i * v;
             int t = targets[i];
-            if (t < 0 || t >= v) throw new IllegalArgumentException("cross-entropy: target " + t + " outside [0, " + v + ")");
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) max = Math.max(max, logits[row + j]);
-            double sum = 0;
-            for (int j = 0; j < v; j++) {
-                float e = FMath.exp(logits[row + j] - max);
-                probs[row + j] = e;
-                sum += e;
-            }
-            float inv = (float) (1 / sum);
-            for (int j = 0; j < v; j++) probs[row + j] *= inv;
-            total += max + FMath.logD(sum) - logits[row + t];
+            requireTarget(t, v);
+            total += softmaxRow(logits, i * v, probs, v) - logits[i * v + t];   // −log p_t = log Σ_j exp(logit_j) − logit_t
         }
         return (float) (total / n);
+    }
+
+    /**
+     * probs[row .. row+v) = softmax(logits[row .. row+v)); returns log Σ_j exp(logit_j), computed as
+     * max + log Σ_j exp(logit_j − max) so that no exp overflows.
+     */
+    public static double softmaxRow(float[] logits, int row, float[] probs, int v) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) max = Math.max(max, logits[row + j]);
+        double sum = 0;
+        for (int j = 0; j < v; j++) {
+            float e = FMath.exp(logits[row + j] - max);
+            probs[row + j] = e;
+            sum += e;
+        }
+        float inv = (float) (1 / sum);
+        for (int j = 0; j < v; j++) probs[row + j] *= inv;
+        return max + FMath.logD(sum);
+    }
+
+    /** A target must name one of the v classes. */
+    public static void requireTarget(int t, int v) {
+        if (t < 0 || t >= v) throw new IllegalArgumentException("cross-entropy: target " + t + " outside [0, " + v + ")");
     }
 
     public static void requireRank(Tensor t, int rank, String what) {

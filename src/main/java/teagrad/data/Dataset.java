@@ -23,6 +23,14 @@ public final class Dataset {
             this.size = y.length;
             this.blockSize = blockSize;
         }
+
+        private Contexts contexts;   // computed once: a split's arrays are not changed after it is made
+
+        /** The split's distinct contexts (eval runs the network once per distinct context). */
+        public Contexts contexts() {
+            if (contexts == null) contexts = Contexts.of(x, size, blockSize);
+            return contexts;
+        }
     }
 
     public final Vocab vocab;

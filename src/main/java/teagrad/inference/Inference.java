@@ -3,6 +3,7 @@ package teagrad.inference;
 import teagrad.autograd.FMath;
 import teagrad.autograd.Kernels;
 import teagrad.autograd.Ops;
+import teagrad.data.Contexts;
 import teagrad.data.Dataset;
 import teagrad.data.Rng;
 import teagrad.nn.BatchNorm1d;
@@ -34,6 +35,7 @@ import teagrad.model.Model;
  */
 public final class Inference {
     private static final int CHUNK = 256;
+    private static final long MAX_DISTINCT_LOGITS = 1 << 22;   // 16 MB of logits; beyond it loss runs example by example
 
     private final Model model;
     private final Sequential net;
@@ -184,8 +186,40 @@ public final class Inference {
         return in;
     }
 
-    /** Mean cross-entropy over every example of a split, in eval mode (running statistics). */
+    /**
+     * Mean cross-entropy over every example of a split, in eval mode (running statistics). The
+     * network runs once per distinct context ({@link Contexts}): an example's loss is then
+     * log Σ exp(logits) − logit_target of its context's row, the same numbers as running every
+     * example, added in the same order (chunks of {@value #CHUNK}, each chunk's mean as a float),
+     * so the same bits as {@link #lossExampleByExample}.
+     */
     public double loss(Dataset.Split s) {
+        if (s.size == 0) return Double.NaN;
+        Contexts c = s.contexts();
+        if (stats == null || (long) c.count * vocab > MAX_DISTINCT_LOGITS) return lossExampleByExample(s);   // a chunk's own statistics couple its rows; a huge vocabulary: keep memory bounded
+        float[] logits = new float[c.count * vocab], probs = new float[c.count * vocab];
+        double[] logSumExp = new double[c.count];
+        for (int start = 0; start < c.count; start += CHUNK) {
+            int n = Math.min(CHUNK, c.count - start);
+            System.arraycopy(run(c.unique, start, n), 0, logits, start * vocab, n * vocab);
+        }
+        for (int u = 0; u < c.count; u++) logSumExp[u] = Ops.softmaxRow(logits, u * vocab, probs, vocab);
+        double total = 0;
+        for (int start = 0; start < s.size; start += CHUNK) {
+            int n = Math.min(CHUNK, s.size - start);
+            double chunk = 0;
+            for (int i = start; i < start + n; i++) {
+                int u = c.of[i], t = s.y[i];
+                Ops.requireTarget(t, vocab);
+                chunk += logSumExp[u] - logits[u * vocab + t];
+            }
+            total += (double) (float) (chunk / n) * n;   // as crossEntropyForward's mean of the chunk
+        }
+        return total / s.size;
+    }
+
+    /** {@link #loss} the plain way: every example through the network, a chunk at a time. */
+    double lossExampleByExample(Dataset.Split s) {
         if (s.size == 0) return Double.NaN;
         float[] probs = new float[CHUNK * vocab];
         int[] targets = new int[CHUNK];

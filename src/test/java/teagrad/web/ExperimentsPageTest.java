@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -15,7 +13,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import teagrad.TestData;
-import teagrad.cli.LoopbackServer;
 import teagrad.experiments.RunSummary;
 import teagrad.model.Config;
 import teagrad.model.Presets;
@@ -27,27 +24,11 @@ import teagrad.model.Presets;
  * finder's suggestion on the chapter's network lies between 0.01 and 1 and is one click from use;
  * the embedding view draws every character.
  */
-class ExperimentsPageTest {
-    static LoopbackServer server;
-    static String origin;
-
-    @BeforeAll
-    static void serve() throws Exception {
-        Browser.requireChromium();
-        server = Browser.serveBuiltApp();
-        origin = Browser.origin(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
-
+class ExperimentsPageTest extends PageTest {
     static ChromeDriver open(WebDriverWait[] wait) {
         ChromeDriver driver = Browser.start();
         wait[0] = new WebDriverWait(driver, Duration.ofSeconds(600));
-        driver.get(origin + "/?engine=wasm");
-        wait[0].until(d -> "1".equals(driver.executeScript("return document.body.dataset.ready || null")));
+        openReady(driver, wait[0], "/?engine=wasm");
         return driver;
     }
 
