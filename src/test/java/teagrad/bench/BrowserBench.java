@@ -36,6 +36,7 @@ public final class BrowserBench {
         String origin = "http://127.0.0.1:" + server.port();
         StringBuilder json = new StringBuilder("[");
         try {
+            FirstStepBench.once(origin, "wasm");   // not counted: a process's first browser launch is much slower (5.1 s against 2.1 s)
             for (String engine : List.of("wasm", "wasm-float", "js")) {
                 String row = run(origin, engine, seconds);
                 json.append(json.length() > 1 ? ", " : "").append(row);
