@@ -2,7 +2,8 @@
 // (worker-wasm.js) or to JavaScript (worker-js.js). It picks the build the browser can run, falls back
 // from WebAssembly to JavaScript once if the first does not boot, and restarts after a crash. The
 // messages it carries are documented in src/main/java/teagrad/web/Protocol.java; nothing may be
-// posted before the worker sent `ready`.
+// posted before the worker sent `ready`. The page's own engine starts before the page has drawn
+// (boot.js) and holds what happens until the page listens (open()).
 
 /** Whether this browser validates a WebAssembly GC module (a module whose only content is a struct type). */
 function supportsWasmGC() {
@@ -33,6 +34,39 @@ export class Engine {
     this.simd = false;
     this.fellBack = false;
     this.listeners = new Set();
+    this.held = null;               // while held: what the worker said (and the hooks' calls), in order, until open()
+  }
+
+  /** Holds every message of the worker and hook call from now until open(hooks): the worker may start before anyone listens. */
+  hold() {
+    if (!this.held) this.held = [];
+  }
+
+  /**
+   * Stops holding: the hooks are given (if any), then what was held is taken in, in the order it
+   * happened, one message a task (each may draw); what arrives meanwhile queues behind it.
+   */
+  open(hooks) {
+    if (hooks) this.hooks = hooks;
+    const next = () => {
+      const replay = this.held && this.held.shift();
+      if (!replay) { this.held = null; return; }
+      try { replay(); } finally { setTimeout(next, 0); }   // a handler that throws must not stop the rest
+    };
+    next();
+  }
+
+  /** Runs fn now, or once the engine is open; either way only while w is still this engine's worker. */
+  fromWorker(w, fn) {
+    if (this.held) this.held.push(() => { if (w === this.worker) fn(); });
+    else if (w === this.worker) fn();
+  }
+
+  /** Calls hooks[name](message), or holds the call until open(). */
+  hook(name, message) {
+    const call = () => { if (this.hooks[name]) this.hooks[name](message); };
+    if (this.held) this.held.push(call);
+    else call();
   }
 
   /** Calls fn(message) for every message of the worker after `ready`'s bookkeeping; returns a function that stops it. */
@@ -59,14 +93,16 @@ export class Engine {
       return;
     }
     this.worker = w;
-    w.onmessage = e => { if (w === this.worker) this.receive(e.data); };
-    w.onmessageerror = () => { if (w === this.worker) this.deliver({ type: 'error', during: 'message', message: 'a message from the worker could not be read' }); };
+    w.onmessage = e => this.fromWorker(w, () => this.receive(e.data));
+    w.onmessageerror = () => this.fromWorker(w, () => this.deliver({ type: 'error', during: 'message', message: 'a message from the worker could not be read' }));
     w.onerror = e => {
       if (w !== this.worker) return;
       e.preventDefault();
       const msg = e.message || 'the worker script failed to load';
-      if (!this.ready) this.bootFailed(msg);
-      else this.crashed(msg);
+      this.fromWorker(w, () => {
+        if (!this.ready) this.bootFailed(msg);
+        else this.crashed(msg);
+      });
     };
   }
 
@@ -92,7 +128,7 @@ export class Engine {
   crashed(message) {
     this.terminate();
     this.start(this.kind);
-    if (this.hooks.crashed) this.hooks.crashed(message);
+    this.hook('crashed', message);
   }
 
   /** The engine did not start: fall back from WebAssembly GC to JavaScript once, then give up. */
@@ -100,11 +136,11 @@ export class Engine {
     this.terminate();
     if (this.kind === 'wasm' && !this.fellBack) {
       this.fellBack = true;
-      if (this.hooks.fellBack) this.hooks.fellBack(message);
+      this.hook('fellBack', message);
       this.start('js');
       return;
     }
     this.kind = 'none';
-    if (this.hooks.failed) this.hooks.failed(message);
+    this.hook('failed', message);
   }
 }

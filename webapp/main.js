@@ -11,6 +11,7 @@
 //   Drawing goes through onPanelFrame (frames.js), at most one frame per 100 ms for the whole panel.
 // - Outside checks (tests, bench/) read window.teagradState, a read-only view defined in `expose()`.
 import { $ } from './dom.js';
+import { engine, namesResponse } from './boot.js';
 import { Engine, pickEngine } from './engine.js';
 import { Run } from './run.js';
 import { LossChart } from './chart.js';
@@ -30,15 +31,24 @@ import { mountExperiments } from './experiments/panel.js';
 const query = new URLSearchParams(location.search);
 const BENCH = query.has('bench');                  // bench/: timing hooks and messages
 
+/**
+ * A task boundary: the page mounts its sections in several short tasks instead of one long one, so that
+ * the browser paints and answers input between them (a phone, Lighthouse's mobile run). The engine holds
+ * the worker's messages until every section listens (engine.open() in main()).
+ */
+const nextTask = () => new Promise(resolve => setTimeout(resolve, 0));
+
 /** The panel's parts for one run: the chart, the views, the runs table, the form, the store. */
-function mountSections(run) {
+async function mountSections(run) {
   const chart = new LossChart($('chart'));
   const views = new DiagnosticViews({
     act: $('view-act'), grad: $('view-grad'), sat: $('view-sat'), ratio: $('view-ratio'),
     actLegend: $('legend-act'), gradLegend: $('legend-grad'), ratioLegend: $('legend-ratio'),
     satLayer: $('sat-layer'), satNote: $('sat-note'),
   }, layer => run.inspect(layer));
+  await nextTask();
   mountBatchNorm(run, views);   // the replay slider, the statistics panel, the coupling explorer, the backward check
+  await nextTask();
   let panel = null, keeper = null;
   const table = new RunLog({ body: $('runs-body'), table: $('runs-table-box'), empty: $('runs-empty'), csv: $('runs-csv'), json: $('runs-json'), clear: $('runs-clear') },
     chart, name => (panel.presets.find(p => p.name === name) || {}).title, {
@@ -146,25 +156,26 @@ function expose(panel) {
   }
 }
 
-function main() {
+async function main() {
   let panel = null;
-  const engine = new Engine(pickEngine(query), { bench: BENCH, simdOff: query.get('simd') === 'off' }, {
-    fellBack: message => note(`The WebAssembly GC engine did not start (${message}). Switched to the JavaScript engine.`, 'warn'),
-    failed: message => panel.engineFailed(message),
-    crashed: message => panel.engineCrashed(message),
-  });
-  const run = new Run(engine);
-  panel = mountSections(run);
+  const run = new Run(engine);                    // started by boot.js, holding what its worker said so far
+  panel = await mountSections(run);
   renderPresets($('presets'), [], null, () => {});
   renderLayers($('net-layers'), null);
   wire(panel);
+  await nextTask();
   mountExperimentsSection(run);
+  await nextTask();
   wireLayout();                                   // after every section is in place: it watches their scroll boxes
   expose(panel);
   setStatus('Starting the training engine …');
   panel.render();
-  engine.start();
-  panel.loadDefaultWords();
+  engine.open({
+    fellBack: message => note(`The WebAssembly GC engine did not start (${message}). Switched to the JavaScript engine.`, 'warn'),
+    failed: message => panel.engineFailed(message),
+    crashed: message => panel.engineCrashed(message),
+  });
+  panel.loadDefaultWords(fetchNames(namesResponse));
   panel.keeper.offer();
 }
 

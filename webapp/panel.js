@@ -43,10 +43,11 @@ export class Panel {
 
   // ---------- word lists ----------
 
-  async loadDefaultWords() {
+  /** fetched: data/names.txt's text as fetchNames() gives it, perhaps asked for before the panel existed (boot.js). */
+  async loadDefaultWords(fetched = fetchNames()) {
     setStatus(`Loading the word list ${NAMES} …`);
     try {
-      const text = await fetchNames();
+      const text = await fetched;
       if (this.pendingWords || this.run.wordsSent) return;     // the user's own list came first
       this.queueWords(text, NAMES);
     } catch (e) {
@@ -71,6 +72,9 @@ export class Panel {
     run.pause();
     this.keeper.requestSave(false);                    // the old words go with the old run
     this.source = source;
+    // A worker without words yet takes the settings first and keeps them: it builds the data set and the
+    // model once, with them, instead of once with its defaults and again with ours.
+    if (!run.wordsSent) this.applySettings({ beforeWords: true });
     run.useWords(text, source, checksumOf(text));
     this.busyWith('data', `Reading ${source} …`);
     const mb = text.length / 1048576;
@@ -143,10 +147,10 @@ export class Panel {
   // ---------- commands ----------
 
   /** Send the form's settings as 'configure' when they differ from what the worker has. */
-  applySettings({ pauseFirst = false }) {
+  applySettings({ pauseFirst = false, beforeWords = false }) {
     const run = this.run;
     const { ok, config: form } = this.form.validate();
-    if (!ok || !run.ready || !run.wordsSent) return false;
+    if (!ok || !run.ready || !(run.wordsSent || beforeWords)) return false;
     const config = this.form.toSend(form);
     this.link.write(config);
     if (this.form.same(config, run.sentConfig)) return false;

@@ -50,9 +50,9 @@ export function showPreview(name, text) {
 }
 
 
-/** data/names.txt's text; rejects with what went wrong (HTTP status, not a word list). */
-export async function fetchNames() {
-  const r = await fetch(NAMES, { cache: 'no-cache' });
+/** data/names.txt's text (from a fetch already under way, if given); rejects with what went wrong (HTTP status, not a word list). */
+export async function fetchNames(response = fetch(NAMES, { cache: 'no-cache' })) {
+  const r = await response;
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
   const text = await r.text();
   const problem = wordListProblem(text);

@@ -32,7 +32,9 @@ import teagrad.train.History;
  * <pre>
  * data {text}              a word list, one word a line → dataset, model (cause "data"), diagnostics
  * configure {config}       settings by name, as in model.config (any subset: the others keep their value;
- *                          "preset" is ignored) → dataset, model (cause "configure"), diagnostics
+ *                          "preset" is ignored) → dataset, model (cause "configure"), diagnostics; before
+ *                          any word list no answer: the settings are kept for the data message (the page
+ *                          sends them first, so that the first data set and model are built once)
  * preset {name}            a preset's network and init, the run's settings kept → dataset, model, progress, diagnostics
  * reset                    a fresh model of the same settings → model, progress, diagnostics
  * start                    trains in slices of ~40 ms: progress after each, dev when due (after its progress),

@@ -39,6 +39,7 @@ public final class BrowserBench {
         String origin = "http://127.0.0.1:" + server.port();
         StringBuilder json = new StringBuilder("[");
         try {
+            FirstStepBench.once(origin, "wasm");   // not counted: a process's first browser launch is much slower (5.1 s against 2.1 s)
             List<String> engines = args.length > 1 ? List.of(args[1].split(",")) : List.of("wasm", "wasm-float", "js", "js-float");
             for (String engine : engines) {
                 String row = run(origin, engine, seconds);

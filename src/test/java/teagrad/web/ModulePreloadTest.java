@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * index.html preloads every module main.js imports, directly or not, and nothing else: a module
- * missing from the list is fetched an import level later (delaying the worker's start), and a
- * stale entry is a wasted request.
+ * index.html preloads every module main.js imports, directly or not (those in subfolders too), and
+ * nothing else: a module missing from the list is fetched an import level later (delaying the
+ * page's start), and a stale entry is a wasted request.
  */
 class ModulePreloadTest {
     private static final Path WEBAPP = Path.of("webapp");
-    private static final Pattern IMPORT = Pattern.compile("(?:from|import)\\s*\\(?\\s*'\\./([\\w.-]+\\.js)'");
+    private static final Pattern IMPORT = Pattern.compile("(?:from|import)\\s*\\(?\\s*'\\./([\\w./-]+\\.js)'");
     private static final Pattern PRELOAD = Pattern.compile("<link rel=\"modulepreload\" href=\"([^\"]+)\">");
 
     @Test
@@ -38,10 +38,12 @@ class ModulePreloadTest {
         assertEquals(imported, preloaded, "index.html's <link rel=\"modulepreload\"> list against main.js's imports");
     }
 
+    /** What module imports, as paths from webapp/ (an import is relative to its module's folder). */
     private static Set<String> imports(String module) throws IOException {
         Set<String> found = new TreeSet<>();
+        String folder = module.contains("/") ? module.substring(0, module.lastIndexOf('/') + 1) : "";
         Matcher m = IMPORT.matcher(read(module));
-        while (m.find()) found.add(m.group(1));
+        while (m.find()) found.add(folder + m.group(1));
         return found;
     }
 

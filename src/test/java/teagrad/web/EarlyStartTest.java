@@ -1,0 +1,71 @@
+package teagrad.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The page starts its worker before it has drawn (boot.js) and the worker's messages wait until the
+ * page listens; the first word list is split once, with the link's settings, not once with the
+ * worker's defaults and again with the link's.
+ */
+class EarlyStartTest extends PageTest {
+    /** Before any page script: every message type to and from the page's workers, in order. */
+    private static final String LOG = "window.talk = []; const W = window.Worker; window.Worker = class extends W {"
+        + " constructor(...a) { super(...a); this.addEventListener('message', e => window.talk.push('< ' + (e.data && e.data.type))); }"
+        + " postMessage(m, ...r) { window.talk.push('> ' + (m && m.type)); return super.postMessage(m, ...r); } };";
+
+    @Test
+    void theFirstWordListIsSplitOnceWithTheLinksSettings() throws Exception {
+        ChromeDriver driver = Browser.start();
+        try {
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", LOG));
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            openReady(driver, wait, "/?engine=wasm#steps=1000&seed=7");
+            Thread.sleep(1500);   // a second split would have been answered by now
+            @SuppressWarnings("unchecked")
+            List<String> talk = (List<String>) js.executeScript("return window.talk.filter(t => !t.endsWith('snapshot'))");
+            assertEquals(List.of("< ready", "> configure", "> data", "< dataset", "< model", "< diagnostics"), talk.subList(0, 6), String.valueOf(talk));
+            assertEquals(1, talk.stream().filter(t -> t.equals("< dataset")).count(), "one split: " + talk);
+            assertEquals(7.0, number(js, "document.getElementById('cfg-seed').value * 1"), "the link's seed is in the form");
+            assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void anEngineHoldsWhatItsWorkerSaidUntilItIsOpened() throws Exception {
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            openReady(driver, wait, "/?engine=js");
+            Object result = Browser.inPage(js, String.join("\n",
+                "const { Engine } = await page('engine.js');",
+                "const engine = new Engine('js'), heard = [];",
+                "engine.listen(m => heard.push(m.type));",
+                "engine.hold();",
+                "engine.start();",
+                "for (let i = 0; i < 600 && engine.held.length === 0; i++) await new Promise(r => setTimeout(r, 50));",
+                "const before = heard.length, readyBefore = engine.ready;",
+                "engine.open({});",
+                "for (let i = 0; i < 100 && !heard.length; i++) await new Promise(r => setTimeout(r, 10));",
+                "const sent = engine.send({ type: 'evaluate' });",
+                "await new Promise(r => setTimeout(r, 500));",
+                "engine.terminate();",
+                "return [before, readyBefore, heard[0], engine.held, sent, heard.slice(1).join(' ')].join(', ');"));
+            assertEquals("0, false, ready, , true, error", result);   // evaluate without words: an error, heard at once
+            assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+}
