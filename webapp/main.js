@@ -3,7 +3,8 @@
 // Seams for what comes next:
 // - A run is `new Run(new Engine(kind, flags, hooks))` (run.js, engine.js): one worker, one model, its
 //   curve and status. Several runs at once (a pool of workers) are several Run objects; the panel
-//   shows the one in `panel.run`.
+//   shows the one in `panel.run`, whose engine boot.js starts before the page has drawn (it holds the
+//   worker's messages until main() calls `engine.open(hooks)`).
 // - A view of a run subscribes to its worker messages with `run.subscribe((message, run) => …)` (called
 //   after the run has taken the message in, so `run.step`, `run.curve`, `run.config` are current) and
 //   sends with `run.send({type, …})`; the messages are listed in src/main/java/teagrad/web/Protocol.java.
