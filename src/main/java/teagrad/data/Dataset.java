@@ -1,6 +1,5 @@
 package teagrad.data;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,9 +34,10 @@ public final class Dataset {
 
     public final Vocab vocab;
     public final int blockSize;
+    /** The shuffled words of each split (their strings are made when read). */
     public final List<String> trainWords, valWords, testWords;
     public final Split train, val, test;
-    private final java.util.Set<String> trainWordSet;
+    private java.util.Set<String> trainWordSet;   // made on the first question: only sampling asks
 
     public Dataset(List<String> words, int blockSize, long seed) {
         this(words, Vocab.of(words), blockSize, seed);
@@ -47,46 +47,64 @@ public final class Dataset {
         if (blockSize < 1) throw new IllegalArgumentException("blockSize must be at least 1, got " + blockSize);
         this.vocab = vocab;
         this.blockSize = blockSize;
-        List<String> shuffled = new ArrayList<>(words);
-        new Rng(seed, Rng.SPLIT).shuffle(shuffled);
-        int n1 = (int) (0.8 * shuffled.size()), n2 = (int) (0.9 * shuffled.size());
-        trainWords = shuffled.subList(0, n1);
-        valWords = shuffled.subList(n1, n2);
-        testWords = shuffled.subList(n2, shuffled.size());
-        train = windows(trainWords);
-        val = windows(valWords);
-        test = windows(testWords);
-        trainWordSet = new java.util.HashSet<>(trainWords);
+        WordList all = WordList.of(words);
+        int[] order = new int[all.size()];                 // the words' shuffled order: order[k] is the k-th
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        new Rng(seed, Rng.SPLIT).shuffle(order);
+        int n1 = (int) (0.8 * order.length), n2 = (int) (0.9 * order.length);
+        trainWords = inOrder(all, order, 0, n1);
+        valWords = inOrder(all, order, n1, n2);
+        testWords = inOrder(all, order, n2, order.length);
+        train = windows(all, order, 0, n1);
+        val = windows(all, order, n1, n2);
+        test = windows(all, order, n2, order.length);
     }
 
     /** The (context, target) examples of some words. */
     public Split windows(List<String> words) {
-        int count = 0;
-        for (String w : words) count += w.codePointCount(0, w.length()) + 1;   // each char, then '.'
+        int[] order = new int[words.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        return windows(WordList.of(words), order, 0, order.length);
+    }
+
+    /** The examples of words order[from..to), in that order: every character of a word, then '.', after the blockSize characters before it. */
+    private Split windows(WordList words, int[] order, int from, int to) {
+        int count = 0, longest = 0;
+        for (int k = from; k < to; k++) {
+            int n = words.length(order[k]);
+            count += n + 1;                                        // each character, then '.'
+            longest = Math.max(longest, n);
+        }
         int[] x = new int[count * blockSize], y = new int[count];
-        int[] context = new int[blockSize];                                      // all '.' = index 0
+        int[] word = new int[longest + 1];                         // the word as indices, then '.'
         int e = 0;
-        for (String w : words) {
-            java.util.Arrays.fill(context, Vocab.END);
-            for (int i = 0; i <= w.length(); ) {                                  // each character, then '.'
-                int target = Vocab.END;
-                if (i < w.length()) {
-                    int cp = w.codePointAt(i);
-                    target = vocab.index(cp);
-                    i += Character.charCount(cp);
-                } else {
-                    i++;
+        for (int k = from; k < to; k++) {
+            int w = order[k], n = words.length(w);
+            vocab.indices(words.codePoints(), words.start(w), n, word);
+            word[n] = Vocab.END;
+            for (int i = 0; i <= n; i++, e++) {
+                for (int p = 0; p < blockSize; p++) {              // the context: the blockSize characters before, '.' before the word
+                    int before = i - blockSize + p;
+                    x[e * blockSize + p] = before < 0 ? Vocab.END : word[before];
                 }
-                System.arraycopy(context, 0, x, e * blockSize, blockSize);
-                y[e++] = target;
-                System.arraycopy(context, 1, context, 0, blockSize - 1);          // slide the window
-                context[blockSize - 1] = target;
+                y[e] = word[i];
             }
         }
         return new Split(x, y, blockSize);
     }
 
-    public boolean isTrainingWord(String w) { return trainWordSet.contains(w); }
+    /** Words order[from..to) as a list. */
+    private static List<String> inOrder(WordList words, int[] order, int from, int to) {
+        return new java.util.AbstractList<>() {
+            @Override public String get(int k) { return words.get(order[from + java.util.Objects.checkIndex(k, to - from)]); }
+            @Override public int size() { return to - from; }
+        };
+    }
+
+    public boolean isTrainingWord(String w) {
+        if (trainWordSet == null) trainWordSet = new java.util.HashSet<>(trainWords);
+        return trainWordSet.contains(w);
+    }
 
     public Split split(String name) {
         switch (name) {

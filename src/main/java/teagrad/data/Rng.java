@@ -111,12 +111,21 @@ public final class Rng {
     }
 
     /** Fisher–Yates shuffle of {@code a} in place. */
-    public <T> void shuffle(java.util.List<T> a) {
-        for (int i = a.size() - 1; i > 0; i--) {
+    public void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
             int j = nextInt(i + 1);
-            T t = a.get(i);
-            a.set(i, a.get(j));
-            a.set(j, t);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
+    }
+
+    /** Fisher–Yates shuffle of {@code a} in place: the order {@link #shuffle(int[])} gives its indices. */
+    public <T> void shuffle(java.util.List<T> a) {
+        int[] order = new int[a.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        shuffle(order);
+        java.util.List<T> before = new java.util.ArrayList<>(a);
+        for (int i = 0; i < order.length; i++) a.set(i, before.get(order[i]));
     }
 }

@@ -13,20 +13,29 @@ public final class Vocab {
     public static final int END = 0;
     public static final int MAX_SIZE = 1000;
 
-    private final int[] chars;   // index → code point, chars[0] = '.'
+    /** Code points below this are looked up in a table (Latin, Greek, Cyrillic, Hebrew, Arabic…), the rest by binary search. */
+    private static final int TABLE = 0x800;
 
-    private Vocab(int[] chars) { this.chars = chars; }
+    private final int[] chars;     // index → code point, chars[0] = '.'
+    private final int[] indexOf;   // code point → index + 1 for code points below TABLE (0: not in the vocabulary)
+
+    private Vocab(int[] chars) {
+        this.chars = chars;
+        int size = 0;
+        for (int c : chars) if (c < TABLE) size = Math.max(size, c + 1);
+        indexOf = new int[size];
+        for (int i = 0; i < chars.length; i++) if (chars[i] < TABLE) indexOf[chars[i]] = i + 1;
+    }
 
     public static Vocab of(List<String> words) {
         // Seen code points as flags (a TreeSet<Integer> boxed each of names.txt's 228k characters: slow in the worker).
+        WordList all = WordList.of(words);
+        int[] cps = all.codePoints();
         boolean[] seen = new boolean[128];
-        for (String w : words) {
-            for (int i = 0; i < w.length(); ) {
-                int c = w.codePointAt(i);
-                i += Character.charCount(c);
-                if (c >= seen.length) seen = Arrays.copyOf(seen, Math.max(c + 1, 2 * seen.length));
-                seen[c] = true;
-            }
+        for (int i = 0, end = all.start(all.size()); i < end; i++) {
+            int c = cps[i];
+            if (c >= seen.length) seen = Arrays.copyOf(seen, Math.max(c + 1, 2 * seen.length));
+            seen[c] = true;
         }
         seen['.'] = false;
         int distinct = 0;
@@ -64,10 +73,20 @@ public final class Vocab {
     public int size() { return chars.length; }
 
     public int index(int codePoint) {
+        if (codePoint >= 0 && codePoint < indexOf.length && indexOf[codePoint] > 0) return indexOf[codePoint] - 1;   // most characters
         int i = Arrays.binarySearch(chars, 1, chars.length, codePoint);
         if (codePoint == '.') return END;
         if (i < 0) throw new IllegalArgumentException("character " + Untrusted.quote(new String(Character.toChars(codePoint))) + " is not in the vocabulary");
         return i;
+    }
+
+    /** The indices of code points cps[from .. from + n) into out[0 .. n): {@link #index} of each, in one call. */
+    public void indices(int[] cps, int from, int n, int[] out) {
+        int[] table = indexOf;
+        for (int i = 0; i < n; i++) {
+            int cp = cps[from + i];
+            out[i] = cp >= 0 && cp < table.length && table[cp] > 0 ? table[cp] - 1 : index(cp);
+        }
     }
 
     public int codePoint(int index) { return chars[index]; }

@@ -1,7 +1,5 @@
 package teagrad.data;
 
-import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -24,46 +22,69 @@ public final class Words {
     /** Distinct characters a word list may use: the vocabulary adds '.'. */
     public static final int MAX_CHARACTERS = Vocab.MAX_SIZE - 1;
 
+    /** The words of a list, as a {@link WordList} (its strings are made only when read). */
     public static List<String> parse(String text) {
         if (text.length() > MAX_BYTES) {
             throw new IllegalArgumentException("the word list has " + text.length() + " characters, more than the " + (MAX_BYTES >> 20) + " MB a word list may have");
         }
-        if (text.startsWith("\uFEFF")) text = text.substring(1);
-        List<String> words = new ArrayList<>();
-        BitSet seen = new BitSet();
+        // One pass over the characters, with plain array reads and no String per word: in the page's
+        // worker a String method call per character (codePointAt, substring, strip) made loading names.txt slow.
+        char[] c = text.toCharArray();
+        int[] cps = new int[c.length];               // the words' code points, one after the other
+        int[] start = new int[16];                   // word i: cps[start[i] .. start[i + 1])
+        int words = 0, n = 0;
+        boolean[] seen = new boolean[128];           // code points seen so far
         int distinct = 0;
         int lineNo = 0;
-        for (int start = 0; start <= text.length(); ) {   // the lines, as split("\n", -1) gives them (a loop: TeaVM's split is a regex)
-            int end = text.indexOf('\n', start);
-            if (end < 0) end = text.length();
-            String line = text.substring(start, end);
-            start = end + 1;
+        for (int at = c.length > 0 && c[0] == '\uFEFF' ? 1 : 0; at <= c.length; ) {   // the lines, as split("\n", -1) gives them
+            int end = at;
+            while (end < c.length && c[end] != '\n') end++;
+            int from = at, to = end;                 // the word: the line stripped of white space, as String.strip() does
+            at = end + 1;
             lineNo++;
-            String w = line.strip();
-            if (w.isEmpty()) continue;
-            int length = w.codePointCount(0, w.length());
+            while (from < to && isSpace(c[from])) from++;
+            while (to > from && isSpace(c[to - 1])) to--;
+            if (from == to) continue;
+            int length = 0;                          // in code points: a surrogate pair is one
+            for (int i = from; i < to; i++) if (i == from || !isPair(c[i - 1], c[i])) length++;
             if (length > MAX_WORD_LENGTH) {
                 throw new IllegalArgumentException("line " + lineNo + ": a word of " + length + " characters (at most " + MAX_WORD_LENGTH + "); is this a word list?");
             }
-            for (int i = 0; i < w.length(); i += Character.charCount(w.codePointAt(i))) {
-                int c = w.codePointAt(i);
-                if (c == '.') {
-                    throw new IllegalArgumentException("line " + lineNo + ": " + Untrusted.quote(w) + " contains '.', which marks the end of a word");
+            for (int i = from; i < to; ) {
+                int cp = c[i++];
+                if (i < to && isPair((char) cp, c[i])) cp = Character.toCodePoint((char) cp, c[i++]);
+                if (cp == '.') {
+                    throw new IllegalArgumentException("line " + lineNo + ": " + Untrusted.quote(new String(c, from, to - from)) + " contains '.', which marks the end of a word");
                 }
-                if (Character.isISOControl(c) || c == '\uFFFD' || (c >= 0xd800 && c <= 0xdfff)) {
-                    throw new IllegalArgumentException("line " + lineNo + ": character U+" + Untrusted.escape(c).substring(2) + " is not text; is this a word list?");
+                if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == '\uFFFD' || (cp >= 0xd800 && cp <= 0xdfff)) {   // control, replacement, lone surrogate
+                    throw new IllegalArgumentException("line " + lineNo + ": character U+" + Untrusted.escape(cp).substring(2) + " is not text; is this a word list?");
                 }
-                if (!seen.get(c)) {
-                    seen.set(c);
+                if (cp >= seen.length) seen = java.util.Arrays.copyOf(seen, Math.max(cp + 1, 2 * seen.length));
+                if (!seen[cp]) {
+                    seen[cp] = true;
                     if (++distinct > MAX_CHARACTERS) {
-                        throw new IllegalArgumentException("line " + lineNo + ": character " + Untrusted.quote(new String(Character.toChars(c)))
+                        throw new IllegalArgumentException("line " + lineNo + ": character " + Untrusted.quote(new String(Character.toChars(cp)))
                             + " is distinct character number " + distinct + "; a vocabulary holds at most " + MAX_CHARACTERS);
                     }
                 }
+                cps[n++] = cp;
             }
-            words.add(w);
+            if (words + 2 > start.length) start = java.util.Arrays.copyOf(start, 2 * start.length);
+            start[++words] = n;
         }
-        if (words.isEmpty()) throw new IllegalArgumentException("the word list has no words");
-        return words;
+        if (words == 0) throw new IllegalArgumentException("the word list has no words");
+        return new WordList(cps, start, words);
+    }
+
+    /** A surrogate pair: one code point in two chars. */
+    private static boolean isPair(char high, char low) { return (high & 0xfc00) == 0xd800 && (low & 0xfc00) == 0xdc00; }
+
+    /**
+     * Character.isWhitespace, with ASCII answered here: TeaVM's isWhitespace decodes a Unicode
+     * table on its first call (~10 ms in the page's worker), which names.txt never needs.
+     */
+    private static boolean isSpace(char c) {
+        if (c < 128) return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+        return Character.isWhitespace(c);
     }
 }

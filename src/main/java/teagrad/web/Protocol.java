@@ -413,6 +413,8 @@ final class Protocol {
     }
 
     private static String key(String prefix, String name) {
-        return prefix.isEmpty() ? name : prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        // The names are ASCII: TeaVM's Character.toUpperCase builds a Unicode case table on its first call (~20 ms in the worker, before the first views).
+        char first = name.charAt(0);
+        return prefix.isEmpty() ? name : prefix + (char) (first >= 'a' && first <= 'z' ? first - 'a' + 'A' : first) + name.substring(1);
     }
 }
