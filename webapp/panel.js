@@ -140,8 +140,11 @@ export class Panel {
     this.scheduleRender();
   }
 
+  /** A job is over; the last one brings the controls back at once, not at the panel's next frame (up to 100 ms on). */
   done(what) {
-    if (this.pending.delete(what)) this.scheduleRender();
+    if (!this.pending.delete(what)) return;
+    if (this.pending.size === 0) this.render();
+    else this.scheduleRender();
   }
 
   // ---------- commands ----------
