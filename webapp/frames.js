@@ -62,3 +62,33 @@ export class CanvasSight {
     return { w, h, dpr };
   }
 }
+
+const sightOf = new WeakMap();   // canvas → {seen, waiting}: one IntersectionObserver per canvas drawn by drawWhenSeen
+
+/**
+ * Runs draw() now if any of the canvas is in sight, else the next time it comes into sight (only the
+ * latest draw waits). For pictures far down the chapter (the experiments): drawn at start and on every
+ * message, they cost the page long tasks and forced layouts for something nobody could see yet
+ * (Lighthouse's mobile run, bench/lighthouse). Until the observer first reports, the canvas counts as unseen.
+ */
+export function drawWhenSeen(canvas, draw) {
+  let sight = sightOf.get(canvas);
+  if (!sight) {
+    sight = { seen: false, waiting: null };
+    sightOf.set(canvas, sight);
+    new IntersectionObserver(entries => {
+      sight.seen = entries[entries.length - 1].isIntersecting;
+      if (sight.seen && sight.waiting) {
+        const waiting = sight.waiting;
+        sight.waiting = null;
+        waiting();
+      }
+    }).observe(canvas);
+  }
+  if (sight.seen) {
+    sight.waiting = null;
+    draw();
+  } else {
+    sight.waiting = draw;
+  }
+}

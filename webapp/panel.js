@@ -140,8 +140,11 @@ export class Panel {
     this.scheduleRender();
   }
 
+  /** A job is over; the last one brings the controls back at once, not at the panel's next frame (up to 100 ms on). */
   done(what) {
-    if (this.pending.delete(what)) this.scheduleRender();
+    if (!this.pending.delete(what)) return;
+    if (this.pending.size === 0) this.render();
+    else this.scheduleRender();
   }
 
   // ---------- commands ----------
@@ -254,11 +257,14 @@ export class Panel {
     $('sample-summary').textContent = `${fresh} of ${names.length} names are new (${pct}%); the others appear in the training set.`;
   }
 
-  /** The learning rate of a step, from the settings (the worker's step decay rule: Config.learningRate). */
-  configuredLr(step) {
+  /**
+   * The learning rate shown before the worker has reported one: the settings' starting rate at step 0
+   * (the decay is the worker's rule, Config.learningRate, and applies later), else unknown.
+   */
+  startingLr() {
+    if (this.run.step > 0) return null;
     const c = this.run.config || this.form.validate().config;
-    if (!Number.isFinite(c.lr)) return null;
-    return c.lrDecayStep > 0 && step >= c.lrDecayStep ? Math.fround(c.lr) / 10 : c.lr;
+    return Number.isFinite(c.lr) ? c.lr : null;
   }
 
   /** The worker died and a new one is starting: words again, and the kept run on offer. */
@@ -310,7 +316,7 @@ export class Panel {
     text('speed', run.running && run.sps > 0 ? `${fmtInt(Math.round(run.sps))} steps/s` : '');
     text('eta', run.running && run.sps > 0 ? `ETA ${fmtDuration((run.steps - run.step) / run.sps)}` : '');
     text('batch-loss', run.lastLoss === null ? '—' : fmtLoss(run.lastLoss));
-    const lr = Number.isFinite(run.lr) ? run.lr : this.configuredLr(Math.max(0, run.step - 1));   // the last step's, as progress reports it
+    const lr = Number.isFinite(run.lr) ? run.lr : this.startingLr();   // the last step's, as progress and model messages report it
     text('lr', Number.isFinite(lr) ? String(clean(lr)) : '—');
     text('dev-loss', run.lastDev === null ? '—' : fmtLoss(run.lastDev));
     text('params', run.params === null ? '—' : fmtInt(run.params));

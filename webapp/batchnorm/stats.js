@@ -152,7 +152,9 @@ export class BatchNormStatsPanel {
     this.draw();
   }
 
+  /** Only while the section is in sight: the observer above draws it when it comes (at start it is far down the page). */
   draw() {
+    if (!this.visible) return;
     const d = this.data, biased = this.els.biased.checked;
     this.drawSeries(this.els.mean, d, d && d.batchMean, d && d.runningMean, 'mean');
     this.drawSeries(this.els.std, d, d && d.batchStd, d && (biased ? d.runningStdBiased : d.runningStd), 'std');

@@ -1,7 +1,10 @@
 // The experiments' pictures on a canvas: lines against a linear or logarithmic x axis with a legend
 // (the overlaid loss curves, loss and saturation against gain, the learning-rate finder's curve with
 // its suggestion marked) and the embedding table in the plane, a character at each point. Every
-// label is drawn with fillText: text from data is never HTML.
+// label is drawn with fillText: text from data is never HTML. A picture is drawn when its canvas is in
+// sight (drawWhenSeen); data-points says at once how many points it holds, for tests and tools.
+
+import { drawWhenSeen } from '../frames.js';
 
 export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
@@ -35,10 +38,14 @@ const label = v => (Math.abs(v) >= 1000 ? v.toLocaleString('en-US') : String(Num
  * Points whose y is not finite are left out (a run that has not reached step 1,000, a diverged one).
  */
 export function drawLines(canvas, series, opts = {}) {
-  const { ctx, w, h } = context(canvas);
   const tx = opts.logX ? Math.log10 : x => x;
   const pts = series.flatMap(s => s.points).filter(([x, y]) => Number.isFinite(y) && Number.isFinite(tx(x)));
-  canvas.dataset.points = String(pts.length);   // for tests and tools: how much is drawn
+  canvas.dataset.points = String(pts.length);
+  drawWhenSeen(canvas, () => paintLines(canvas, series, opts, tx, pts));
+}
+
+function paintLines(canvas, series, opts, tx, pts) {
+  const { ctx, w, h } = context(canvas);
   if (!pts.length) {
     ctx.fillStyle = '#666';
     ctx.fillText(opts.empty || 'no data yet', PAD.left, h / 2);
@@ -113,9 +120,13 @@ export function drawLines(canvas, series, opts = {}) {
 
 /** The embedding table in the plane: plane {x, y, xShare, yShare, projected} from the worker, chars its vocabulary. */
 export function drawPlane(canvas, plane, chars) {
-  const { ctx, w, h } = context(canvas);
   const n = plane ? plane.x.length : 0;
   canvas.dataset.points = String(n);
+  drawWhenSeen(canvas, () => paintPlane(canvas, plane, chars, n));
+}
+
+function paintPlane(canvas, plane, chars, n) {
+  const { ctx, w, h } = context(canvas);
   if (!n) {
     ctx.fillStyle = '#666';
     ctx.fillText('no model yet', PAD.left, h / 2);

@@ -41,6 +41,27 @@ class EarlyStartTest extends PageTest {
         }
     }
 
+    /**
+     * The worker is created before the browser renders anything: the first layout of the chapter holds the
+     * main thread for hundreds of ms, and a worker created after it starts that much later (boot.js is
+     * render-blocking). A requestAnimationFrame callback runs in the first rendering update, before its layout.
+     */
+    @Test
+    void theWorkerIsCreatedBeforeTheFirstFrame() throws Exception {
+        ChromeDriver driver = Browser.start();
+        try {
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.order = []; requestAnimationFrame(() => window.order.push('first frame'));"
+                + " const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a); window.order.push('worker'); } };"));
+            JavascriptExecutor js = driver;
+            openReady(driver, new WebDriverWait(driver, Duration.ofSeconds(60)), "/?engine=wasm");
+            assertEquals(List.of("worker", "first frame"), js.executeScript("return window.order.slice(0, 2)"));
+            assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+
     @Test
     void anEngineHoldsWhatItsWorkerSaidUntilItIsOpened() throws Exception {
         ChromeDriver driver = Browser.start();

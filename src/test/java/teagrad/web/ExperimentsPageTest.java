@@ -115,6 +115,34 @@ class ExperimentsPageTest extends PageTest {
         }
     }
 
+    /**
+     * The embedding view far down the chapter is drawn when it comes into sight, not at start and on every
+     * message before that (long tasks for a picture nobody sees); its data-points says at once what it holds.
+     */
+    @Test
+    void theEmbeddingViewIsDrawnWhenItComesIntoSight() throws Exception {
+        WebDriverWait[] wait = new WebDriverWait[1];
+        ChromeDriver driver = open(wait);
+        JavascriptExecutor js = driver;
+        try {
+            wait[0].until(d -> js.executeScript("return window.teagradExperiments.plane") != null);
+            Thread.sleep(300);   // diagnostics keep coming: each would have drawn it
+            assertEquals(27, points(js, "exp-plane"), "what it holds is known before it is drawn");
+            assertEquals(0L, inked(js), "out of sight: not drawn");
+            js.executeScript("document.getElementById('exp-plane').scrollIntoView({ block: 'center' })");
+            wait[0].until(d -> inked(js) > 0);
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /** How many of the embedding view's pixels have any ink. */
+    static long inked(JavascriptExecutor js) {
+        return ((Number) js.executeScript("const c = document.getElementById('exp-plane');"
+            + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+            + " for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n;")).longValue();
+    }
+
     static int points(JavascriptExecutor js, String canvas) {
         return ((Number) js.executeScript("return Number(document.getElementById(arguments[0]).dataset.points)", canvas)).intValue();
     }
