@@ -119,13 +119,4 @@ public final class Rng {
             a[j] = t;
         }
     }
-
-    /** Fisher–Yates shuffle of {@code a} in place: the order {@link #shuffle(int[])} gives its indices. */
-    public <T> void shuffle(java.util.List<T> a) {
-        int[] order = new int[a.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        shuffle(order);
-        java.util.List<T> before = new java.util.ArrayList<>(a);
-        for (int i = 0; i < order.length; i++) a.set(i, before.get(order[i]));
-    }
 }

@@ -302,12 +302,7 @@ public final class Inference {
         if (s.size < 2) throw new IllegalArgumentException("batch statistics need at least 2 examples, the split has " + s.size);
         int[] order = new int[s.size];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        Rng rng = new Rng(seed, Rng.EVAL_BATCHES);
-        for (int i = order.length - 1; i > 0; i--) {   // Fisher–Yates, as Rng.shuffle
-            int j = rng.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        new Rng(seed, Rng.EVAL_BATCHES).shuffle(order);
         Inference inference = new Inference(model, model.net.size(), null);
         int block = s.blockSize, vocab = model.vocab.size();
         int[] x = new int[(batchSize + 1) * block], y = new int[batchSize + 1];
