@@ -46,13 +46,13 @@ public final class Words {
             while (to > from && isSpace(c[to - 1])) to--;
             if (from == to) continue;
             int length = 0;                          // in code points: a surrogate pair is one
-            for (int i = from; i < to; i++) if (i == from || !isPair(c[i - 1], c[i])) length++;
+            for (int i = from; i < to; i++) if (i == from || !Character.isSurrogatePair(c[i - 1], c[i])) length++;
             if (length > MAX_WORD_LENGTH) {
                 throw new IllegalArgumentException("line " + lineNo + ": a word of " + length + " characters (at most " + MAX_WORD_LENGTH + "); is this a word list?");
             }
             for (int i = from; i < to; ) {
                 int cp = c[i++];
-                if (i < to && isPair((char) cp, c[i])) cp = Character.toCodePoint((char) cp, c[i++]);
+                if (i < to && Character.isSurrogatePair((char) cp, c[i])) cp = Character.toCodePoint((char) cp, c[i++]);
                 if (cp == '.') {
                     throw new IllegalArgumentException("line " + lineNo + ": " + Untrusted.quote(new String(c, from, to - from)) + " contains '.', which marks the end of a word");
                 }
@@ -75,9 +75,6 @@ public final class Words {
         if (words == 0) throw new IllegalArgumentException("the word list has no words");
         return new WordList(cps, start, words);
     }
-
-    /** A surrogate pair: one code point in two chars. */
-    private static boolean isPair(char high, char low) { return (high & 0xfc00) == 0xd800 && (low & 0xfc00) == 0xdc00; }
 
     /**
      * Character.isWhitespace, with ASCII answered here: TeaVM's isWhitespace decodes a Unicode
