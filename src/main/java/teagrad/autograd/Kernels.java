@@ -37,17 +37,25 @@ public final class Kernels {
         /** The coefficients: src[0 .. length), read with an offset and a stride by {@link #axpy}. */
         protected abstract void loadCoefficients(float[] src, int length);
 
-        /** acc[0 .. length) = value. */
-        protected abstract void fillAcc(int length, float value);
+        /**
+         * The accumulators: rows r = 0, 1, … of one length, as many as a product has outputs along
+         * its longer side; each product starts every row, sums them all in one {@link #axpy} and stores them.
+         * acc row r[0 .. length) = value.
+         */
+        protected abstract void fillAcc(int r, int length, float value);
 
-        /** acc[0 .. length) = src[offset ..]. */
-        protected abstract void loadAcc(float[] src, int offset, int length);
+        /** acc row r[0 .. length) = src[offset ..]. */
+        protected abstract void loadAcc(int r, float[] src, int offset, int length);
 
-        /** acc[0..m) += Σ_{p<k} coef[ao + p·as] · row_p[0..m), in {@link #axpyRows}'s order. */
-        protected abstract void axpy(int ao, int as, int k, int m);
+        /**
+         * acc row r[0..m) += Σ_{p<k} coef[ao + r·aoStep + p·as] · row_p[0..m), for r in [0, count),
+         * each row in {@link #axpyRows}' order (the WebAssembly kernel takes two rows per pass:
+         * it reads each of the k rows once for both).
+         */
+        protected abstract void axpy(int count, int ao, int aoStep, int as, int k, int m);
 
-        /** dst[offset + i·stride] = acc[i], or += when {@code add}, for i in [0, length). */
-        protected abstract void storeAcc(float[] dst, int offset, int stride, int length, boolean add);
+        /** dst[offset + i·stride] = acc row r[i], or += when {@code add}, for i in [0, length). */
+        protected abstract void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add);
 
         /** y[0..n) = {@link FMath#tanh}(x[0..n)); y may be x. */
         protected abstract void tanh(float[] x, float[] y, int n);
@@ -82,7 +90,7 @@ public final class Kernels {
     /** The scratch in {@code float[]}s: rows as separate arrays, summed by {@link #axpyRows}. */
     public static final class ArrayScratch extends Scratch {
         private float[][] rows = new float[0][];
-        private float[] acc = new float[0];
+        private float[][] acc = new float[0][];
         private float[] coef;
         private float[] ownCoef = new float[0];   // summed or tanh'd coefficients: loaded ones are the caller's array, not ours to change
 
@@ -102,16 +110,20 @@ public final class Kernels {
 
         @Override protected void loadCoefficients(float[] src, int length) { coef = src; }   // read in place
 
-        private float[] acc(int length) {
-            if (acc.length < length) acc = new float[length];   // grows only
-            return acc;
+        /** Row r of the accumulators, at least length long; rows grow only (no garbage when a shape varies per step) and keep what they hold. */
+        private float[] acc(int r, int length) {
+            if (r >= acc.length) acc = java.util.Arrays.copyOf(acc, Math.max(r + 1, 2 * acc.length));
+            if (acc[r] == null || acc[r].length < length) acc[r] = new float[length];
+            return acc[r];
         }
 
-        @Override protected void fillAcc(int length, float value) { java.util.Arrays.fill(acc(length), 0, length, value); }
+        @Override protected void fillAcc(int r, int length, float value) { java.util.Arrays.fill(acc(r, length), 0, length, value); }
 
-        @Override protected void loadAcc(float[] src, int offset, int length) { System.arraycopy(src, offset, acc(length), 0, length); }
+        @Override protected void loadAcc(int r, float[] src, int offset, int length) { System.arraycopy(src, offset, acc(r, length), 0, length); }
 
-        @Override protected void axpy(int ao, int as, int k, int m) { axpyRows(acc, coef, ao, as, rows, k, m); }
+        @Override protected void axpy(int count, int ao, int aoStep, int as, int k, int m) {
+            for (int r = 0; r < count; r++) axpyRows(acc[r], coef, ao + r * aoStep, as, rows, k, m);
+        }
 
         @Override protected void tanh(float[] x, float[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = FMath.tanh(x[i]);
@@ -128,13 +140,14 @@ public final class Kernels {
             sumRows(table, first, at, n, per, width, coef);
         }
 
-        @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
+        @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {
+            float[] a = acc[r];
             if (stride == 1 && !add) {
-                System.arraycopy(acc, 0, dst, offset, length);
+                System.arraycopy(a, 0, dst, offset, length);
             } else if (add) {
-                for (int i = 0; i < length; i++) dst[offset + i * stride] += acc[i];
+                for (int i = 0; i < length; i++) dst[offset + i * stride] += a[i];
             } else {
-                for (int i = 0; i < length; i++) dst[offset + i * stride] = acc[i];
+                for (int i = 0; i < length; i++) dst[offset + i * stride] = a[i];
             }
         }
     }
@@ -163,22 +176,20 @@ public final class Kernels {
         } else {                 // column o of y = b[o] + Σ_p w[p,o]·(column p of x)
             s.loadRows(x, k, n, true);
             s.loadCoefficients(w, k * m);
-            for (int o = 0; o < m; o++) {
-                s.fillAcc(n, b == null ? 0f : b[o]);
-                s.axpy(o, m, k, n);
-                s.storeAcc(y, o, m, n, false);
-            }
+            for (int o = 0; o < m; o++) s.fillAcc(o, n, b == null ? 0f : b[o]);
+            s.axpy(m, 0, 1, m, k, n);
+            for (int o = 0; o < m; o++) s.storeAcc(o, y, o, m, n, false);
         }
     }
 
     /** y = b + x·w a row at a time, the rows of w and the coefficients x loaded. */
     private static void rowsOfY(float[] b, float[] y, int n, int k, int m, Scratch s) {
         for (int i = 0; i < n; i++) {
-            if (b != null) s.loadAcc(b, 0, m);
-            else s.fillAcc(m, 0f);
-            s.axpy(i * k, 1, k, m);
-            s.storeAcc(y, i * m, 1, m, false);
+            if (b != null) s.loadAcc(i, b, 0, m);
+            else s.fillAcc(i, m, 0f);
         }
+        s.axpy(n, 0, k, 1, k, m);
+        for (int i = 0; i < n; i++) s.storeAcc(i, y, i * m, 1, m, false);
     }
 
     /** dx[n×k] += dy[n×m]·wᵀ with w[k×m]. */
@@ -186,19 +197,15 @@ public final class Kernels {
         if (k >= n) {            // row i of dx += Σ_j dy[i,j]·(column j of w)
             s.loadRows(w, m, k, true);
             s.loadCoefficients(dy, n * m);
-            for (int i = 0; i < n; i++) {
-                s.loadAcc(dx, i * k, k);
-                s.axpy(i * m, 1, m, k);
-                s.storeAcc(dx, i * k, 1, k, false);
-            }
+            for (int i = 0; i < n; i++) s.loadAcc(i, dx, i * k, k);
+            s.axpy(n, 0, m, 1, m, k);
+            for (int i = 0; i < n; i++) s.storeAcc(i, dx, i * k, 1, k, false);
         } else {                 // column p of dx += Σ_j w[p,j]·(column j of dy)
             s.loadRows(dy, m, n, true);
             s.loadCoefficients(w, k * m);
-            for (int p = 0; p < k; p++) {
-                s.fillAcc(n, 0f);
-                s.axpy(p * m, 1, m, n);
-                s.storeAcc(dx, p, k, n, true);
-            }
+            for (int p = 0; p < k; p++) s.fillAcc(p, n, 0f);
+            s.axpy(k, 0, m, 1, m, n);
+            for (int p = 0; p < k; p++) s.storeAcc(p, dx, p, k, n, true);
         }
     }
 
@@ -207,19 +214,15 @@ public final class Kernels {
         if (m >= k) {            // row p of dw += Σ_i x[i,p]·(row i of dy)
             s.loadRows(dy, n, m, false);
             s.loadCoefficients(x, n * k);
-            for (int p = 0; p < k; p++) {
-                s.loadAcc(dw, p * m, m);
-                s.axpy(p, k, n, m);
-                s.storeAcc(dw, p * m, 1, m, false);
-            }
+            for (int p = 0; p < k; p++) s.loadAcc(p, dw, p * m, m);
+            s.axpy(k, 0, 1, k, n, m);
+            for (int p = 0; p < k; p++) s.storeAcc(p, dw, p * m, 1, m, false);
         } else {                 // column o of dw += Σ_i dy[i,o]·(row i of x)
             s.loadRows(x, n, k, false);
             s.loadCoefficients(dy, n * m);
-            for (int o = 0; o < m; o++) {
-                s.fillAcc(k, 0f);
-                s.axpy(o, m, n, k);
-                s.storeAcc(dw, o, m, k, true);
-            }
+            for (int o = 0; o < m; o++) s.fillAcc(o, k, 0f);
+            s.axpy(m, 0, 1, m, n, k);
+            for (int o = 0; o < m; o++) s.storeAcc(o, dw, o, m, k, true);
         }
     }
 

@@ -81,11 +81,17 @@ final class JsSimd {
             + " else { for (var elem = 0; elem < length; elem++) dst[offset + elem * stride] = heap[at + elem]; }")
     private static native void scatterOut(Float32Array heap, int at, @JSByRef(optional = true) float[] dst, int offset, int stride, int length, boolean add);
 
+    /** heap[to .. to + length) = heap[from .. from + length). */
+    @JSBody(params = {"heap", "from", "to", "length"}, script = "heap.copyWithin(to, from, from + length);")
+    private static native void move(Float32Array heap, int from, int to, int length);
+
     @JSBody(params = {"heap", "at", "length", "value"}, script = "heap.fill(value, at, at + length);")
     private static native void fill(Float32Array heap, int at, int length, float value);
 
-    @JSBody(params = {"k", "acc", "coef", "coefStride", "rows", "rowStride", "n", "m"}, script = "k.axpy(acc, coef, coefStride, rows, rowStride, n, m);")
-    private static native void axpy(JSObject kernels, int acc, int coef, int coefStride, int rows, int rowStride, int k, int m);
+    @JSBody(params = {"k", "acc", "accStride", "coef", "coefStep", "coefStride", "rows", "rowStride", "count", "n", "m"},
+        script = "k.axpy(acc, accStride, coef, coefStep, coefStride, rows, rowStride, count, n, m);")
+    private static native void axpy(JSObject kernels, int acc, int accStride, int coef, int coefStep, int coefStride, int rows, int rowStride,
+                                    int count, int k, int m);
 
     @JSBody(params = {"k", "x", "n"}, script = "k.tanh(x, n);")
     private static native void tanh(JSObject kernels, int x, int n);
@@ -115,12 +121,17 @@ final class JsSimd {
         private final class Region {
             int at, capacity;
 
-            int reserve(int floats) {
+            int reserve(int floats) { return reserveKeeping(floats, 0); }
+
+            /** As {@link #reserve}, and when it grows the first {@code keep} floats move along (a product's rows filled so far). */
+            int reserveKeeping(int floats, int keep) {
                 if (floats > capacity) {
+                    int old = at;
                     capacity = (Math.max(floats, 2 * capacity) + 3) & ~3;   // whole 16 bytes: v128 loads stay aligned
                     at = top;
                     top += capacity;
                     heap = memory(4 * top);
+                    if (keep > 0) move(heap, old, at, keep);
                     if (this == table) tableLoaded = null;
                 }
                 return at;
@@ -141,23 +152,27 @@ final class JsSimd {
             copyIn(heap, at, src, 0, length);
         }
 
-        @Override protected void fillAcc(int length, float value) {
-            int at = acc.reserve(length);
+        /** Row r of the accumulators (rows of length floats), their region grown to hold it (keeping rows 0..r−1). */
+        private int accRow(int r, int length) { return acc.reserveKeeping((r + 1) * length, r * length) + r * length; }
+
+        @Override protected void fillAcc(int r, int length, float value) {
+            int at = accRow(r, length);
             fill(heap, at, length, value);
         }
 
-        @Override protected void loadAcc(float[] src, int offset, int length) {
-            int at = acc.reserve(length);
+        @Override protected void loadAcc(int r, float[] src, int offset, int length) {
+            int at = accRow(r, length);
             copyIn(heap, at, src, offset, length);
         }
 
-        @Override protected void axpy(int ao, int as, int k, int m) {
-            JsSimd.axpy(kernels, acc.bytes(), coef.bytes() + 4 * ao, 4 * as, rows.bytes(), 4 * rowLength, k, m);
+        @Override protected void axpy(int count, int ao, int aoStep, int as, int k, int m) {
+            JsSimd.axpy(kernels, acc.bytes(), 4 * m, coef.bytes() + 4 * ao, 4 * aoStep, 4 * as, rows.bytes(), 4 * rowLength, count, k, m);
         }
 
-        @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
-            if (stride == 1 && !add) copyOut(heap, acc.at, dst, offset, length);
-            else scatterOut(heap, acc.at, dst, offset, stride, length, add);
+        @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {
+            int at = acc.at + r * length;
+            if (stride == 1 && !add) copyOut(heap, at, dst, offset, length);
+            else scatterOut(heap, at, dst, offset, stride, length, add);
         }
 
         @Override protected void tanh(float[] x, float[] y, int n) {

@@ -30,9 +30,12 @@ import teagrad.autograd.Kernels;
 final class Simd {
     private Simd() {}
 
-    /** acc[0..m) += Σ_{p<k} coef[p·coefStride] · (rows + p·rowStride)[0..m); addresses and strides in bytes. */
+    /**
+     * (acc + r·accStride)[0..m) += Σ_{p<k} (coef + r·coefStep)[p·coefStride] · (rows + p·rowStride)[0..m),
+     * for r in [0, count); addresses and strides in bytes.
+     */
     @Import(module = "kernels", name = "axpy")
-    private static native void axpy(int acc, int coef, int coefStride, int rows, int rowStride, int k, int m);
+    private static native void axpy(int acc, int accStride, int coef, int coefStep, int coefStride, int rows, int rowStride, int count, int k, int m);
 
     /** x[0..n) = FMath.tanh(x[0..n)) in place; x a byte address. */
     @Import(module = "kernels", name = "tanh")
@@ -58,11 +61,16 @@ final class Simd {
         private FloatBuffer buffer;   // the memory is freed when the buffer is collected: keep it
         int address, capacity;
 
-        int reserve(int floats) {
+        int reserve(int floats) { return reserveKeeping(floats, 0); }
+
+        /** As {@link #reserve}, and when it grows the first {@code keep} floats move along (a product's rows filled so far). */
+        int reserveKeeping(int floats, int keep) {
             if (floats > capacity) {
-                capacity = Math.max(floats, 16);
+                int old = address;   // its buffer is freed by a finalizer, which never runs in the middle of this copy
+                capacity = Math.max(floats, Math.max(16, 2 * capacity));
                 buffer = ByteBuffer.allocateDirect(4 * capacity).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                 address = Float32Array.fromJavaBuffer(buffer).getByteOffset();
+                for (int i = 0; i < keep; i++) Address.fromInt(address + 4 * i).putFloat(Address.fromInt(old + 4 * i).getFloat());
             }
             return address;
         }
@@ -118,15 +126,18 @@ final class Simd {
             for (; i < length; i++) dst[offset + i] = Address.fromInt(src + 4 * i).getFloat();
         }
 
-        @Override protected void fillAcc(int length, float value) {
-            int base = acc.reserve(length);
+        /** Row r of the accumulators (rows of length floats), their region grown to hold it (keeping rows 0..r−1). */
+        private int accRow(int r, int length) { return acc.reserveKeeping((r + 1) * length, r * length) + 4 * r * length; }
+
+        @Override protected void fillAcc(int r, int length, float value) {
+            int base = accRow(r, length);
             for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(value);
         }
 
-        @Override protected void loadAcc(float[] src, int offset, int length) { copyIn(src, offset, length, acc.reserve(length)); }
+        @Override protected void loadAcc(int r, float[] src, int offset, int length) { copyIn(src, offset, length, accRow(r, length)); }
 
-        @Override protected void axpy(int ao, int as, int k, int m) {
-            Simd.axpy(acc.address, coef.address + 4 * ao, 4 * as, rows.address, rowStride, k, m);
+        @Override protected void axpy(int count, int ao, int aoStep, int as, int k, int m) {
+            Simd.axpy(acc.address, 4 * m, coef.address + 4 * ao, 4 * aoStep, 4 * as, rows.address, rowStride, count, k, m);
         }
 
         /** Transposing x into linear memory costs more than rows of 16 or more: the dev split took 55 ms rather than 71. */
@@ -152,8 +163,8 @@ final class Simd {
 
         @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }
 
-        @Override protected void storeAcc(float[] dst, int offset, int stride, int length, boolean add) {
-            int base = acc.address;
+        @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {
+            int base = acc.address + 4 * r * length;
             if (add) {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] += Address.fromInt(base + 4 * i).getFloat();
             } else if (stride == 1) {
