@@ -48,11 +48,18 @@ public final class Kernels {
         protected abstract void loadAcc(int r, float[] src, int offset, int length);
 
         /**
-         * acc row r[0..m) += Σ_{p<k} coef[ao + r·aoStep + p·as] · row_p[0..m), for r in [0, count),
+         * acc row r0 + r[0..m) += Σ_{p<k} coef[ao + r·aoStep + p·as] · row_p[0..m), for r in [0, count),
          * each row in {@link #axpyRows}' order (the WebAssembly kernel takes two rows per pass:
          * it reads each of the k rows once for both).
          */
-        protected abstract void axpy(int count, int ao, int aoStep, int as, int k, int m);
+        protected abstract void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m);
+
+        /**
+         * out[i·width ..][0..width) = ((first + acc row at[i·per]) + acc row at[i·per + 1]) + …, for i
+         * in [0, n), as {@link #sumRows} adds (first null: a row of zeros): rows of products kept in
+         * the scratch, summed where they are ({@link #matmulIntoAcc}).
+         */
+        protected abstract void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out);
 
         /** dst[offset + i·stride] = acc row r[i], or += when {@code add}, for i in [0, length). */
         protected abstract void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add);
@@ -121,8 +128,23 @@ public final class Kernels {
 
         @Override protected void loadAcc(int r, float[] src, int offset, int length) { System.arraycopy(src, offset, acc(r, length), 0, length); }
 
-        @Override protected void axpy(int count, int ao, int aoStep, int as, int k, int m) {
-            for (int r = 0; r < count; r++) axpyRows(acc[r], coef, ao + r * aoStep, as, rows, k, m);
+        @Override protected void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m) {
+            for (int r = 0; r < count; r++) axpyRows(acc[r0 + r], coef, ao + r * aoStep, as, rows, k, m);
+        }
+
+        private float[] sum = new float[0];   // one row of sumAccRows, indexed from 0 (HotSpot vectorises that)
+
+        @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
+            if (sum.length < width) sum = new float[width];   // grows only
+            for (int i = 0; i < n; i++) {
+                if (first != null) System.arraycopy(first, 0, sum, 0, width);
+                else java.util.Arrays.fill(sum, 0, width, 0f);
+                for (int q = 0; q < per; q++) {
+                    float[] r = acc[at[i * per + q]];
+                    for (int j = 0; j < width; j++) sum[j] += r[j];
+                }
+                System.arraycopy(sum, 0, out, i * width, width);
+            }
         }
 
         @Override protected void tanh(float[] x, float[] y, int n) {
@@ -177,7 +199,7 @@ public final class Kernels {
             s.loadRows(x, k, n, true);
             s.loadCoefficients(w, k * m);
             for (int o = 0; o < m; o++) s.fillAcc(o, n, b == null ? 0f : b[o]);
-            s.axpy(m, 0, 1, m, k, n);
+            s.axpy(0, m, 0, 1, m, k, n);
             for (int o = 0; o < m; o++) s.storeAcc(o, y, o, m, n, false);
         }
     }
@@ -188,8 +210,28 @@ public final class Kernels {
             if (b != null) s.loadAcc(i, b, 0, m);
             else s.fillAcc(i, m, 0f);
         }
-        s.axpy(n, 0, k, 1, k, m);
+        s.axpy(0, n, 0, k, 1, k, m);
         for (int i = 0; i < n; i++) s.storeAcc(i, y, i * m, 1, m, false);
+    }
+
+    /**
+     * acc rows r0 .. r0 + n − 1 of the scratch = x[n×k]·w[k×m], kept there for {@link #sumAccRows}
+     * (along the rows of w, whichever way the scratch prefers: a product's bits are the same both ways).
+     */
+    public static void matmulIntoAcc(float[] x, float[] w, int n, int k, int m, int r0, Scratch s) {
+        s.loadRows(w, k, m, false);
+        s.loadCoefficients(x, n * k);
+        for (int i = 0; i < n; i++) s.fillAcc(r0 + i, m, 0f);
+        s.axpy(r0, n, 0, k, 1, k, m);
+    }
+
+    /**
+     * out[i·width ..] = ((first + acc row at[i·per]) + acc row at[i·per + 1]) + … for i in [0, n)
+     * (first null: zeros): rows of products kept in the scratch by {@link #matmulIntoAcc}, added in
+     * {@link #sumRows}' order. In the WebAssembly worker they are added where they are, with SIMD.
+     */
+    public static void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out, Scratch s) {
+        s.sumAccRows(first, at, n, per, width, out);
     }
 
     /** dx[n×k] += dy[n×m]·wᵀ with w[k×m]. */
@@ -198,13 +240,13 @@ public final class Kernels {
             s.loadRows(w, m, k, true);
             s.loadCoefficients(dy, n * m);
             for (int i = 0; i < n; i++) s.loadAcc(i, dx, i * k, k);
-            s.axpy(n, 0, m, 1, m, k);
+            s.axpy(0, n, 0, m, 1, m, k);
             for (int i = 0; i < n; i++) s.storeAcc(i, dx, i * k, 1, k, false);
         } else {                 // column p of dx += Σ_j w[p,j]·(column j of dy)
             s.loadRows(dy, m, n, true);
             s.loadCoefficients(w, k * m);
             for (int p = 0; p < k; p++) s.fillAcc(p, n, 0f);
-            s.axpy(k, 0, m, 1, m, n);
+            s.axpy(0, k, 0, m, 1, m, n);
             for (int p = 0; p < k; p++) s.storeAcc(p, dx, p, k, n, true);
         }
     }
@@ -215,13 +257,13 @@ public final class Kernels {
             s.loadRows(dy, n, m, false);
             s.loadCoefficients(x, n * k);
             for (int p = 0; p < k; p++) s.loadAcc(p, dw, p * m, m);
-            s.axpy(k, 0, 1, k, n, m);
+            s.axpy(0, k, 0, 1, k, n, m);
             for (int p = 0; p < k; p++) s.storeAcc(p, dw, p * m, 1, m, false);
         } else {                 // column o of dw += Σ_i dy[i,o]·(row i of x)
             s.loadRows(x, n, k, false);
             s.loadCoefficients(dy, n * m);
             for (int o = 0; o < m; o++) s.fillAcc(o, k, 0f);
-            s.axpy(m, 0, 1, m, n, k);
+            s.axpy(0, m, 0, 1, m, n, k);
             for (int o = 0; o < m; o++) s.storeAcc(o, dw, o, m, k, true);
         }
     }

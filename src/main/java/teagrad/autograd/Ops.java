@@ -82,15 +82,17 @@ public final class Ops {
         int[] rowSlot = new int[rows * block];           // [i][p] → slot of x_ip
         float[][] wp = new float[block][dim * m];         // W_p, a copy of w's rows p·dim .. p·dim+dim−1
         float[][] g = new float[block][maxSlots * dim];   // G_p [slots × dim]: C[v] of each slot's token
-        float[][] sums = new float[block][maxSlots * m];  // [slots × m]: R_p in the forward, S_p in the backward
-        float[][][] slotRows = new float[block][maxSlots][m];   // the same a row per slot: loops over rows from 0 vectorise on HotSpot
+        float[][] sums = new float[block][maxSlots * m];  // [slots × m]: S_p, the backward's
+        int[] resultRow = new int[rows * block];         // [i][p] → the row of R_p[x_ip] among sR's products
+        float[][][] slotRows = new float[block][maxSlots][m];   // S_p a row per slot: loops over rows from 0 vectorise on HotSpot
         float[] dg = new float[maxSlots * dim];           // S_p·W_pᵀ [slots × dim]
         float[] dwp = new float[dim * m];                 // dW_p, a copy of w.grad's rows of W_p
-        float[] acc = new float[m];
-        // One scratch per product and position: each splits a different matrix into rows.
-        Kernels.Scratch[] sR = new Kernels.Scratch[block], sC = new Kernels.Scratch[block], sW = new Kernels.Scratch[block];
+        float[] acc = new float[m];                       // a row of dout
+        // One scratch per backward product and position: each splits a different matrix into rows. The
+        // forward's products share one, which keeps every R_p for the sum.
+        Kernels.Scratch sR = Kernels.scratch();
+        Kernels.Scratch[] sC = new Kernels.Scratch[block], sW = new Kernels.Scratch[block];
         for (int p = 0; p < block; p++) {
-            sR[p] = Kernels.scratch();
             sC[p] = Kernels.scratch();
             sW[p] = Kernels.scratch();
         }
@@ -112,24 +114,16 @@ public final class Ops {
                     rowSlot[i * block + p] = s;
                 }
             }
-            // R_p = G_p · W_p, i.e. R_p[v] = C[v,:] · W_p
+            // R_p = G_p · W_p, i.e. R_p[v] = C[v,:] · W_p: slot s of position p is row p·maxSlots + s of sR's products
             for (int p = 0; p < block; p++) {
                 int n = slotCount[p];
                 System.arraycopy(w.data, p * dim * m, wp[p], 0, dim * m);
                 for (int s = 0; s < n; s++) System.arraycopy(table.data, tokenOf[p * maxSlots + s] * dim, g[p], s * dim, dim);
-                Kernels.matmulBias(g[p], wp[p], null, sums[p], n, dim, m, sR[p]);
-                for (int s = 0; s < n; s++) System.arraycopy(sums[p], s * m, slotRows[p][s], 0, m);
+                Kernels.matmulIntoAcc(g[p], wp[p], n, dim, m, p * maxSlots, sR);
             }
-            // out[i] = b + Σ_p R_p[x_ip]
-            for (int i = 0; i < rows; i++) {
-                if (b != null) System.arraycopy(b.data, 0, acc, 0, m);
-                else java.util.Arrays.fill(acc, 0f);
-                for (int p = 0; p < block; p++) {
-                    float[] rp = slotRows[p][rowSlot[i * block + p]];
-                    for (int j = 0; j < m; j++) acc[j] += rp[j];
-                }
-                System.arraycopy(acc, 0, y.data, i * m, m);
-            }
+            // out[i] = b + Σ_p R_p[x_ip], the rows added where the products left them
+            for (int r = 0; r < rows * block; r++) resultRow[r] = (r % block) * maxSlots + rowSlot[r];
+            Kernels.sumAccRows(b == null ? null : b.data, resultRow, rows, block, m, y.data, sR);
         };
         Runnable dTable = () -> {
             // S_p[v] = Σ_{i: x_ip = v} dout[i,:], rows in index order

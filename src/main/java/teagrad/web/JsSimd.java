@@ -165,8 +165,22 @@ final class JsSimd {
             copyIn(heap, at, src, offset, length);
         }
 
-        @Override protected void axpy(int count, int ao, int aoStep, int as, int k, int m) {
-            JsSimd.axpy(kernels, acc.bytes(), 4 * m, coef.bytes() + 4 * ao, 4 * aoStep, 4 * as, rows.bytes(), 4 * rowLength, count, k, m);
+        @Override protected void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m) {
+            JsSimd.axpy(kernels, acc.bytes() + 4 * r0 * m, 4 * m, coef.bytes() + 4 * ao, 4 * aoStep, 4 * as, rows.bytes(), 4 * rowLength, count, k, m);
+        }
+
+        private int[] accOffsets = new int[0];   // sumAccRows' rows as float offsets into the accumulators
+
+        @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
+            if (accOffsets.length < n * per) accOffsets = new int[n * per];   // grows only
+            for (int i = 0; i < n * per; i++) accOffsets[i] = at[i] * width;
+            values.reserve(n * width);
+            this.first.reserve(width);
+            addresses.reserve(n * per);
+            if (first != null) copyIn(heap, this.first.at, first, 0, width);
+            else fill(heap, this.first.at, width, 0f);
+            sumRows(kernels, heap, values.bytes(), this.first.bytes(), acc.bytes(), addresses.bytes(), accOffsets, n, per, width);
+            copyOut(heap, values.at, out, 0, n * width);
         }
 
         @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {

@@ -136,8 +136,24 @@ final class Simd {
 
         @Override protected void loadAcc(int r, float[] src, int offset, int length) { copyIn(src, offset, length, accRow(r, length)); }
 
-        @Override protected void axpy(int count, int ao, int aoStep, int as, int k, int m) {
-            Simd.axpy(acc.address, 4 * m, coef.address + 4 * ao, 4 * aoStep, 4 * as, rows.address, rowStride, count, k, m);
+        @Override protected void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m) {
+            Simd.axpy(acc.address + 4 * r0 * m, 4 * m, coef.address + 4 * ao, 4 * aoStep, 4 * as, rows.address, rowStride, count, k, m);
+        }
+
+        @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
+            int firstAt = this.first.reserve(width);
+            if (first != null) copyIn(first, 0, width, firstAt);
+            else for (int j = 0; j < width; j++) Address.fromInt(firstAt + 4 * j).putFloat(0f);
+            int sums = values.reserve(n * width);
+            sumRowsAt(acc.address, firstAt, at, width, n, per, width, sums);
+            copyOut(sums, out, 0, n * width);
+        }
+
+        /** Row r at {@code sums} = first + the rows at base + 4·scale·at[r·per + q] (bytes), q in [0, per), summed by the module. */
+        private void sumRowsAt(int base, int firstAt, int[] at, int scale, int n, int per, int width, int sums) {
+            int addresses = this.at.reserve(n * per);   // the rows' byte addresses (a float's room holds an i32)
+            for (int i = 0; i < n * per; i++) Address.fromInt(addresses + 4 * i).putInt(base + 4 * scale * at[i]);
+            for (int r = 0; r < n; r++) Simd.sumRows(sums + 4 * r * width, firstAt, addresses + 4 * r * per, per, width);
         }
 
         /** Transposing x into linear memory costs more than rows of 16 or more: the dev split took 55 ms rather than 71. */
@@ -155,10 +171,7 @@ final class Simd {
                 tableLoaded = table;
             }
             int firstAt = copyIn(first, 0, width, this.first.reserve(width));
-            int base = this.at.reserve(n * per);   // the rows' byte addresses (a float's room holds an i32)
-            for (int i = 0; i < n * per; i++) Address.fromInt(base + 4 * i).putInt(this.table.address + 4 * at[i]);
-            int sums = coef.reserve(n * width);
-            for (int r = 0; r < n; r++) Simd.sumRows(sums + 4 * r * width, firstAt, base + 4 * r * per, per, width);
+            sumRowsAt(this.table.address, firstAt, at, 1, n, per, width, coef.reserve(n * width));
         }
 
         @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }

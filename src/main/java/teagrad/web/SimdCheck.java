@@ -10,8 +10,9 @@ final class SimdCheck {
 
     /**
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
-     * that are not multiples of 4, single rows and single columns among them; and eval's
-     * table rows summed, tanh'd and multiplied), and tanh on as
+     * that are not multiples of 4, single rows and single columns among them; eval's
+     * table rows summed, tanh'd and multiplied; embeddingLinear's products kept in the scratch and
+     * their rows summed), and tanh on as
      * many values, once with the float[] scratch and once with the SIMD one (null: the worker has
      * none); returns how many results differed in any bit, and a checksum of each scratch's bits
      * (simdBits, floatBits), so that a test can compare a worker's bits with the JVM's: the
@@ -67,6 +68,15 @@ final class SimdCheck {
             }
             products++;
             differ += same(bits, y1, y2, "tanh(Σ table rows)·w + b " + shape + " per " + per, first);
+            // embeddingLinear's forward: a product per position kept in the scratch (rows q·n ..), rows of them summed onto b
+            int[] rowOf = new int[n * per];
+            for (int i = 0; i < rowOf.length; i++) rowOf[i] = (i % per) * n + rng.nextInt(n);
+            for (Kernels.Scratch scratch : new Kernels.Scratch[] {a, s}) {
+                for (int q = 0; q < per; q++) Kernels.matmulIntoAcc(q % 2 == 0 ? x : dx, w, n, k, m, q * n, scratch);
+                Kernels.sumAccRows(c % 2 == 0 ? b : null, rowOf, n, per, m, scratch == a ? y1 : y2, scratch);
+            }
+            products++;
+            differ += same(bits, y1, y2, "Σ rows of x·w kept in the scratch " + shape + " per " + per, first);
             // tanh, on values spread over its whole range, saturation and ±0 among them
             float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
             for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
