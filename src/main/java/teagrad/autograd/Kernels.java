@@ -21,7 +21,8 @@ public final class Kernels {
 
     /**
      * Where a product keeps what it works on: the rows it sums, the coefficients it reads and
-     * the accumulator; and tanh, the one element-wise pass that costs as much as a product in
+     * the accumulators, one per output row (kept after the product where a sum of them follows:
+     * {@link #sumAccRows}); and tanh, the one element-wise pass that costs as much as a product in
      * the WebAssembly worker (also applied to loaded values, and eval's table rows summed into the
      * coefficients: there a hidden layer need not be copied out and back). The products below are
      * written once against it. {@link ArrayScratch}
@@ -204,7 +205,7 @@ public final class Kernels {
         }
     }
 
-    /** y = b + x·w a row at a time, the rows of w and the coefficients x loaded. */
+    /** y = b + x·w, a row of y per accumulator, the rows of w and the coefficients x loaded. */
     private static void rowsOfY(float[] b, float[] y, int n, int k, int m, Scratch s) {
         for (int i = 0; i < n; i++) {
             if (b != null) s.loadAcc(i, b, 0, m);
