@@ -128,7 +128,7 @@ public final class Ops {
         Runnable dTable = () -> {
             // S_p[v] = Σ_{i: x_ip = v} dout[i,:], rows in index order
             for (int p = 0; p < block; p++) {
-                for (int s = 0; s < slotCount[p]; s++) java.util.Arrays.fill(slotRows[p][s], 0f);
+                for (int s = 0; s < slotCount[p]; s++) Tensor.clear(slotRows[p][s], 0, m);
             }
             for (int i = 0; i < rows; i++) {
                 System.arraycopy(y.grad, i * m, acc, 0, m);
@@ -143,7 +143,7 @@ public final class Ops {
             // dC[v,d] += Σ_j W_p[d,j] · S_p[v,j], i.e. dC[v] += (S_p · W_pᵀ)[slot of v]
             for (int p = 0; p < block; p++) {
                 int n = slotCount[p];
-                java.util.Arrays.fill(dg, 0, n * dim, 0f);
+                Tensor.clear(dg, 0, n * dim);
                 Kernels.addMatmulTransB(sums[p], wp[p], dg, n, dim, m, sC[p]);
                 for (int s = 0; s < n; s++) {
                     int dst = tokenOf[p * maxSlots + s] * dim;

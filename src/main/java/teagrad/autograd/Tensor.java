@@ -78,17 +78,20 @@ public final class Tensor {
         return data[0];
     }
 
-    /** Zeros to copy from: grows to the largest gradient cleared, never written. */
+    /** Zeros to copy from: grows to the largest array cleared, never written. */
     private static float[] zeros = new float[0];
 
+    /** grad = 0 ({@link #clear}). */
+    public void zeroGrad() { clear(grad, 0, grad.length); }
+
     /**
-     * grad = 0, by copying zeros: in TeaVM's WebAssembly System.arraycopy is one bulk array.copy
-     * while Arrays.fill is a loop of single stores (HotSpot does either at memory speed).
+     * a[from .. from + length) = 0, by copying zeros: in TeaVM's WebAssembly System.arraycopy is one
+     * bulk array.copy while Arrays.fill is a loop of single stores (HotSpot does either at memory speed).
      */
-    public void zeroGrad() {
+    static void clear(float[] a, int from, int length) {
         float[] z = zeros;
-        if (z.length < grad.length) zeros = z = new float[grad.length];
-        System.arraycopy(z, 0, grad, 0, grad.length);
+        if (z.length < length) zeros = z = new float[length];
+        System.arraycopy(z, 0, a, from, length);
     }
 
     public String shapeString() { return Arrays.toString(shape); }

@@ -129,9 +129,19 @@ final class Simd {
         /** Row r of the accumulators (rows of length floats), their region grown to hold it (keeping rows 0..r−1). */
         private int accRow(int r, int length) { return acc.reserveKeeping((r + 1) * length, r * length) + 4 * r * length; }
 
-        @Override protected void fillAcc(int r, int length, float value) {
-            int base = accRow(r, length);
-            for (int i = 0; i < length; i++) Address.fromInt(base + 4 * i).putFloat(value);
+        @Override protected void fillAcc(int r, int length, float value) { fill(accRow(r, length), length, value); }
+
+        /** The floats at byte address dst [0..length) = value, four a pass as {@link #copyIn}. */
+        private static void fill(int dst, int length, float value) {
+            int i = 0;
+            for (; i + 3 < length; i += 4) {
+                int a = dst + 4 * i;
+                Address.fromInt(a).putFloat(value);
+                Address.fromInt(a + 4).putFloat(value);
+                Address.fromInt(a + 8).putFloat(value);
+                Address.fromInt(a + 12).putFloat(value);
+            }
+            for (; i < length; i++) Address.fromInt(dst + 4 * i).putFloat(value);
         }
 
         @Override protected void loadAcc(int r, float[] src, int offset, int length) { copyIn(src, offset, length, accRow(r, length)); }
@@ -143,7 +153,7 @@ final class Simd {
         @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
             int firstAt = this.first.reserve(width);
             if (first != null) copyIn(first, 0, width, firstAt);
-            else for (int j = 0; j < width; j++) Address.fromInt(firstAt + 4 * j).putFloat(0f);
+            else fill(firstAt, width, 0f);
             int sums = values.reserve(n * width);
             sumRowsAt(acc.address, firstAt, at, width, n, per, width, sums);
             copyOut(sums, out, 0, n * width);
