@@ -120,7 +120,7 @@ export class Engine {
       return;
     }
     this.worker = w;
-    if (files) files.then(f => { if (w === this.worker) w.postMessage({ type: 'files', ...(f || { worker: null, kernels: null }) }); });
+    if (files) files.then(f => { if (w === this.worker) w.postMessage({ type: 'files', worker: f && f.worker, kernels: f && f.kernels }); });
     w.onmessage = e => this.fromWorker(w, () => this.receive(e.data));
     w.onmessageerror = () => this.fromWorker(w, () => this.deliver({ type: 'error', during: 'message', message: 'a message from the worker could not be read' }));
     w.onerror = e => {
