@@ -31,12 +31,11 @@ const compiled = new Map();
  */
 function wasmFiles(workerFile) {
   if (!compiled.has(workerFile)) {
-    const download = url => fetch(url).then(r => (r.ok ? r : Promise.reject(new Error(`${url}: HTTP ${r.status}`))));
+    const download = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${url}: HTTP ${r.status}`))));
+    // Not compileStreaming: that decodes on the page's main thread as the bytes arrive (50-70 ms in a trace,
+    // delaying main.js); WebAssembly.compile decodes on V8's background threads.
     compiled.set(workerFile, Promise.all([download(workerFile), download('wasm/kernels.wasm')])
-      .then(([worker, kernels]) => Promise.all([
-        WebAssembly.compileStreaming(worker.clone(), { builtins: ['js-string'] }), worker.arrayBuffer(), kernels.arrayBuffer(),
-      ]))
-      .then(([module, worker, kernels]) => ({ module, worker, kernels }))
+      .then(([worker, kernels]) => WebAssembly.compile(worker, { builtins: ['js-string'] }).then(module => ({ module, worker, kernels })))
       .catch(() => null));
   }
   return compiled.get(workerFile).then(f => (f ? { worker: f.worker, kernels: f.kernels } : null));
