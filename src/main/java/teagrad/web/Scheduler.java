@@ -4,8 +4,8 @@ import teagrad.model.Config;
 
 /**
  * When the worker trains: in slices of about {@link #SLICE_MS} so that Pause, Sample or Evaluate
- * are answered between them (a run's first slice is one look at the clock, so that the first
- * losses show without waiting a whole slice), with progress reported once per slice, the dev loss when it is due,
+ * are answered between them (a run's first slice is one step, so that the curve's first point shows
+ * without waiting for 32 steps of code not yet compiled), with progress reported once per slice, the dev loss when it is due,
  * the diagnostics views at most every {@link #DIAGNOSTICS_MS}, and the speed in steps/s over the
  * last quarter second or more. The clock and the timer are given, so the JVM tests drive it
  * with a clock of their own.
@@ -46,7 +46,7 @@ final class Scheduler {
     private int rateFromStep;      // the step then
     private double stepsPerSecond;
     private double diagnosedAt = Double.NEGATIVE_INFINITY;
-    private boolean firstSlice;    // the run's first slice reports after one look: its curve starts at once
+    private boolean firstSlice;    // the run's first slice is one step: its curve starts at once
 
     Scheduler(Session session, Clock clock, Timer timer, Events events) {
         this.session = session;
@@ -93,11 +93,12 @@ final class Scheduler {
         if (!running) return;
         try {
             double start = clock.now(), budget = firstSlice ? 0 : SLICE_MS;
-            firstSlice = false;
             Config c = session.config();
+            int look = firstSlice ? 1 : STEPS_PER_LOOK;   // the first steps run in baseline code: 1-3 ms each, not 0.2
+            firstSlice = false;
             do {
                 int toDev = c.evalEvery - session.step() % c.evalEvery;
-                session.train(Math.min(STEPS_PER_LOOK, toDev));
+                session.train(Math.min(look, toDev));
                 session.logBatchNorms();   // the statistics panel's history: ~20 µs per 32 steps
                 if (session.devDue()) {
                     events.progress();

@@ -60,27 +60,27 @@ class SchedulerTest {
     }
 
     @Test
-    void aRunsFirstSliceIsOneLookThenSlicesTrainForFortyMillisecondsStoppingAtEachDevLoss() {
+    void aRunsFirstSliceIsOneStepThenSlicesTrainForFortyMillisecondsStoppingAtEachDevLoss() {
         worker.receive(MapMessage.of("start"));
         slice();
-        // the first slice: one look at the clock (32 steps), so the curve starts at once
-        assertEquals(32, worker.session.step());
+        // the first slice: one step, reported at once, so the curve starts before 32 cold steps have run
+        assertEquals(1, worker.session.step());
         assertEquals(List.of("progress"), page.take());
         assertEquals(1, timer.size(), "the next slice waits behind the page's messages");
         slice();
         // 32 steps between looks at the clock; after 64 ms the slice is over
-        assertEquals(96, worker.session.step());
+        assertEquals(65, worker.session.step());
         assertEquals(List.of("progress"), page.take());
         slice();
-        // 4 steps to the dev loss at step 100, then 32, then 32: 68 ms
-        assertEquals(164, worker.session.step());
-        assertEquals(List.of(100.0, 100.0, 164.0), page.posted.stream().map(m -> m.number("step")).toList());
+        // 32 steps, 3 to the dev loss at step 100, then 32: 67 ms
+        assertEquals(132, worker.session.step());
+        assertEquals(List.of(100.0, 100.0, 132.0), page.posted.stream().map(m -> m.number("step")).toList());
         assertEquals(List.of("progress", "dev", "progress"), page.take());
         worker.receive(MapMessage.of("pause"));
         worker.receive(MapMessage.of("start"));
         page.take();
         slice();
-        assertEquals(196, worker.session.step(), "a run started again begins with one look too");
+        assertEquals(133, worker.session.step(), "a run started again begins with one step too");
     }
 
     @Test
