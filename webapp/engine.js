@@ -2,8 +2,8 @@
 // (worker-wasm.js) or to JavaScript (worker-js.js). It picks the build the browser can run, falls back
 // from WebAssembly to JavaScript once if the first does not boot, and restarts after a crash. The
 // messages it carries are documented in src/main/java/teagrad/web/Protocol.java; nothing may be
-// posted before the worker sent `ready` but the WebAssembly worker's files (wasmFiles). The page's own
-// engine starts before the page has drawn (boot.js) and holds what happens until the page listens (open()).
+// posted before the worker sent `ready`. The page's own engine starts before the page has drawn
+// (boot.js) and holds what happens until the page listens (open()).
 
 /** Whether this browser validates a WebAssembly GC module (a module whose only content is a struct type). */
 function supportsWasmGC() {
@@ -18,29 +18,6 @@ export function pickEngine(query = new URLSearchParams(location.search)) {
   return supportsWasmGC() ? 'wasm' : 'js';
 }
 
-/** The page's compile of each WebAssembly worker file (worker.wasm, bench-worker.wasm) and kernels.wasm, one per file. */
-const compiled = new Map();
-
-/**
- * The WebAssembly worker's files, fetched and compiled by the page: {worker, kernels} as bytes, or null
- * where that failed (the worker then fetches and compiles them itself, and reports what went wrong).
- * A worker's script starts only when the page's main thread is free, after the first layout; the page's
- * compile runs on V8's background threads meanwhile, and V8 keeps a module compiled from the same bytes
- * with the same options ({builtins}: those of TeaVM's loader), so the worker's compile of the bytes it
- * is handed is a lookup. The map keeps the compiled module, and so that cache entry, alive.
- */
-function wasmFiles(workerFile) {
-  if (!compiled.has(workerFile)) {
-    const download = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${url}: HTTP ${r.status}`))));
-    // Not compileStreaming: that decodes on the page's main thread as the bytes arrive (50-70 ms in a trace,
-    // delaying main.js); WebAssembly.compile decodes on V8's background threads.
-    compiled.set(workerFile, Promise.all([download(workerFile), download('wasm/kernels.wasm')])
-      .then(([worker, kernels]) => WebAssembly.compile(worker, { builtins: ['js-string'] }).then(module => ({ module, worker, kernels })))
-      .catch(() => null));
-  }
-  return compiled.get(workerFile).then(f => (f ? { worker: f.worker, kernels: f.kernels } : null));
-}
-
 export class Engine {
   /**
    * kind: 'wasm' or 'js'; bench: load bench/'s worker (timing hooks); simdOff: the WebAssembly worker
@@ -50,7 +27,6 @@ export class Engine {
    */
   constructor(kind, { bench = false, simdOff = false } = {}, hooks = {}) {
     this.kind = kind;
-    this.bench = bench;
     this.flags = [bench ? 'bench' : '', simdOff ? 'simd=off' : ''].filter(Boolean).join('&');
     this.hooks = hooks;
     this.worker = null;
@@ -110,16 +86,13 @@ export class Engine {
     this.kind = kind;
     this.ready = false;
     let w;
-    const files = kind === 'wasm' ? wasmFiles(this.bench ? 'wasm/bench-worker.wasm' : 'wasm/worker.wasm') : null;
-    const flags = [this.flags, files ? 'files=page' : ''].filter(Boolean).join('&');   // files=page: the worker waits for them
     try {
-      w = new Worker((kind === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (flags ? '?' + flags : ''));
+      w = new Worker((kind === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (this.flags ? '?' + this.flags : ''));
     } catch (e) {
       this.bootFailed(String(e && e.message || e));
       return;
     }
     this.worker = w;
-    if (files) files.then(f => { if (w === this.worker) w.postMessage({ type: 'files', worker: f && f.worker, kernels: f && f.kernels }); });
     w.onmessage = e => this.fromWorker(w, () => this.receive(e.data));
     w.onmessageerror = () => this.fromWorker(w, () => this.deliver({ type: 'error', during: 'message', message: 'a message from the worker could not be read' }));
     w.onerror = e => {

@@ -4,40 +4,27 @@
 // passed to it as the import module "kernels". Where the browser has no WebAssembly SIMD (or the
 // page was opened with ?simd=off) a stub stands in and the worker keeps its float[] products.
 // Started with ?bench (the page opened with ?bench) it loads bench/'s worker instead.
-// Started with files=page, it waits for the page's message {type: 'files', worker, kernels}: the two
-// files' bytes, which the page fetched and compiled while it laid out (engine.js's wasmFiles), so that
-// compiling them here is a lookup in V8's cache of compiled modules; where they are null, it fetches them.
 // self.teagradBoot records when each boot step ended (performance.now()); the ready message carries
 // it for bench/'s split of the time to the first step.
 'use strict';
 self.teagradBoot = { started: performance.now() };
 const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
-const downloadKernels = () => fetch('wasm/kernels.wasm')
-  .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))));
 try {
-  const query = new URLSearchParams(self.location.search);
-  const pageFiles = query.get('files') === 'page';
-  const fromPage = !pageFiles ? Promise.resolve(null) : new Promise(resolve => {
-    self.addEventListener('message', function files(e) {
-      if (!e.data || e.data.type !== 'files') return;
-      self.removeEventListener('message', files);
-      if (e.data.worker) self.teagradBoot.files = performance.now();
-      resolve(e.data.worker ? e.data : null);
-    });
-  });
-  // Without the page's files, kernels.wasm is fetched while TeaVM's runtime script loads (importScripts blocks), not after it.
-  const kernelsBytes = pageFiles ? fromPage.then(files => (files ? files.kernels : downloadKernels())) : downloadKernels();
+  // kernels.wasm is fetched while TeaVM's runtime script loads (importScripts blocks), not after it.
+  const kernelsBytes = fetch('wasm/kernels.wasm')
+    .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))));
   importScripts('wasm/classes.wasm-runtime.js');
   self.teagradBoot.runtime = performance.now();
+  const query = new URLSearchParams(self.location.search);
   const simdWanted = query.get('simd') !== 'off';
   const worker = query.has('bench') ? 'wasm/bench-worker.wasm' : 'wasm/worker.wasm';
-  Promise.all([fromPage, kernelsBytes])
-    .then(([files, bytes]) => {
+  kernelsBytes
+    .then(bytes => {
       self.teagradSimd = simdWanted && WebAssembly.validate(bytes);
       const kernels = self.teagradSimd ? new WebAssembly.Module(bytes) : null;
       self.teagradBoot.kernels = performance.now();
-      return TeaVM.wasmGC.load(files ? files.worker : worker, {   // bytes are compiled, a URL is fetched and compiled as it streams in
+      return TeaVM.wasmGC.load(worker, {   // fetches the worker and compiles it as it streams in
         installImports(o) {
           o.kernels = kernels
             ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls

@@ -33,12 +33,12 @@ public final class WorkerMain {
 
     /**
      * When each boot step ended, ms on the worker's clock (its timeOrigin given, so that bench/ can
-     * put them on the page's): the boot script started, loaded TeaVM's runtime, had the files the page
-     * compiled (worker-wasm.js with files=page), had kernels.wasm, had the worker compiled; then main began.
+     * put them on the page's): the boot script started, loaded TeaVM's runtime, had kernels.wasm,
+     * had the worker compiled; then main began.
      */
     static Message bootTimes(Port port, double mainAt) {
         Message boot = port.object().put("timeOrigin", Js.timeOrigin());
-        for (String mark : new String[] {"started", "runtime", "files", "kernels", "compiled"}) {
+        for (String mark : new String[] {"started", "runtime", "kernels", "compiled"}) {
             double at = Js.bootMark(mark);
             if (at >= 0) boot.put(mark, at);
         }

@@ -92,7 +92,7 @@ public final class BrowserBench {
         "const names = performance.getEntriesByType('resource').find(e => e.name.endsWith('/data/names.txt'));",
         "const b = t.boot || {}, onPage = x => b.timeOrigin + x - performance.timeOrigin;",
         "const parts = [['HTML', nav.responseEnd], ['scripts run', nav.domContentLoadedEventEnd], ['worker created', t.worker],",
-        "  ['worker script', onPage(b.started)], ['runtime', onPage(b.runtime)], ['page files', onPage(b.files)], ['kernels.wasm', onPage(b.kernels)],",
+        "  ['worker script', onPage(b.started)], ['runtime', onPage(b.runtime)], ['kernels.wasm', onPage(b.kernels)],",
         "  ['worker compiled', onPage(b.compiled)], ['main', onPage(b.main)], ['ready', t.ready],",
         "  ['names.txt', names && names.startTime, names && names.responseEnd], ['words sent', t.dataSent],",
         "  ['dataset built', t.dataset], ['Start clicked', t.clicked], ['first step', window.teagradState.firstStepAt]];",

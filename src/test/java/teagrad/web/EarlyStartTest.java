@@ -1,23 +1,19 @@
 package teagrad.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page starts its worker before it has drawn (boot.js) and the worker's messages wait until the
- * page listens; the WebAssembly worker runs on the files the page fetched and compiled meanwhile (or
- * on its own where the page could not); the first word list is split once, with the link's settings,
- * not once with the worker's defaults and again with the link's.
+ * page listens; the first word list is split once, with the link's settings, not once with the
+ * worker's defaults and again with the link's.
  */
 class EarlyStartTest extends PageTest {
     /** Before any page script: every message type to and from the page's workers, in order. */
@@ -36,7 +32,7 @@ class EarlyStartTest extends PageTest {
             Thread.sleep(1500);   // a second split would have been answered by now
             @SuppressWarnings("unchecked")
             List<String> talk = (List<String>) js.executeScript("return window.talk.filter(t => !t.endsWith('snapshot'))");
-            assertEquals(List.of("> files", "< ready", "> configure", "> data", "< dataset", "< model", "< diagnostics"), talk.subList(0, 7), String.valueOf(talk));
+            assertEquals(List.of("< ready", "> configure", "> data", "< dataset", "< model", "< diagnostics"), talk.subList(0, 6), String.valueOf(talk));
             assertEquals(1, talk.stream().filter(t -> t.equals("< dataset")).count(), "one split: " + talk);
             assertEquals(7.0, number(js, "document.getElementById('cfg-seed').value * 1"), "the link's seed is in the form");
             assertNoConsoleErrors(driver);
@@ -60,54 +56,6 @@ class EarlyStartTest extends PageTest {
             JavascriptExecutor js = driver;
             openReady(driver, new WebDriverWait(driver, Duration.ofSeconds(60)), "/?engine=wasm");
             assertEquals(List.of("worker", "first frame"), js.executeScript("return window.order.slice(0, 2)"));
-            assertNoConsoleErrors(driver);
-        } finally {
-            driver.quit();
-        }
-    }
-
-    /** Before any page script: the worker's ready message, as window.ready, and the page's fetches of worker files. */
-    private static final String READY = "window.wasmFetches = []; const f = window.fetch; window.fetch = (u, ...r) => {"
-        + " if (String(u).endsWith('.wasm')) window.wasmFetches.push(String(u));"
-        + " return window.blockWasm && String(u).endsWith('worker.wasm') ? Promise.reject(new TypeError('blocked by the test')) : f(u, ...r); };"
-        + " const W = window.Worker; window.Worker = class extends W { constructor(...a) { super(...a);"
-        + " this.addEventListener('message', e => { if (e.data && e.data.type === 'ready' && !window.ready) window.ready = e.data; }); } };";
-
-    /**
-     * The page fetches and compiles the worker's module and kernels.wasm while it lays out and hands the
-     * bytes over; the worker's boot marks say it had them (bench/'s split: "page files"), for the
-     * product's worker, bench/'s and the one without SIMD alike.
-     */
-    @ParameterizedTest
-    @CsvSource({"'', wasm/worker.wasm, true", "&bench, wasm/bench-worker.wasm, true", "&simd=off, wasm/worker.wasm, false"})
-    void theWebAssemblyWorkerRunsOnTheFilesThePageCompiled(String flags, String file, boolean simd) throws Exception {
-        ChromeDriver driver = Browser.start();
-        try {
-            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", READY));
-            JavascriptExecutor js = driver;
-            openReady(driver, new WebDriverWait(driver, Duration.ofSeconds(60)), "/?engine=wasm" + flags);
-            assertEquals(List.of(file, "wasm/kernels.wasm"), js.executeScript("return window.wasmFetches"));
-            assertEquals("wasm", js.executeScript("return window.ready.engine"));
-            assertEquals(simd, js.executeScript("return window.ready.simd"));
-            assertTrue(number(js, "window.ready.boot.files") >= number(js, "window.ready.boot.runtime"), "had the page's files after its runtime script");
-            assertNoConsoleErrors(driver);
-        } finally {
-            driver.quit();
-        }
-    }
-
-    /** Where the page cannot fetch the worker's module, the worker fetches and compiles it itself: still WebAssembly, with SIMD. */
-    @Test
-    void theWebAssemblyWorkerFetchesItsFilesWhereThePageCouldNot() throws Exception {
-        ChromeDriver driver = Browser.start();
-        try {
-            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", "window.blockWasm = true; " + READY));
-            JavascriptExecutor js = driver;
-            openReady(driver, new WebDriverWait(driver, Duration.ofSeconds(60)), "/?engine=wasm");
-            assertEquals("wasm", js.executeScript("return window.ready.engine"), "no fall-back to the JavaScript engine");
-            assertEquals(true, js.executeScript("return window.ready.simd"));
-            assertEquals(null, js.executeScript("return window.ready.boot.files === undefined ? null : window.ready.boot.files"), "no files from the page");
-            assertTrue(number(js, "window.ready.boot.compiled") > 0, "compiled its own");
             assertNoConsoleErrors(driver);
         } finally {
             driver.quit();
