@@ -112,6 +112,7 @@ public final class Ops {
                         tokenOf[p * maxSlots + s] = v;
                     }
                     rowSlot[i * block + p] = s;
+                    resultRow[i * block + p] = p * maxSlots + s;
                 }
             }
             // R_p = G_p · W_p, i.e. R_p[v] = C[v,:] · W_p: slot s of position p is row p·maxSlots + s of sR's products
@@ -122,7 +123,6 @@ public final class Ops {
                 Kernels.matmulIntoAcc(g[p], wp[p], n, dim, m, p * maxSlots, sR);
             }
             // out[i] = b + Σ_p R_p[x_ip], the rows added where the products left them
-            for (int r = 0; r < rows * block; r++) resultRow[r] = (r % block) * maxSlots + rowSlot[r];
             Kernels.sumAccRows(b == null ? null : b.data, resultRow, rows, block, m, y.data, sR);
         };
         Runnable dTable = () -> {
