@@ -60,6 +60,8 @@ class PageE2ETest extends PageTest {
             driver.findElement(By.id("pause")).click();
             wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
             wait.until(d -> d.findElement(By.id("pause")).getAttribute("disabled") != null);
+            // The label is drawn in the panel's frame after the controls come back: wait for that frame, not a fixed order.
+            wait.until(d -> "Continue".equals(d.findElement(By.id("start")).getText().trim()) || !"Start".equals(d.findElement(By.id("start")).getText().trim()));
             assertEquals("Continue", driver.findElement(By.id("start")).getText().trim(), "one button resumes");
             assertEquals("Pause", driver.findElement(By.id("pause")).getText().trim(), "and it is not the Pause button");
             assertEquals(Boolean.FALSE, js.executeScript("return window.workerMessages.some(m => m.type === 'dev' && 'ms' in m)"),
