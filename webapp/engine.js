@@ -82,6 +82,14 @@ export class Engine {
     return true;
   }
 
+  /**
+   * Posts the word list the page will send as 'data', even before the worker is ready (Protocol.java's
+   * ahead): the worker reads it while the page is still laying out. No answer.
+   */
+  sendAhead(text) {
+    if (this.worker) this.worker.postMessage({ type: 'ahead', text });
+  }
+
   start(kind = this.kind) {
     this.kind = kind;
     this.ready = false;

@@ -7,6 +7,9 @@
 // self.teagradBoot records when each boot step ended, as in worker-wasm.js.
 'use strict';
 self.teagradBoot = { started: performance.now() };
+// The word list the page sends ahead, before this worker listens: kept for the worker's main (WorkerMain), which
+// replaces this handler.
+self.onmessage = e => { if (e.data && e.data.type === 'ahead') self.teagradAhead = e.data; };
 const query = new URLSearchParams(self.location.search);
 const kernels = query.get('simd') === 'off' || typeof WebAssembly !== 'object'
   ? Promise.resolve(null)

@@ -8,6 +8,9 @@
 // it for bench/'s split of the time to the first step.
 'use strict';
 self.teagradBoot = { started: performance.now() };
+// The word list the page sends ahead, before this worker listens: kept for the worker's main (WorkerMain), which
+// replaces this handler.
+self.onmessage = e => { if (e.data && e.data.type === 'ahead') self.teagradAhead = e.data; };
 const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {

@@ -58,6 +58,9 @@ class Dispatcher implements Scheduler.Events {
                 postModel(type);
                 diagnostics();
                 break;
+            case "ahead":   // no answer; once a list is loaded it comes too late to help
+                if (!session.hasWords()) session.readAhead(Protocol.text(msg, "text", "word list text"));
+                break;
             case "configure":
                 scheduler.stop();
                 session.configure(Protocol.config(msg, session.config()));

@@ -40,6 +40,10 @@ final class Js {
         + "c.next = task; c.port2.postMessage(0);")
     static native void later(Task task);
 
+    /** The ahead message the page posted before the worker listened (worker-*.js keep it), or null; taken once. */
+    @JSBody(script = "var m = self.teagradAhead; self.teagradAhead = null; return m || null;")
+    static native JSObject takeAhead();
+
     @JSBody(script = "return performance.now();")
     static native double now();
 

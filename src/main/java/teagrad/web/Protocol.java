@@ -25,12 +25,15 @@ import teagrad.train.History;
 
 /**
  * The messages between the page and its worker: plain objects with a string {@code type}, as
- * they are now. The worker answers in the order listed; nothing may be posted to it before it
- * sent {@code ready}. This class reads the page's messages and writes the worker's.
+ * they are now. The worker answers in the order listed; nothing but {@code ahead} may be posted
+ * to it before it sent {@code ready}. This class reads the page's messages and writes the worker's.
  *
  * <h2>Page → worker</h2>
  * <pre>
  * data {text}              a word list, one word a line → dataset, model (cause "data"), diagnostics
+ * ahead {text}             the word list the page will send as data, sent before ready too (worker-*.js keep it
+ *                          until the worker's main takes it): parsed, split and a step taken on a throwaway model
+ *                          while the page lays out, so that its data message is quick; no answer, nothing changes
  * configure {config}       settings by name, as in model.config (any subset: the others keep their value;
  *                          "preset" is ignored) → dataset, model (cause "configure"), diagnostics; before
  *                          any word list no answer: the settings are kept for the data message (the page

@@ -48,19 +48,76 @@ public final class Session {
     /** Every batch norm's statistics at the logged steps, for the statistics panel. */
     private final BatchNormTrace batchNormTrace = new BatchNormTrace();
     private boolean passFilled;     // the trainer's step buffers hold a step (or the look at step 0)
+    private ReadAhead ahead;        // the word list the page sent ahead (readAhead), until it sends it or another
 
     /** Snapshots kept per run for the scrubber. */
     public static final int SNAPSHOTS = 50;
 
     /** Replaces the word list: splits it with the current seed and block size, fresh model. */
     public void loadWords(String text) {
-        List<String> parsed = Words.parse(text);
-        Dataset d = new Dataset(parsed, config.blockSize, config.seed);
+        ReadAhead read = ahead != null && ahead.text.equals(text) ? ahead : null;
+        List<String> parsed = read != null ? read.words : Words.parse(text);
+        Dataset d = read != null && read.fits(config) ? read.data : new Dataset(parsed, config.blockSize, config.seed);
         if (d.train.size == 0) throw new IllegalArgumentException("the word list needs at least 2 words to have a training split");
         Model m = Model.init(config, d.vocab);
         words = parsed;
         data = d;
+        ahead = null;
         swap(m, new Trainer(m, d));
+    }
+
+    /**
+     * Reads a word list before its data message: the page sends the default list as soon as it has
+     * it, while it is still laying out and cannot send it for real (Protocol's "ahead"). The list is
+     * parsed and split for the current settings, and a throwaway model takes one step on it, so that
+     * in the page's worker the code of loading and of a step is compiled before it counts: V8
+     * compiles a WebAssembly function on its first call, ~680 of them at start. Nothing of the
+     * session changes; {@link #loadWords} of the same text starts from what was read. A list that
+     * cannot be read is dropped here: its data message says why.
+     */
+    public void readAhead(String text) {
+        ahead = null;
+        List<String> parsed;
+        Dataset d;
+        try {
+            parsed = Words.parse(text);
+            d = new Dataset(parsed, config.blockSize, config.seed);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        ahead = new ReadAhead(text, parsed, d, config.seed);
+        if (d.train.size == 0) return;
+        try {
+            Trainer warm = new Trainer(Model.init(config, d.vocab), d);
+            warm.probe();
+            warm.trainStep();
+        } catch (RuntimeException e) {
+            // a throwaway model: whatever it did (diverged at a huge learning rate), the list was read
+        }
+    }
+
+    /** The split of the list read ahead, until a list is loaded; null when there is none. */
+    Dataset readAheadData() { return ahead == null ? null : ahead.data; }
+
+    /** Whether a word list is loaded (the data message came). */
+    public boolean hasWords() { return words != null; }
+
+    /** A word list read ahead, and its split for one block size and seed. */
+    private static final class ReadAhead {
+        final String text;
+        final List<String> words;
+        final Dataset data;
+        final long seed;
+
+        ReadAhead(String text, List<String> words, Dataset data, long seed) {
+            this.text = text;
+            this.words = words;
+            this.data = data;
+            this.seed = seed;
+        }
+
+        /** Whether the split is the one these settings make (the seed and block size decide it). */
+        boolean fits(Config c) { return data.blockSize == c.blockSize && seed == c.seed; }
     }
 
     /** New hyperparameters: validated first; a fresh model (the data is re-split if seed or block changed). */

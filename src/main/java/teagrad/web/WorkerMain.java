@@ -1,6 +1,7 @@
 package teagrad.web;
 
 import org.teavm.classlib.PlatformDetector;
+import org.teavm.jso.JSObject;
 
 /**
  * The Web Worker the page talks to, compiled by TeaVM to WebAssembly GC and to JavaScript: the
@@ -29,6 +30,9 @@ public final class WorkerMain {
         Dispatcher dispatcher = maker.make(port, Js::now, task -> Js.later(task::run));
         Js.onMessage(data -> dispatcher.receive(new JsMessage(data, port)));
         dispatcher.ready(wasm ? "wasm" : "js", simd, bootTimes(port, mainAt));
+        // The word list the page sent before this worker listened (worker-*.js kept it), read while the page lays out.
+        JSObject ahead = Js.takeAhead();
+        if (ahead != null) dispatcher.receive(new JsMessage(ahead, port));
     }
 
     /**
