@@ -14,23 +14,20 @@ self.onmessage = e => { if (e.data && e.data.type === 'ahead') self.teagradAhead
 const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {
-  // The worker's module and kernels.wasm are fetched while TeaVM's runtime script loads (importScripts
-  // blocks), not after it; TeaVM's load then compiles the worker's bytes (WebAssembly.compile).
+  // kernels.wasm is fetched while TeaVM's runtime script loads (importScripts blocks), not after it.
+  const kernelsBytes = fetch('wasm/kernels.wasm')
+    .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`kernels.wasm: HTTP ${r.status}`))));
+  importScripts('wasm/classes.wasm-runtime.js');
+  self.teagradBoot.runtime = performance.now();
   const query = new URLSearchParams(self.location.search);
   const simdWanted = query.get('simd') !== 'off';
   const worker = query.has('bench') ? 'wasm/bench-worker.wasm' : 'wasm/worker.wasm';
-  const bytesOf = file => fetch(file)
-    .then(r => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${file}: HTTP ${r.status}`))));
-  const workerBytes = bytesOf(worker);
-  const kernelsBytes = bytesOf('wasm/kernels.wasm');
-  importScripts('wasm/classes.wasm-runtime.js');
-  self.teagradBoot.runtime = performance.now();
-  Promise.all([kernelsBytes, workerBytes])
-    .then(([bytes, workerModule]) => {
+  kernelsBytes
+    .then(bytes => {
       self.teagradSimd = simdWanted && WebAssembly.validate(bytes);
       const kernels = self.teagradSimd ? new WebAssembly.Module(bytes) : null;
       self.teagradBoot.kernels = performance.now();
-      return TeaVM.wasmGC.load(workerModule, {
+      return TeaVM.wasmGC.load(worker, {   // fetches the worker and compiles it as it streams in
         installImports(o) {
           o.kernels = kernels
             ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls
