@@ -59,7 +59,10 @@ class Dispatcher implements Scheduler.Events {
                 diagnostics();
                 break;
             case "ahead":   // no answer; once a list is loaded it comes too late to help
-                if (!session.hasWords()) session.readAhead(Protocol.text(msg, "text", "word list text"));
+                if (session.hasWords()) break;
+                session.readAhead(Protocol.text(msg, "text", "word list text"));
+                // The warm-up in a task of its own: page messages that came meanwhile (the list itself) go first.
+                timer.later(session::warmUp);
                 break;
             case "configure":
                 scheduler.stop();

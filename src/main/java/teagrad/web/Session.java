@@ -69,30 +69,34 @@ public final class Session {
     /**
      * Reads a word list before its data message: the page sends the default list as soon as it has
      * it, while it is still laying out and cannot send it for real (Protocol's "ahead"). The list is
-     * parsed and split for the current settings, and a throwaway model takes one step on it, so that
-     * in the page's worker the code of loading and of a step is compiled before it counts: V8
-     * compiles a WebAssembly function on its first call, ~680 of them at start. Nothing of the
-     * session changes; {@link #loadWords} of the same text starts from what was read. A list that
-     * cannot be read is dropped here: its data message says why.
+     * parsed and split for the current settings; nothing of the session changes, and
+     * {@link #loadWords} of the same text starts from what was read. A list that cannot be read is
+     * dropped here: its data message says why.
      */
     public void readAhead(String text) {
         ahead = null;
-        List<String> parsed;
-        Dataset d;
         try {
-            parsed = Words.parse(text);
-            d = new Dataset(parsed, config.blockSize, config.seed);
+            List<String> parsed = Words.parse(text);
+            ahead = new ReadAhead(text, parsed, new Dataset(parsed, config.blockSize, config.seed), config.seed);
         } catch (IllegalArgumentException e) {
-            return;
+            // its data message reports it
         }
-        ahead = new ReadAhead(text, parsed, d, config.seed);
-        if (d.train.size == 0) return;
+    }
+
+    /**
+     * One step of a throwaway model on the list read ahead, while no list is loaded: in the page's
+     * worker V8 compiles a WebAssembly function on its first call (~680 at start), and this way the
+     * code of building a model and of a step is compiled before the learner's list and Start come.
+     * Nothing of the session changes.
+     */
+    public void warmUp() {
+        if (ahead == null || words != null || ahead.data.train.size == 0) return;
         try {
-            Trainer warm = new Trainer(Model.init(config, d.vocab), d);
+            Trainer warm = new Trainer(Model.init(config, ahead.data.vocab), ahead.data);
             warm.probe();
             warm.trainStep();
         } catch (RuntimeException e) {
-            // a throwaway model: whatever it did (diverged at a huge learning rate), the list was read
+            // a throwaway model: whatever it did (diverged at a huge learning rate) changes nothing
         }
     }
 

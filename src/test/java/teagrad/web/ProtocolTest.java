@@ -46,6 +46,22 @@ class ProtocolTest {
     }
 
     @Test
+    void aListSentAheadIsAnsweredByNothingAndItsWarmUpWaitsBehindTheMessagesQueuedMeanwhile() {
+        java.util.List<Runnable> later = new java.util.ArrayList<>();
+        Dispatcher w = new Dispatcher(page, () -> 0, later::add);
+        w.receive(MapMessage.of("ahead", "text", SessionTest.words()));
+        assertEquals(List.of(), page.take(), "ahead has no answer");
+        assertEquals(1, later.size(), "the warm-up is a task of its own");
+        w.receive(configure(small()));
+        w.receive(MapMessage.of("data", "text", SessionTest.words()));
+        assertEquals(List.of("dataset", "model", "diagnostics"), page.take());
+        later.get(0).run();   // after the list came: it does nothing
+        w.receive(MapMessage.of("ahead", "text", SessionTest.words()));
+        assertEquals(1, later.size(), "once a list is loaded, a list sent ahead is ignored");
+        assertEquals(List.of(), page.take());
+    }
+
+    @Test
     void readySendsTheSettingsTableTheirDefaultsAndThePresets() {
         worker.ready("js", false);
         MapMessage ready = page.last("ready");
