@@ -79,6 +79,15 @@ public final class Kernels {
         protected abstract void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width);
 
         /**
+         * probs row i = softmax(logits row i) and logSumExp[i] = log Σ_j exp(logits[i, j]), for i in
+         * [0, n): {@link Ops#softmaxRow} per row. The WebAssembly worker's scratch computes the rows in
+         * the module, the same operations in the same order (its exps cost ~3× the JVM's in TeaVM's code).
+         */
+        protected void softmaxRows(float[] logits, float[] probs, int n, int v, double[] logSumExp) {
+            for (int i = 0; i < n; i++) logSumExp[i] = Ops.softmaxRow(logits, i * v, probs, v);
+        }
+
+        /**
          * Whether {@link #matmulBias} goes along the rows of w, else along the columns of x.
          * Either way each y[i,o] is b[o] plus the same products added in the same order (a·b is
          * b·a in floating point), so the bits are the same and each scratch takes its faster
@@ -302,6 +311,11 @@ public final class Kernels {
                 for (int j = 0; j < width; j++) out[o + j] += table[row + j];
             }
         }
+    }
+
+    /** probs[n×v] = softmax of each row of logits[n×v], logSumExp[i] = log Σ_j exp(logits[i, j]) ({@link Ops#softmaxRow}'s bits). */
+    public static void softmaxRows(float[] logits, float[] probs, int n, int v, double[] logSumExp, Scratch s) {
+        s.softmaxRows(logits, probs, n, v, logSumExp);
     }
 
     /** y[0..n) = tanh(x[0..n)) with {@link FMath#tanh}; y may be x. */

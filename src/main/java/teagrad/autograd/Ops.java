@@ -221,8 +221,10 @@ public final class Ops {
         if (targets.length < n) throw new IllegalArgumentException("cross-entropy: " + targets.length + " targets for " + n + " rows");
         Tensor loss = new Tensor("crossEntropy", 1);
         float[] probs = new float[n * v];   // softmax, kept for the backward
+        double[] logSumExp = new double[n];
+        Kernels.Scratch s = Kernels.scratch();
         return loss.define(new Tensor[] {logits},
-            () -> loss.data[0] = crossEntropyForward(logits.data, targets, probs, n, v),
+            () -> loss.data[0] = crossEntropyForward(logits.data, targets, probs, n, v, logSumExp, s),
             () -> {
                 float g = loss.grad[0] / n;
                 for (int i = 0; i < n; i++) {
@@ -241,6 +243,15 @@ public final class Ops {
             requireTarget(t, v);
             total += softmaxRow(logits, i * v, probs, v) - logits[i * v + t];   // −log p_t = log Σ_j exp(logit_j) − logit_t
         }
+        return (float) (total / n);
+    }
+
+    /** As above, the rows' softmax by the scratch ({@link Kernels#softmaxRows}): the same sums in the same order. */
+    static float crossEntropyForward(float[] logits, int[] targets, float[] probs, int n, int v, double[] logSumExp, Kernels.Scratch s) {
+        for (int i = 0; i < n; i++) requireTarget(targets[i], v);
+        Kernels.softmaxRows(logits, probs, n, v, logSumExp, s);
+        double total = 0;
+        for (int i = 0; i < n; i++) total += logSumExp[i] - logits[i * v + targets[i]];   // −log p_t = log Σ_j exp(logit_j) − logit_t
         return (float) (total / n);
     }
 

@@ -7,6 +7,7 @@ import org.teavm.interop.Address;
 import org.teavm.interop.Import;
 import org.teavm.jso.JSBody;
 import org.teavm.jso.typedarrays.Float32Array;
+import teagrad.autograd.FMath;
 import teagrad.autograd.Kernels;
 
 /**
@@ -44,6 +45,13 @@ final class Simd {
     /** sum[0..width) = ((first + row at[0]) + row at[1]) + … + row at[count − 1]; at holds count i32 byte addresses. */
     @Import(module = "kernels", name = "sumRows")
     private static native void sumRows(int sum, int first, int at, int count, int width);
+
+    /**
+     * probs row i = softmax(logits row i) for i in [0, n), rows of v floats at byte addresses; at
+     * out + 16·i the row's Σ_j exp(l_j − max) as an f64, then its max as an f32 (Ops.softmaxRow's).
+     */
+    @Import(module = "kernels", name = "softmax")
+    private static native void softmax(int logits, int probs, int n, int v, int out);
 
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
@@ -185,6 +193,16 @@ final class Simd {
         }
 
         @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }
+
+        @Override protected void softmaxRows(float[] logits, float[] probs, int n, int v, double[] logSumExp) {
+            int size = n * v, at = copyIn(logits, 0, size, values.reserve(2 * size + 4 * n));
+            int probsAt = at + 4 * size, out = probsAt + 4 * size;
+            Simd.softmax(at, probsAt, n, v, out);
+            copyOut(probsAt, probs, 0, size);
+            for (int i = 0; i < n; i++) {   // max + log Σ, as softmaxRow returns it
+                logSumExp[i] = Address.fromInt(out + 16 * i + 8).getFloat() + FMath.logD(Address.fromInt(out + 16 * i).getDouble());
+            }
+        }
 
         @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {
             int base = acc.address + 4 * r * length;

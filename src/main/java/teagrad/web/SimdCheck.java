@@ -12,8 +12,8 @@ final class SimdCheck {
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
      * that are not multiples of 4, single rows and single columns among them; eval's
      * table rows summed, tanh'd and multiplied; embeddingLinear's products kept in the scratch and
-     * their rows summed), and tanh on as
-     * many values, once with the float[] scratch and once with the SIMD one (null: the worker has
+     * their rows summed), cross-entropy's softmax rows, and tanh on as
+     * many values (a NaN among them), once with the float[] scratch and once with the SIMD one (null: the worker has
      * none); returns how many results differed in any bit, and a checksum of each scratch's bits
      * (simdBits, floatBits), so that a test can compare a worker's bits with the JVM's: the
      * JavaScript worker's float[] products compute in doubles, its SIMD ones in f32 as the JVM does.
@@ -22,7 +22,7 @@ final class SimdCheck {
         if (simd == null) return "{\"simd\": false}";
         Rng rng = new Rng(seed, Rng.INIT);
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
-        int products = 0, tanhs = 0, differ = 0;
+        int products = 0, tanhs = 0, softmaxes = 0, differ = 0;
         int[] bits = new int[2];   // the float[] results' checksum, the SIMD ones'
         StringBuilder first = new StringBuilder();
         for (int c = 0; c < cases; c++) {
@@ -81,13 +81,40 @@ final class SimdCheck {
             float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
             for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
             t[0] = (c % 2 == 0) ? 0f : -0f;
+            if (t.length > 1) t[1] = Float.NaN;   // stays NaN, as Math.min/max keep it
             Kernels.tanh(t, t1, t.length, a);
             Kernels.tanh(t, t2, t.length, s);
             tanhs++;
             differ += same(bits, t1, t2, "tanh of " + t.length, first);
+            // cross-entropy's softmax rows: logits of every scale (exps that underflow, saturate, a NaN and ±∞ among them)
+            float[] logits = new float[n * m];
+            for (int i = 0; i < logits.length; i++) logits[i] = dy[i] * (i % 5 == 0 ? 200 : i % 5 == 1 ? 20 : 2);
+            if (c % 7 == 3) logits[rng.nextInt(logits.length)] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+            if (c % 11 == 4) logits[rng.nextInt(logits.length)] = Float.NEGATIVE_INFINITY;
+            double[] lse1 = new double[n], lse2 = new double[n];
+            Kernels.softmaxRows(logits, t1, n, m, lse1, a);
+            Kernels.softmaxRows(logits, t2, n, m, lse2, s);
+            softmaxes++;
+            differ += sameSoftmax(t1, t2, lse1, lse2, "softmax of " + n + "×" + m, first);
         }
-        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"differ\": " + differ + ", \"first\": \"" + first
+        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"softmaxes\": " + softmaxes + ", \"differ\": " + differ + ", \"first\": \"" + first
             + "\", \"floatBits\": " + bits[0] + ", \"simdBits\": " + bits[1] + "}";
+    }
+
+    /**
+     * Whether the two softmaxes differ in any bit (probabilities and log-sum-exps, NaNs as one). Not in the
+     * checksums: the JavaScript worker computes both of its softmaxes in this Java, in doubles.
+     */
+    private static int sameSoftmax(float[] p1, float[] p2, double[] lse1, double[] lse2, String what, StringBuilder first) {
+        int[] ignored = new int[2];
+        if (same(ignored, p1, p2, what + ", probabilities", first) != 0) return 1;
+        for (int i = 0; i < lse1.length; i++) {
+            if (Double.doubleToLongBits(lse1[i]) != Double.doubleToLongBits(lse2[i])) {
+                if (first.length() == 0) first.append(what).append(", log-sum-exp of row ").append(i);
+                return 1;
+            }
+        }
+        return 0;
     }
 
     /** Half the time a small size from the list, else any size in [1, max]. */
@@ -105,7 +132,7 @@ final class SimdCheck {
     private static int same(int[] bits, float[] expected, float[] actual, String what, StringBuilder first) {
         int differ = 0;
         for (int i = 0; i < expected.length; i++) {
-            int e = Float.floatToRawIntBits(expected[i]), a = Float.floatToRawIntBits(actual[i]);
+            int e = Float.floatToIntBits(expected[i]), a = Float.floatToIntBits(actual[i]);   // every NaN as one: WebAssembly does not fix their payloads
             bits[0] = 31 * bits[0] + e;
             bits[1] = 31 * bits[1] + a;
             if (e != a && differ == 0) {

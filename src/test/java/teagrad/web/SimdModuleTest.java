@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * kernels.wasm has no copy in the repository: the build writes it from {@link SimdModule}. The
  * file the app serves is exactly what the source writes, and it is a WebAssembly module that
- * exports the three kernels {@link Simd} imports. (That its kernels give the Java kernels' bits is
+ * exports the four kernels {@link Simd} imports. (That its kernels give the Java kernels' bits is
  * PageE2ETest's, in the browser.)
  */
 class SimdModuleTest {
@@ -20,7 +20,8 @@ class SimdModuleTest {
         byte[] bytes = SimdModule.bytes();
         assertArrayEquals(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0}, java.util.Arrays.copyOf(bytes, 8), "magic and version 1");
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        assertTrue(text.contains("\u0004axpy") && text.contains("\u0004tanh") && text.contains("\u0007sumRows"), "exports axpy, tanh and sumRows");
+        assertTrue(text.contains("\u0004axpy") && text.contains("\u0004tanh") && text.contains("\u0007sumRows") && text.contains("\u0007softmax"),
+            "exports axpy, tanh, sumRows and softmax");
         assertTrue(text.contains("\u0003env\u0006memory"), "imports env.memory");
         assertArrayEquals(bytes, SimdModule.bytes(), "the same bytes every time");
         Path built = Path.of("target", "classes", "webapp", "wasm", "kernels.wasm");
