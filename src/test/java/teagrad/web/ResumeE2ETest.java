@@ -28,13 +28,14 @@ import teagrad.train.Trainer;
 class ResumeE2ETest extends PageTest {
 
 
-    static final int SEED = 9, STEPS = 2000, EVERY = 500;
+    static final int SEED = 9, STEPS = 4000, EVERY = 1000;   // STEPS = 4 · EVERY: dev points at EVERY, 2·EVERY, 3·EVERY, STEPS
     static final String HASH = "#steps=" + STEPS + "&seed=" + SEED + "&every=" + EVERY;
 
     /**
-     * Run A trains to about 250 steps, is paused, the page is reloaded and the run resumed, then it
-     * trains on to 600; run B, in a fresh browser, trains 600 steps without stopping. Their batch
-     * losses and their exported model files are the same, bit for bit.
+     * Run A trains past step 1,200 (between the dev points at 1,000 and 2,000: a slice of the worker is
+     * up to ~200 steps, so the pause lands a few hundred steps later), is paused, the page is reloaded
+     * and the run resumed, then it trains on to 4,000; run B, in a fresh browser, trains 4,000 steps
+     * without stopping. Their batch losses and their exported model files are the same, bit for bit.
      */
     @Test
     void aResumedRunIsTheUninterruptedRunBitForBit() {
@@ -47,12 +48,12 @@ class ResumeE2ETest extends PageTest {
             WebDriverWait wait = new WebDriverWait(a, Duration.ofSeconds(60));
             openReady(a, wait, "/?engine=wasm" + HASH);
             a.findElement(By.id("start")).click();
-            // Pause from inside the page, at the first progress at or past step 600 (a slice is ~70 steps).
+            // Pause from inside the page, at the first progress at or past step 1,200.
             js.executeAsyncScript("const done = arguments[0]; const iv = setInterval(() => {"
-                + " if (window.teagradState.step >= 600) { clearInterval(iv); document.getElementById('pause').click(); done(); } }, 2);");
+                + " if (window.teagradState.step >= 1200) { clearInterval(iv); document.getElementById('pause').click(); done(); } }, 2);");
             wait.until(d -> Boolean.FALSE.equals(js.executeScript("return window.teagradState.running")));
             n1 = (int) number(js, "window.teagradState.step");
-            assertTrue(n1 >= 600 && n1 < EVERY * 2, "paused at step " + n1 + ", between the dev points at " + EVERY + " and " + 2 * EVERY);
+            assertTrue(n1 >= 1200 && n1 < EVERY * 2, "paused at step " + n1 + ", between the dev points at " + EVERY + " and " + 2 * EVERY);
             final int paused = n1;
             wait.until(d -> Boolean.TRUE.equals(js.executeScript(
                 "return (window.teagradState.saves || []).some(s => s.step === " + paused + ")")));
