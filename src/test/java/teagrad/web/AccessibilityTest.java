@@ -30,7 +30,7 @@ class AccessibilityTest extends PageTest {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));   // axe.run on a loaded machine
             Browser.viewport(driver, width, width < 600 ? 860 : 1000);
-            driver.get(origin + "/?engine=wasm#steps=4000&every=1000");
+            driver.get(origin + "/?engine=wasm#steps=12000&every=1000");   // long enough to be still training when axe looks (~4,600 steps/s)
             wait.until(d -> "1".equals(js.executeScript("return document.body.dataset.ready || null")));
             assertNoViolations(js, axe, width + " px, idle");
 

@@ -45,7 +45,9 @@ class PageE2ETest extends PageTest {
             JavascriptExecutor js = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
             recordWorkerMessages(driver);
-            openReady(driver, wait, "/?engine=" + engine + "#steps=3000&every=500&seed=7");
+            // 30,000 steps: the wait below polls every 500 ms, in which the WASM worker takes ~2,300 steps, so a
+            // shorter run could end before Pause is clicked (a fresh-clone CI run did, at 3,000).
+            openReady(driver, wait, "/?engine=" + engine + "#steps=30000&every=500&seed=7");
             assertEquals(engine, driver.findElement(By.id("engine")).getText().trim(), "the page runs the engine it was asked for");
             assertEquals((double) Config.MAX_HIDDEN, number(js, "window.workerMessages.find(m => m.type === 'ready').settings.find(s => s.name === 'widths').max"),
                 "the worker sends the settings table");
