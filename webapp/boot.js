@@ -2,8 +2,8 @@
 // and compiles its WebAssembly while the browser lays out the chapter and loads the other modules,
 // and the default word list's download, which the worker gets as soon as it is here. index.html runs
 // this module as soon as it and engine.js arrive (async); main.js imports the same instance and takes
-// both over. The engine holds the
-// worker's messages until main.js has its listeners in place (engine.open()).
+// both over. The engine holds the worker's messages until main.js has its listeners in place
+// (engine.open()).
 import { Engine, pickEngine } from './engine.js';
 
 const query = new URLSearchParams(location.search);

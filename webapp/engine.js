@@ -2,8 +2,8 @@
 // (worker-wasm.js) or to JavaScript (worker-js.js). It picks the build the browser can run, falls back
 // from WebAssembly to JavaScript once if the first does not boot, and restarts after a crash. The
 // messages it carries are documented in src/main/java/teagrad/web/Protocol.java; nothing may be
-// posted before the worker sent `ready`. The page's own engine starts before the page has drawn
-// (boot.js) and holds what happens until the page listens (open()).
+// posted before the worker sent `ready` but the word list sent ahead (sendAhead). The page's own
+// engine starts before the page has drawn (boot.js) and holds what happens until the page listens (open()).
 
 /** Whether this browser validates a WebAssembly GC module (a module whose only content is a struct type). */
 function supportsWasmGC() {

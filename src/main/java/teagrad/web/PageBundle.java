@@ -64,8 +64,8 @@ public final class PageBundle {
     /** The bundle's text and the modules inside it (paths relative to the page, as index.html names them). */
     record Bundle(String text, List<String> inside) {}
 
-    /** One module as read: its source, its imports (module → "a, b as c"), its exports. */
-    private record Module(String path, String source, Map<String, List<String[]>> imports, List<String> exports) {}
+    /** One module as read: its source and its exports. */
+    private record Module(String path, String source, List<String> exports) {}
 
     static Bundle bundle(Path webapp, String entry) throws IOException {
         Map<String, Module> read = new LinkedHashMap<>();   // in evaluation order
@@ -94,21 +94,12 @@ public final class PageBundle {
         if (read.containsKey(path)) return;
         if (!open.add(path)) throw new IllegalStateException(path + " imports itself through " + open + ": an import cycle, which the bundle cannot order");
         String source = Files.readString(webapp.resolve(path), StandardCharsets.UTF_8);
-        Map<String, List<String[]>> imports = new LinkedHashMap<>();
+        Set<String> imports = new LinkedHashSet<>();
         Matcher im = IMPORT.matcher(source);
-        while (im.find()) {
-            String from = resolve(path, im.group(2));
-            List<String[]> names = imports.computeIfAbsent(from, k -> new ArrayList<>());
-            for (String spec : im.group(1).split(",")) {
-                String s = spec.trim();
-                if (s.isEmpty()) continue;
-                String[] parts = s.split("\\s+as\\s+");
-                names.add(new String[] {parts[0].trim(), parts[parts.length - 1].trim()});
-            }
-        }
+        while (im.find()) imports.add(resolve(path, im.group(2)));
         Matcher other = ANY_IMPORT.matcher(IMPORT.matcher(source).replaceAll(""));
         if (other.find()) throw new IllegalStateException(path + ": an import the bundle does not read: " + other.group().trim());
-        for (String from : imports.keySet()) {
+        for (String from : imports) {
             if (!SEPARATE.contains(from)) visit(webapp, from, read, open);
         }
         List<String> exports = new ArrayList<>();
@@ -120,7 +111,7 @@ public final class PageBundle {
         Matcher unread = ANY_EXPORT.matcher(rest);
         if (unread.find()) throw new IllegalStateException(path + ": an export the bundle does not read: " + unread.group().trim());
         open.remove(path);
-        read.put(path, new Module(path, source, imports, exports));
+        read.put(path, new Module(path, source, exports));
     }
 
     /** The module's code with its imports read from the modules before it and its export keywords dropped. */
@@ -130,7 +121,7 @@ public final class PageBundle {
         while (im.find()) {
             String from = resolve(m.path, im.group(2));
             List<String> specs = new ArrayList<>();
-            for (String[] n : m.imports.get(from)) {
+            for (String[] n : names(im.group(1))) {
                 if (!SEPARATE.contains(from) && !read.get(from).exports.contains(n[0])) {
                     throw new IllegalStateException(m.path + " imports " + n[0] + " from " + from + ", which does not export it");
                 }
@@ -144,6 +135,18 @@ public final class PageBundle {
         String code = EXPORT_LIST.matcher(out.toString()).replaceAll("");
         code = Pattern.compile("^export\\s+(?=(?:async\\s+function|function|class|const)\\b)", Pattern.MULTILINE).matcher(code).replaceAll("");
         return code.endsWith("\n") ? code : code + "\n";
+    }
+
+    /** An import's names, "a, b as c", as {imported, local} pairs. */
+    private static List<String[]> names(String list) {
+        List<String[]> names = new ArrayList<>();
+        for (String spec : list.split(",")) {
+            String s = spec.trim();
+            if (s.isEmpty()) continue;
+            String[] parts = s.split("\\s+as\\s+");
+            names.add(new String[] {parts[0].trim(), parts[parts.length - 1].trim()});
+        }
+        return names;
     }
 
     /** index.html without the modulepreload links of the modules now inside the bundle (main.js's stays). */

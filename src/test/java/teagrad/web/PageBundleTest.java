@@ -64,6 +64,9 @@ class PageBundleTest {
         assertTrue(t.contains("return { one, twice };"), "a.js exports what it exported, not its other names: " + t);
         assertTrue(t.contains("const { one, twice: double } = __a;"), t);
         assertTrue(t.contains("const { B } = __sub_b;"), t);
+        write("main.js", "import { B } from './sub/b.js';\nimport { one } from './a.js';\nimport { twice } from './a.js';\n");
+        String two = PageBundle.bundle(dir, "main.js").text();
+        assertTrue(two.contains("const { one } = __a;\nconst { twice } = __a;"), "each import statement reads its own names: " + two);
         assertFalse(t.contains("export "), "no export keyword is left: " + t);
     }
 
