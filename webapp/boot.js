@@ -1,9 +1,8 @@
 // What the page starts before it has drawn anything: the training engine's worker, which downloads
-// and compiles its WebAssembly while the browser lays out the chapter and loads the other modules,
-// and the default word list's download, which the worker gets as soon as it is here. index.html runs
-// this module as soon as it and engine.js arrive (async); main.js imports the same instance and takes
-// both over. The engine holds the worker's messages until main.js has its listeners in place
-// (engine.open()).
+// and compiles its WebAssembly while the browser lays out the chapter, and the default word list's
+// download, which the worker gets as soon as it is here. The build makes this module and engine.js one
+// classic script that index.html runs before it parses the chapter (PageBundle); main.js takes both
+// over. The engine holds the worker's messages until main.js has its listeners in place (engine.open()).
 import { Engine, pickEngine } from './engine.js';
 
 const query = new URLSearchParams(location.search);

@@ -5,7 +5,7 @@
 // all when new data would move nothing by half a pixel (a long run adds steps far faster than pixels).
 import { Curve } from './curve.js';
 import { onPanelFrame, CanvasSight } from './frames.js';
-import { formatLoss, formatSteps, niceStep } from './format.js';
+import { fmtInt, formatLoss, formatSteps, niceStep } from './format.js';
 
 const CHART_COLORS = {
   raw: 'rgba(31, 95, 191, 0.22)',
@@ -302,7 +302,7 @@ export class LossChart {
   drawLegend(plot) {
     const ctx = this.ctx;
     ctx.font = '11px system-ui, sans-serif';
-    const long = ['batch loss', `mean of ${this.smoothWindow().toLocaleString('en-US')} steps`, 'dev loss (eval mode)'];
+    const long = ['batch loss', `mean of ${fmtInt(this.smoothWindow())} steps`, 'dev loss (eval mode)'];
     const short = ['batch', 'mean', 'dev (eval)'];
     const width = labels => labels.reduce((w, l) => w + 35 + ctx.measureText(l).width, 0);
     const labels = width(long) <= plot.w + MARGIN.right ? long : short;   // narrow screens: short labels

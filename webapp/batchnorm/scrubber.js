@@ -4,7 +4,7 @@
 // its right end the views show the replayed step (message replay → diagnostics with replay: true) and
 // ignore the live ones until the slider goes back or Live is pressed.
 
-const count = n => Number(n).toLocaleString('en-US');
+import { fmtInt as count } from '../format.js';
 
 export class Scrubber {
   /** els: {range: input[type=range], label, live: button, satLayer: the views' select}; views: {replaying(on)}; run: {send, subscribe}. */

@@ -4,6 +4,7 @@
 // src/main/java/teagrad/web/Protocol.java); this module decides when to ask and draws the answers.
 // It asks only while the panel is on screen, so a learner who never scrolls here costs training nothing.
 import { INK, fit, axes, clipped, line, dots, extent, say, inked, inkedWith } from './plot.js';
+import { fmtInt as count } from '../format.js';
 
 const ASK_MS = 250;                 // the statistics at most four times a second
 const EVAL_MIN_MS = 1500;           // the dev loss four ways: at most every 1.5 s while training …
@@ -11,7 +12,6 @@ const EVAL_SHARE = 50;              // … and at most 1/50 of the time (it take
 
 const fmt = x => (Number.isFinite(x) ? x.toFixed(4) : '—');
 const signed = x => (Number.isFinite(x) ? (x < 0 ? '\u2212' : '+') + Math.abs(x).toFixed(4) : '—');
-const count = n => Number(n).toLocaleString('en-US');
 
 export class BatchNormStatsPanel {
   /**

@@ -8,6 +8,7 @@
 import { WorkerPool, defaultWorkers } from './pool.js';
 import { LOSS_LOG, KARPATHY, SCHEDULES, runMessages, lossLogRuns, gainSweepRuns, gainText, lossAtStep1000, finalLoss } from './plans.js';
 import { drawLines, drawPlane, COLORS } from './plots.js';
+import { fmtInt } from '../format.js';
 
 const el = (tag, props = {}, ...children) => {
   const e = Object.assign(document.createElement(tag), props);
@@ -40,7 +41,7 @@ export function mountExperiments(box, host) {
   const workers = el('input', { type: 'number', id: 'exp-workers', min: 1, max: pool.max, value: pool.size, step: 1 });
   workers.addEventListener('change', () => { pool.size = workers.value; workers.value = pool.size; });
   const schedule = el('select', { id: 'exp-steps' },
-    ...SCHEDULES.map(s => el('option', { value: s, textContent: `${s.toLocaleString('en-US')} steps${s === 200000 ? ' (the lecture’s)' : ''}` })));
+    ...SCHEDULES.map(s => el('option', { value: s, textContent: `${fmtInt(s)} steps${s === 200000 ? ' (the lecture’s)' : ''}` })));
   schedule.value = '5000';
   const seed = el('input', { type: 'number', id: 'exp-seed', min: 0, value: 42, step: 1 });
   const status = el('p', { id: 'exp-status', className: 'exp-status', role: 'status' });
@@ -108,7 +109,7 @@ export function mountExperiments(box, host) {
       const row = document.getElementById(`exp-row-${run.preset}`);
       const cells = { first: r.losses[0], train: finalLoss(r, 'train'), val: finalLoss(r, 'val'), test: finalLoss(r, 'test') };
       for (const [k, v] of Object.entries(cells)) row.querySelector(`.exp-${k}`).textContent = fmt(v);
-      row.querySelector('.exp-state').textContent = r.diverged ? 'diverged' : `${r.count.toLocaleString('en-US')} steps`;
+      row.querySelector('.exp-state').textContent = r.diverged ? 'diverged' : `${fmtInt(r.count)} steps`;
       state.lossLog[run.preset] = { firstLoss: r.losses[0], ...r.final, steps: r.count, diverged: r.diverged };
     });
   });

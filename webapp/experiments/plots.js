@@ -5,6 +5,7 @@
 // sight (drawWhenSeen); data-points says at once how many points it holds, for tests and tools.
 
 import { drawWhenSeen } from '../frames.js';
+import { fmtInt } from '../format.js';
 
 export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
@@ -31,7 +32,7 @@ function ticks(lo, hi) {
   return out;
 }
 
-const label = v => (Math.abs(v) >= 1000 ? v.toLocaleString('en-US') : String(Number(v.toPrecision(4))));
+const label = v => (Math.abs(v) >= 1000 ? fmtInt(v) : String(Number(v.toPrecision(4))));
 
 /**
  * series: [{label, points: [[x, y]], dots?}]; opts: {xLabel, yLabel, logX, yRange?: [lo, hi], marker?: {x, label}}.

@@ -162,7 +162,7 @@ class ServeCommandTest {
             var scripts = java.util.regex.Pattern.compile("(?:src|rel=\"modulepreload\" href)=\"([\\w/.-]+\\.js)\"")
                 .matcher(new String(get(real, "/").body(), StandardCharsets.UTF_8));
             while (scripts.find()) if (!paths.contains(scripts.group(1))) paths.add(scripts.group(1));
-            assertTrue(paths.containsAll(java.util.List.of("boot.js", "engine.js", "main.js")), String.valueOf(paths));
+            assertTrue(paths.containsAll(java.util.List.of("boot.js", "main.js")), String.valueOf(paths));
             paths.addAll(java.util.List.of(worker.split(" ")));
             for (String path : paths) {
                 Response r = RawHttp.request(real.port(), "GET", path.equals(".") ? "/" : "/" + path, "Accept-Encoding: gzip\r\n");
