@@ -64,7 +64,10 @@ class KeptRunsTest extends PageTest {
                 long seen = ((Number) run.get("step")).longValue();
                 assertTrue(seen >= 300, "the run's steps are kept: " + run);
                 driver.findElement(By.cssSelector("#runs-body button[data-run='" + id + "']")).click();   // Resume
-                wait.until(d -> Boolean.TRUE.equals(js.executeScript("return window.teagradState.step > 0 && !!document.querySelector('#messages .msg') && /[Rr]esumed at step/.test(document.getElementById('messages').textContent)")));
+                // If it never comes, the failure says what the page said instead (a Resume refused says why in the messages).
+                new WebDriverWait(driver, Duration.ofSeconds(90)).withMessage(() -> "no \"Resumed at step\" for run " + id + "; the messages say: "
+                        + driver.findElement(By.id("messages")).getText() + "; step " + js.executeScript("return window.teagradState.step"))
+                    .until(d -> Boolean.TRUE.equals(js.executeScript("return window.teagradState.step > 0 && !!document.querySelector('#messages .msg') && /[Rr]esumed at step/.test(document.getElementById('messages').textContent)")));
                 long step = (long) number(js, "window.teagradState.step");
                 assertTrue(step > 0 && step <= seen, "run " + id + " resumed at step " + step + " of the " + seen + " it had");
                 assertEquals(String.format(java.util.Locale.ROOT, "%,d", step), driver.findElement(By.id("step-count")).getText().trim());
