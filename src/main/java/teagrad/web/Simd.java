@@ -84,16 +84,39 @@ final class Simd {
         }
     }
 
+    /**
+     * The scratches whose tanh output is kept ({@link MemoryScratch#tanhOutput}): a product that loads
+     * one of those arrays reads it where it is instead of copying it in (h·W and hᵀ·dy after each
+     * Tanh: two copies of h less per layer and step). A ring of a few: a scratch dropped from it
+     * only costs its products the copy again, and old models' scratches are not kept alive for long.
+     */
+    private static final MemoryScratch[] keeping = new MemoryScratch[16];
+    private static int nextKeeping;
+
+    /** The byte address where a scratch keeps {@code src}'s first {@code floats} values, or −1. */
+    private static int kept(float[] src, int floats) {
+        for (MemoryScratch s : keeping) {
+            if (s != null && s.kept == src && floats <= s.keptLength) return s.keptAt.address;
+        }
+        return -1;
+    }
+
     /** The scratch in linear memory: rows, coefficients and accumulator where kernels.wasm reads and writes them. */
     static final class MemoryScratch extends Kernels.Scratch {
         private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
-        private final Region table = new Region(), first = new Region(), at = new Region();
+        private final Region table = new Region(), first = new Region(), at = new Region(), keptAt = new Region();
         private float[] tableLoaded;   // sumCoefficients' table, copied in once
+        private float[] kept;          // the op output whose values are at keptAt (tanhOutput's), or null
+        private int keptLength;
+        private boolean keeping;       // in the ring
+        private int rowsAt, coefAt;    // where the loaded rows and coefficients are: our regions, or another scratch's kept output
         private int rowStride;   // bytes
 
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
-            int base = rows.reserve(count * length);
             rowStride = 4 * length;
+            rowsAt = transposed ? -1 : kept(src, count * length);
+            if (rowsAt >= 0) return;
+            int base = rowsAt = rows.reserve(count * length);
             if (!transposed) {
                 copyIn(src, 0, count * length, base);
             } else {             // src is [length × count]: element i of row r is src[i·count + r]
@@ -104,7 +127,10 @@ final class Simd {
             }
         }
 
-        @Override protected void loadCoefficients(float[] src, int length) { copyIn(src, 0, length, coef.reserve(length)); }
+        @Override protected void loadCoefficients(float[] src, int length) {
+            coefAt = kept(src, length);
+            if (coefAt < 0) coefAt = copyIn(src, 0, length, coef.reserve(length));
+        }
 
         /** dst[0..length) = src[offset ..]; returns dst (a byte address). Four floats a pass: 4% of a training step less than one. */
         private static int copyIn(float[] src, int offset, int length, int dst) {
@@ -155,7 +181,7 @@ final class Simd {
         @Override protected void loadAcc(int r, float[] src, int offset, int length) { copyIn(src, offset, length, accRow(r, length)); }
 
         @Override protected void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m) {
-            Simd.axpy(acc.address + 4 * r0 * m, 4 * m, coef.address + 4 * ao, 4 * aoStep, 4 * as, rows.address, rowStride, count, k, m);
+            Simd.axpy(acc.address + 4 * r0 * m, 4 * m, coefAt + 4 * ao, 4 * aoStep, 4 * as, rowsAt, rowStride, count, k, m);
         }
 
         @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
@@ -183,13 +209,29 @@ final class Simd {
             copyOut(base, y, 0, n);
         }
 
+        /** tanh into a region of its own, left there for the products that read y next (Simd's ring notes it). */
+        @Override protected void tanhOutput(float[] x, float[] y, int n) {
+            int base = copyIn(x, 0, n, keptAt.reserve(n));
+            Simd.tanh(base, n);
+            copyOut(base, y, 0, n);
+            kept = y;
+            keptLength = n;
+            if (!keeping) {
+                MemoryScratch dropped = Simd.keeping[nextKeeping];
+                if (dropped != null) dropped.keeping = false;
+                Simd.keeping[nextKeeping] = this;
+                nextKeeping = (nextKeeping + 1) % Simd.keeping.length;
+                keeping = true;
+            }
+        }
+
         @Override protected void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width) {
             if (table != tableLoaded) {
                 copyIn(table, 0, table.length, this.table.reserve(table.length));
                 tableLoaded = table;
             }
             int firstAt = copyIn(first, 0, width, this.first.reserve(width));
-            sumRowsAt(this.table.address, firstAt, at, 1, n, per, width, coef.reserve(n * width));
+            sumRowsAt(this.table.address, firstAt, at, 1, n, per, width, coefAt = coef.reserve(n * width));
         }
 
         @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }
