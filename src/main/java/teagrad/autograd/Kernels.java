@@ -68,6 +68,13 @@ public final class Kernels {
         /** y[0..n) = {@link FMath#tanh}(x[0..n)); y may be x. */
         protected abstract void tanh(float[] x, float[] y, int n);
 
+        /**
+         * {@link #tanh} for an op's output y, which nothing but this call writes: the scratch may keep
+         * y's values where a later product reads y from (the WebAssembly worker's then skips copying
+         * y into its memory; the float[] scratch reads y in place anyway).
+         */
+        protected void tanhOutput(float[] x, float[] y, int n) { tanh(x, y, n); }
+
         /** The loaded coefficients become their tanh, where they are (src is left as it was). */
         protected abstract void tanhCoefficients(int length);
 
@@ -320,6 +327,12 @@ public final class Kernels {
 
     /** y[0..n) = tanh(x[0..n)) with {@link FMath#tanh}; y may be x. */
     public static void tanh(float[] x, float[] y, int n, Scratch s) { s.tanh(x, y, n); }
+
+    /**
+     * As {@link #tanh}, where y is an op's output that only this call writes (Ops.tanh's): the
+     * next products that read y (h·W and the weight gradient hᵀ·dy) may find it in the scratch.
+     */
+    public static void tanhOutput(float[] x, float[] y, int n, Scratch s) { s.tanhOutput(x, y, n); }
 
     /** db[m] += Σ_i dy[i,:]: the bias gradient is the column sum of dy. */
     public static void addColumnSums(float[] dy, float[] db, int n, int m) {

@@ -84,27 +84,65 @@ final class Simd {
         }
     }
 
+    /**
+     * The scratches whose tanh output is kept ({@link MemoryScratch#tanhOutput}): a product that loads
+     * one of those arrays reads it where it is instead of copying it in (h·W and hᵀ·dy after each
+     * Tanh: two copies of h less per layer and step). A ring of a few: a scratch dropped from it
+     * only costs its products the copy again, and old models' scratches are not kept alive for long.
+     */
+    private static final MemoryScratch[] keeping = new MemoryScratch[16];
+    private static int nextKeeping;
+
+    /** The byte address where a scratch keeps {@code src}'s first {@code floats} values, or −1. */
+    private static int kept(float[] src, int floats) {
+        for (MemoryScratch s : keeping) {
+            if (s != null && s.kept == src && floats <= s.keptLength) return s.keptAt.address;
+        }
+        return -1;
+    }
+
     /** The scratch in linear memory: rows, coefficients and accumulator where kernels.wasm reads and writes them. */
     static final class MemoryScratch extends Kernels.Scratch {
         private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
-        private final Region table = new Region(), first = new Region(), at = new Region();
+        private final Region table = new Region(), first = new Region(), at = new Region(), keptAt = new Region();
         private float[] tableLoaded;   // sumCoefficients' table, copied in once
+        private float[] kept;          // the op output whose values are at keptAt (tanhOutput's), or null
+        private int keptLength;
+        private boolean keeping;       // in the ring
+        private int rowsAt, coefAt;    // where the loaded rows and coefficients are: our regions, or another scratch's kept output
         private int rowStride;   // bytes
 
+        /**
+         * Rows of {@code length} floats lie {@code padded(length)} apart, a multiple of four, in the
+         * rows and the accumulators: axpy then does every element with f32x4 (h·W2's 27 outputs: 24
+         * with f32x4 and 3 one at a time, ~1.15× as long in node's V8). The rows' lanes past length
+         * are zeros, so the accumulators' are too (or NaN), and nothing reads them back.
+         */
+        private static int padded(int length) { return (length + 3) & ~3; }
+
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
-            int base = rows.reserve(count * length);
-            rowStride = 4 * length;
-            if (!transposed) {
+            int stride = padded(length);
+            rowStride = 4 * stride;
+            rowsAt = transposed || stride != length ? -1 : kept(src, count * length);
+            if (rowsAt >= 0) return;
+            int base = rowsAt = rows.reserve(count * stride);
+            if (!transposed && stride == length) {
                 copyIn(src, 0, count * length, base);
+            } else if (!transposed) {
+                for (int r = 0; r < count; r++) copyIn(src, r * length, length, base + r * rowStride);
             } else {             // src is [length × count]: element i of row r is src[i·count + r]
                 for (int i = 0; i < length; i++) {
                     int o = i * count;
                     for (int r = 0; r < count; r++) Address.fromInt(base + r * rowStride + 4 * i).putFloat(src[o + r]);
                 }
             }
+            for (int r = 0; stride != length && r < count; r++) fill(base + r * rowStride + 4 * length, stride - length, 0f);
         }
 
-        @Override protected void loadCoefficients(float[] src, int length) { copyIn(src, 0, length, coef.reserve(length)); }
+        @Override protected void loadCoefficients(float[] src, int length) {
+            coefAt = kept(src, length);
+            if (coefAt < 0) coefAt = copyIn(src, 0, length, coef.reserve(length));
+        }
 
         /** dst[0..length) = src[offset ..]; returns dst (a byte address). Four floats a pass: 4% of a training step less than one. */
         private static int copyIn(float[] src, int offset, int length, int dst) {
@@ -134,10 +172,13 @@ final class Simd {
             for (; i < length; i++) dst[offset + i] = Address.fromInt(src + 4 * i).getFloat();
         }
 
-        /** Row r of the accumulators (rows of length floats), their region grown to hold it (keeping rows 0..r−1). */
-        private int accRow(int r, int length) { return acc.reserveKeeping((r + 1) * length, r * length) + 4 * r * length; }
+        /** Row r of the accumulators (rows of length floats, padded), their region grown to hold it (keeping rows 0..r−1). */
+        private int accRow(int r, int length) {
+            int stride = padded(length);
+            return acc.reserveKeeping((r + 1) * stride, r * stride) + 4 * r * stride;
+        }
 
-        @Override protected void fillAcc(int r, int length, float value) { fill(accRow(r, length), length, value); }
+        @Override protected void fillAcc(int r, int length, float value) { fill(accRow(r, length), padded(length), value); }
 
         /** The floats at byte address dst [0..length) = value, four a pass as {@link #copyIn}. */
         private static void fill(int dst, int length, float value) {
@@ -152,10 +193,15 @@ final class Simd {
             for (; i < length; i++) Address.fromInt(dst + 4 * i).putFloat(value);
         }
 
-        @Override protected void loadAcc(int r, float[] src, int offset, int length) { copyIn(src, offset, length, accRow(r, length)); }
+        @Override protected void loadAcc(int r, float[] src, int offset, int length) {
+            int row = copyIn(src, offset, length, accRow(r, length));
+            fill(row + 4 * length, padded(length) - length, 0f);
+        }
 
+        /** The rows were loaded with this m: rowStride is 4·padded(m), and the padded lanes are summed too. */
         @Override protected void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m) {
-            Simd.axpy(acc.address + 4 * r0 * m, 4 * m, coef.address + 4 * ao, 4 * aoStep, 4 * as, rows.address, rowStride, count, k, m);
+            int stride = padded(m);
+            Simd.axpy(acc.address + 4 * r0 * stride, 4 * stride, coefAt + 4 * ao, 4 * aoStep, 4 * as, rowsAt, rowStride, count, k, stride);
         }
 
         @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
@@ -163,7 +209,7 @@ final class Simd {
             if (first != null) copyIn(first, 0, width, firstAt);
             else fill(firstAt, width, 0f);
             int sums = values.reserve(n * width);
-            sumRowsAt(acc.address, firstAt, at, width, n, per, width, sums);
+            sumRowsAt(acc.address, firstAt, at, padded(width), n, per, width, sums);
             copyOut(sums, out, 0, n * width);
         }
 
@@ -183,13 +229,29 @@ final class Simd {
             copyOut(base, y, 0, n);
         }
 
+        /** tanh into a region of its own, left there for the products that read y next (Simd's ring notes it). */
+        @Override protected void tanhOutput(float[] x, float[] y, int n) {
+            int base = copyIn(x, 0, n, keptAt.reserve(n));
+            Simd.tanh(base, n);
+            copyOut(base, y, 0, n);
+            kept = y;
+            keptLength = n;
+            if (!keeping) {
+                MemoryScratch dropped = Simd.keeping[nextKeeping];
+                if (dropped != null) dropped.keeping = false;
+                Simd.keeping[nextKeeping] = this;
+                nextKeeping = (nextKeeping + 1) % Simd.keeping.length;
+                keeping = true;
+            }
+        }
+
         @Override protected void sumCoefficients(float[] table, float[] first, int[] at, int n, int per, int width) {
             if (table != tableLoaded) {
                 copyIn(table, 0, table.length, this.table.reserve(table.length));
                 tableLoaded = table;
             }
             int firstAt = copyIn(first, 0, width, this.first.reserve(width));
-            sumRowsAt(this.table.address, firstAt, at, 1, n, per, width, coef.reserve(n * width));
+            sumRowsAt(this.table.address, firstAt, at, 1, n, per, width, coefAt = coef.reserve(n * width));
         }
 
         @Override protected void tanhCoefficients(int length) { Simd.tanh(coef.address, length); }
@@ -205,7 +267,7 @@ final class Simd {
         }
 
         @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {
-            int base = acc.address + 4 * r * length;
+            int base = acc.address + 4 * r * padded(length);
             if (add) {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] += Address.fromInt(base + 4 * i).getFloat();
             } else if (stride == 1) {

@@ -11,7 +11,7 @@ final class SimdCheck {
     /**
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
      * that are not multiples of 4, single rows and single columns among them; eval's
-     * table rows summed, tanh'd and multiplied; embeddingLinear's products kept in the scratch and
+     * table rows summed, tanh'd and multiplied; an op's tanh output read where its scratch kept it; embeddingLinear's products kept in the scratch and
      * their rows summed), cross-entropy's softmax rows, and tanh on as
      * many values (a NaN among them), once with the float[] scratch and once with the SIMD one (null: the worker has
      * none); returns how many results differed in any bit, and a checksum of each scratch's bits
@@ -77,6 +77,21 @@ final class SimdCheck {
             }
             products++;
             differ += same(bits, y1, y2, "Σ rows of x·w kept in the scratch " + shape + " per " + per, first);
+            // an op's tanh output, kept by its scratch where the next products read it (Ops.tanh, then h·w + b and
+            // hᵀ·dy, each product with a scratch of its own as in the training graph)
+            float[] h1 = new float[n * k], h2 = new float[n * k];
+            Kernels.tanhOutput(x, h1, n * k, a);
+            Kernels.tanhOutput(x, h2, n * k, s);
+            Kernels.matmulBias(h1, w, b, y1, n, k, m, a);
+            Kernels.matmulBias(h2, w, b, y2, n, k, m, simd.get());
+            products++;
+            differ += same(bits, y1, y2, "tanh output·w + b " + shape, first);
+            dw1 = dw.clone();
+            dw2 = dw.clone();
+            Kernels.addMatmulTransA(h1, dy, dw1, n, k, m, a);
+            Kernels.addMatmulTransA(h2, dy, dw2, n, k, m, simd.get());
+            products++;
+            differ += same(bits, dw1, dw2, "dw += tanh outputᵀ·dy " + shape, first);
             // tanh, on values spread over its whole range, saturation and ±0 among them
             float[] t = new float[n * m], t1 = new float[t.length], t2 = new float[t.length];
             for (int i = 0; i < t.length; i++) t[i] = dy[i] * (i % 3 == 0 ? 6 : 1);
