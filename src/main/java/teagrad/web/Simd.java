@@ -223,17 +223,18 @@ final class Simd {
         /** Transposing x into linear memory costs more than rows of 16 or more: the dev split took 55 ms rather than 71. */
         @Override protected boolean alongRowsOfW(int n, int k, int m) { return m >= n || m >= 16; }
 
-        @Override protected void tanh(float[] x, float[] y, int n) {
-            int base = copyIn(x, 0, n, values.reserve(n));
+        @Override protected void tanh(float[] x, float[] y, int n) { tanhIn(values, x, y, n); }
+
+        /** y[0..n) = tanh(x[0..n)), computed by the module in {@code region}, where the values stay until its next use. */
+        private static void tanhIn(Region region, float[] x, float[] y, int n) {
+            int base = copyIn(x, 0, n, region.reserve(n));
             Simd.tanh(base, n);
             copyOut(base, y, 0, n);
         }
 
         /** tanh into a region of its own, left there for the products that read y next (Simd's ring notes it). */
         @Override protected void tanhOutput(float[] x, float[] y, int n) {
-            int base = copyIn(x, 0, n, keptAt.reserve(n));
-            Simd.tanh(base, n);
-            copyOut(base, y, 0, n);
+            tanhIn(keptAt, x, y, n);
             kept = y;
             keptLength = n;
             if (!keeping) {
