@@ -3,6 +3,7 @@
 // runs the network (message coupling, src/main/java/teagrad/web/Protocol.java); this module draws the
 // example's pre-activations per unit, its probability of the true next character and its loss.
 import { INK, fit, axes, clipped, dots, extent, say, inked, inkedWith, MINUS } from './plot.js';
+import { drawWhenSeen } from '../frames.js';
 
 const fmt = (x, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const SHOWN_UNITS = 60;   // the first units of the layer: enough to see the pattern, wide enough to read
@@ -22,14 +23,18 @@ export class CouplingExplorer {
     els.explore.addEventListener('click', () => this.explore(false));
     els.random.addEventListener('click', () => this.explore(true));
     for (const input of [els.letters, els.next]) input.addEventListener('keydown', e => { if (e.key === 'Enter') { e.preventDefault(); this.explore(false); } });
+    // Its first report draws the empty explorer, after the page's layout: drawing here would read the
+    // canvas's size in the middle of mounting and force a layout of the whole chapter (~30 ms at start).
     new ResizeObserver(() => this.draw()).observe(els.acts);
     run.subscribe(m => this.onMessage(m));
-    this.draw();
   }
 
   onMessage(m) {
     if (m.type === 'ready' || m.type === 'dataset') this.enable(true);
-    if (m.type === 'model') { this.data = null; this.els.summary.textContent = ''; this.showCells(); this.draw(); }
+    if (m.type === 'model') {   // a new model: the old example's picture goes, when anyone can see it (no forced layout far down the page)
+      this.data = null; this.els.summary.textContent = ''; this.showCells();
+      drawWhenSeen(this.els.acts, () => this.draw());
+    }
     if (m.type === 'coupling') this.show(m);
     if (m.type === 'error' && m.during === 'coupling') {
       this.els.error.textContent = String(m.message);
