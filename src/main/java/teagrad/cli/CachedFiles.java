@@ -28,7 +28,7 @@ final class CachedFiles {
      * (direct buffers), so that a socket is written straight from them: a heap array would be
      * copied into a temporary native buffer of its full size on every write.
      */
-    record Body(ByteBuffer raw, ByteBuffer gzipped, FileTime modified, long size) {}
+    record Body(ByteBuffer raw, ByteBuffer gzipped, FileTime modified, long size, String tag) {}
 
     /** A file over {@link #MAX_BYTES}. */
     static final class TooLarge extends IOException {
@@ -58,9 +58,22 @@ final class CachedFiles {
         if (cached != null && cached.modified.equals(now.lastModifiedTime()) && cached.size == now.size()) return cached;
         if (now.size() > MAX_BYTES) throw new TooLarge(file, now.size());
         byte[] raw = Files.readAllBytes(file);
-        Body body = new Body(direct(raw), compress ? direct(gzip(raw)) : null, now.lastModifiedTime(), now.size());
+        Body body = new Body(direct(raw), compress ? direct(gzip(raw)) : null, now.lastModifiedTime(), now.size(), tag(raw));
         bodies.put(file, body);
         return body;
+    }
+
+    /**
+     * The version of these bytes, for an entity tag: the first 64 bits of their SHA-256 in hex. From the
+     * bytes, not the file's time: a jar's entries may all carry one build time, and a browser must never
+     * keep an old file because a new one happens to have its size and date.
+     */
+    static String tag(byte[] raw) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(raw), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** A read-only copy outside the heap; each answer writes from its own {@code duplicate()}. */

@@ -40,7 +40,8 @@ final class HttpResponse {
     ByteBuffer[] toBuffers() {
         StringBuilder head = new StringBuilder(headers.length() + 96);
         head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n").append(headers);
-        head.append("Content-Length: ").append(body.remaining()).append("\r\n");
+        // A 304 has no body, and a Content-Length there would describe the file it stands for (RFC 9110 8.6).
+        if (status != 304) head.append("Content-Length: ").append(body.remaining()).append("\r\n");
         if (close) head.append("Connection: close\r\n");
         head.append("\r\n");
         byte[] bytes = new byte[head.length()]; // header text is ASCII: one byte per char
@@ -52,6 +53,7 @@ final class HttpResponse {
     static String reason(int status) {
         switch (status) {
             case 200: return "OK";
+            case 304: return "Not Modified";
             case 400: return "Bad Request";
             case 403: return "Forbidden";
             case 404: return "Not Found";

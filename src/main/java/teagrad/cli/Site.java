@@ -55,7 +55,16 @@ final class Site implements LoopbackServer.Handler {
         CachedFiles.Body body = file == null ? null : files.get(file, compress);
         if (body == null) return HttpResponse.text(404, "404 not found");
         boolean gzip = compress && acceptsGzip(request.header("accept-encoding"));
-        HttpResponse response = new HttpResponse(200, type, gzip ? body.gzipped() : body.raw());
+        // Each encoding is its own representation, so its own tag (RFC 9110 8.8.3).
+        String etag = "\"" + body.tag() + (gzip ? "-gz" : "") + "\"";
+        if (matches(request.header("if-none-match"), etag)) {
+            // The browser's copy is current: a reload revalidates every file (Cache-Control: no-cache) and
+            // downloads none of them again, the worker's ~160 KB and names.txt's ~100 KB included.
+            HttpResponse notModified = new HttpResponse(304, type, EMPTY).header("ETag", etag);
+            if (compress) notModified.header("Vary", "Accept-Encoding");
+            return notModified;
+        }
+        HttpResponse response = new HttpResponse(200, type, gzip ? body.gzipped() : body.raw()).header("ETag", etag);
         if (type.startsWith("text/html")) response.header("Content-Security-Policy", ServeCommand.PAGE_CSP);
         if (type.startsWith("text/javascript")) response.header("Content-Security-Policy", ServeCommand.SCRIPT_CSP);
         // Text and WASM shrink to about 40%: the WASM worker is 266 KB raw, ~112 KB gzipped.
@@ -104,6 +113,23 @@ final class Site implements LoopbackServer.Handler {
     static boolean compressible(String type) {
         return type.startsWith("text/") || type.startsWith("application/json") || type.startsWith("application/wasm")
             || type.startsWith("image/svg");
+    }
+
+    private static final java.nio.ByteBuffer EMPTY = java.nio.ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    /**
+     * Whether an If-None-Match header names this entity tag: "*", or one of a comma-separated list,
+     * compared weakly (a W/ prefix ignored), as RFC 9110 13.1.2 asks for GET and HEAD.
+     */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) return false;
+        if (ifNoneMatch.trim().equals("*")) return true;
+        for (String candidate : ifNoneMatch.split(",")) {
+            String t = candidate.trim();
+            if (t.startsWith("W/")) t = t.substring(2);
+            if (t.equals(etag)) return true;
+        }
+        return false;
     }
 
     /** Whether an Accept-Encoding header allows gzip: "gzip" or "*", without q=0. */

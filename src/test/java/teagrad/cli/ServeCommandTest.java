@@ -149,6 +149,68 @@ class ServeCommandTest {
         assertArrayEquals(script, refused.body());
     }
 
+    // ---- a reload downloads only what changed ------------------------------------------------
+
+    @Test
+    void aFileThatDidNotChangeIsNotSentAgain() throws IOException {
+        Response first = get("/js/worker.js");
+        String tag = first.header("ETag");
+        assertNotNull(tag, "every file is tagged");
+        assertTrue(tag.matches("\"[0-9a-f]{16}\""), tag);
+        Response again = request("GET", "/js/worker.js", "If-None-Match: " + tag + "\r\n");
+        assertEquals(304, again.status());
+        assertEquals(0, again.body().length, "no body");
+        assertEquals(null, again.header("Content-Length"), "a 304's length would be the file's, not 0");
+        assertEquals(tag, again.header("ETag"));
+        assertEquals("no-cache", again.header("Cache-Control"), "and the next load asks again");
+        assertEquals(304, request("HEAD", "/js/worker.js", "If-None-Match: " + tag + "\r\n").status());
+        assertEquals(304, request("GET", "/data/names.txt", "If-None-Match: " + get("/data/names.txt").header("ETag") + "\r\n").status(),
+            "the word list too");
+    }
+
+    @Test
+    void theTagComparesWeaklyInAListOrAsAStar() throws IOException {
+        String tag = get("/js/worker.js").header("ETag");
+        assertEquals(304, request("GET", "/js/worker.js", "If-None-Match: \"0000000000000000\", W/" + tag + "\r\n").status());
+        assertEquals(304, request("GET", "/js/worker.js", "If-None-Match: *\r\n").status());
+        assertEquals(200, request("GET", "/js/worker.js", "If-None-Match: \"0000000000000000\"\r\n").status());
+        assertEquals(200, request("GET", "/js/worker.js", "If-None-Match: " + tag.replace("\"", "") + "\r\n").status(), "unquoted is not a tag");
+        assertEquals(404, request("GET", "/js/none.js", "If-None-Match: *\r\n").status(), "no file, nothing to be current");
+    }
+
+    @Test
+    void gzippedAndPlainAreTaggedApart() throws IOException {
+        String plain = get("/js/worker.js").header("ETag");
+        Response zipped = request("GET", "/js/worker.js", "Accept-Encoding: gzip\r\n");
+        String tag = zipped.header("ETag");
+        assertFalse(plain.equals(tag), plain + " and " + tag + ": two representations");
+        // A client that kept the plain file and now accepts gzip gets the gzipped one, and the other way round.
+        Response switched = request("GET", "/js/worker.js", "Accept-Encoding: gzip\r\nIf-None-Match: " + plain + "\r\n");
+        assertEquals(200, switched.status());
+        assertEquals("main([]);", gunzip(switched.body()));
+        assertEquals(200, request("GET", "/js/worker.js", "If-None-Match: " + tag + "\r\n").status());
+        Response current = request("GET", "/js/worker.js", "Accept-Encoding: gzip\r\nIf-None-Match: " + tag + "\r\n");
+        assertEquals(304, current.status());
+        assertEquals("Accept-Encoding", current.header("Vary"));
+    }
+
+    @Test
+    void aChangedFileComesWholeWithANewTag() throws IOException {
+        Path script = root.resolve("js/worker.js");
+        FileTime time = Files.getLastModifiedTime(script);
+        String old = get("/js/worker.js").header("ETag");
+        Files.writeString(script, "main([7]);");
+        Files.setLastModifiedTime(script, FileTime.fromMillis(time.toMillis() + 2000));
+        Response r = request("GET", "/js/worker.js", "If-None-Match: " + old + "\r\n");
+        assertEquals(200, r.status());
+        assertEquals("main([7]);", r.text());
+        assertFalse(old.equals(r.header("ETag")), "a new version, a new tag");
+        // The tag is of the bytes: the same bytes again (a rebuild that changed nothing) are the old version.
+        Files.writeString(script, "main([]);");
+        Files.setLastModifiedTime(script, FileTime.fromMillis(time.toMillis() + 4000));
+        assertEquals(304, request("GET", "/js/worker.js", "If-None-Match: " + old + "\r\n").status());
+    }
+
     /** The real app: what a browser with gzip downloads before names.txt, for either worker. */
     @ParameterizedTest
     @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm wasm/kernels.wasm", "worker-js.js js/worker.js wasm/kernels.wasm"})
@@ -170,6 +232,13 @@ class ServeCommandTest {
                 assertEquals("gzip", r.header("Content-Encoding"), path);
                 wire += r.body().length;
                 raw += get(real, "/" + (path.equals(".") ? "" : path)).body().length;
+            }
+            for (String path : paths) {   // a reload: every file revalidated, none sent again
+                String target = path.equals(".") ? "/" : "/" + path;
+                String tag = RawHttp.request(real.port(), "GET", target, "Accept-Encoding: gzip\r\n").header("ETag");
+                Response reload = RawHttp.request(real.port(), "GET", target, "Accept-Encoding: gzip\r\nIf-None-Match: " + tag + "\r\n");
+                assertEquals(304, reload.status(), path);
+                assertEquals(0, reload.body().length, path);
             }
             assertTrue(wire <= 300 * 1024, wire + " bytes on the wire (" + raw + " uncompressed)");
             assertTrue(wire < raw / 2, "gzip at least halves it: " + wire + " of " + raw);
