@@ -119,7 +119,15 @@ export function say(f, text) {
   ctx.font = '12px system-ui, sans-serif';
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, w / 2, h / 2);
+  // Word-wrapped to the canvas, less a margin: one line at 1,400 px is three on a phone.
+  const lines = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && ctx.measureText(lines[last] + ' ' + word).width <= w - 16) lines[last] += ' ' + word;
+    else lines.push(word);
+  }
+  const lead = 16;
+  lines.forEach((line, i) => ctx.fillText(line, w / 2, h / 2 + (i - (lines.length - 1) / 2) * lead));
 }
 
 /** Canvas pixels that are neither transparent nor near-white (the tests ask whether a canvas was inked). */
