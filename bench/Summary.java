@@ -12,11 +12,13 @@ import java.util.regex.Pattern;
  * to the naive baseline timed in the same runtime and run, and in the WASM worker the speed with
  * the diagnostics views live over the speed with them off; ms per dev-split evaluation and, in the
  * browser, from navigation to the first step. Run as a single-file program:
- * java bench/Summary.java target/bench-jvm.txt target/bench-browser.txt
+ * java bench/Summary.java target/bench-jvm.txt target/bench-browser.txt [target/bench-parallel.txt target/bench-first-step.txt]
+ * (the last: FirstStepBench's median over several fresh loads).
  */
 public final class Summary {
     public static void main(String[] args) throws Exception {
-        List<String> rows = new ArrayList<>(), parallel = new ArrayList<>();
+        List<String> rows = new ArrayList<>(), parallel = new ArrayList<>(), firstSteps = new ArrayList<>();
+        Matcher firstStep = Pattern.compile("firstStepMs median (\\d+)\\s+min (\\d+)\\s+max (\\d+)\\s+\\((\\d+) loads\\)").matcher("");
         Matcher object = Pattern.compile("\\{[^{}]*\"runtime\"[^{}]*\\}").matcher("");
         Matcher pool = Pattern.compile("\\{[^{}]*\"parallel\"[^{}]*\\}").matcher("");
         for (String file : args) {
@@ -25,6 +27,9 @@ public final class Summary {
             while (object.find()) rows.add(object.group());
             pool.reset(text);
             while (pool.find()) parallel.add(pool.group());
+            firstStep.reset(text);
+            while (firstStep.find()) firstSteps.add(String.format(Locale.ROOT, "first step, WASM, %s fresh loads: median %,d ms (%,d–%,d)",
+                firstStep.group(4), Integer.valueOf(firstStep.group(1)), Integer.valueOf(firstStep.group(2)), Integer.valueOf(firstStep.group(3))));
         }
         System.out.println("| runtime | default steps/s | × baseline | deep-batchnorm steps/s | × baseline | naive baseline steps/s | dev eval ms | first step ms | views live / off | statsOverhead |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -39,6 +44,7 @@ public final class Summary {
                     views < 1 ? String.format(Locale.ROOT, "%.1f%% slower live", 100 * (1 - views)) : "no slowdown"),
                 Double.isNaN(stats) ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * stats));
         }
+        for (String f : firstSteps) System.out.printf("%n%s%n", f);
         for (String p : parallel) {
             System.out.printf(Locale.ROOT, "%nparallel (%s workers, load average %.2f): 1 worker %,.0f steps/s; 2 workers %,.0f steps/s together (median of the rounds' ratios %.2f x); "
                     + "parallelWorkers %.0f: parallelStepsPerSecond %,.0f%n",
