@@ -138,11 +138,18 @@ public final class LoopbackServer implements AutoCloseable {
     public void close() {
         open = false;
         selector.wakeup();
-        try {
-            loop.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // Wait until the loop has closed the listener, even when called from an interrupted thread (serve
+        // stops by an interrupt): returning earlier left the port accepting connections it never answered.
+        boolean interrupted = false;
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (loop.isAlive() && System.nanoTime() < until) {
+            try {
+                loop.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         workers.shutdownNow();
     }
 

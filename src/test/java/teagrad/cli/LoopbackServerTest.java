@@ -53,6 +53,24 @@ class LoopbackServerTest {
         return RawHttp.get(server.port(), target).text();
     }
 
+    // ---- stopping ----------------------------------------------------------------------------
+
+    /** serve stops when its thread is interrupted, and closes the server from that thread: the port must be free when close() returns. */
+    @Test
+    void closedFromAnInterruptedThreadThePortIsFreeWhenCloseReturns() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            start();
+            int port = server.port();
+            assertEquals("ok /\n", okFor("/"));
+            Thread.currentThread().interrupt();
+            server.close();
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller (and cleared here)");
+            server = null;
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(),
+                "round " + round + ": the listener is closed once close() has returned");
+        }
+    }
+
     // ---- slow clients ------------------------------------------------------------------------
 
     /**
