@@ -43,7 +43,7 @@ public record Sweep(String name, List<String> values, List<Config> configs) {
         }
         String name = s == null ? "preset" : s.name;
         List<String> values = new ArrayList<>();
-        for (String v : spec.substring(eq + 1).split(s == Settings.WIDTHS ? "/" : ",", -1)) {
+        for (String v : Setting.split(spec.substring(eq + 1), s == Settings.WIDTHS ? '/' : ',')) {
             if (v.isBlank()) throw new IllegalArgumentException(name + ": an empty value in \"" + spec.substring(eq + 1) + "\"");
             values.add(v.trim());
         }

@@ -667,11 +667,21 @@ public final class ModelFile {
 
     private static void checksum(Object written, Vocab vocab, Sequential net) {
         String actual = checksum(vocab, net);
-        if (!(written instanceof String w) || !w.matches("[0-9a-f]{8}")) throw bad("\"" + CHECKSUM + "\" must be 8 hex digits, got " + describe(written));
+        if (!(written instanceof String w) || !isHex8(w)) throw bad("\"" + CHECKSUM + "\" must be 8 hex digits, got " + describe(written));
         if (!w.equals(actual)) {
             throw bad("the layers do not match the file's " + CHECKSUM + " (" + w + ", computed " + actual
                 + "): the file is damaged, or its numbers were edited (delete \"" + CHECKSUM + "\" to load it anyway)");
         }
+    }
+
+    /** Whether w is 8 lowercase hex digits (as {@link Crc#hex} writes them), without String.matches's regex engine. */
+    private static boolean isHex8(String w) {
+        if (w.length() != 8) return false;
+        for (int i = 0; i < 8; i++) {
+            char c = w.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
     }
 
     /** The minibatch generator's state: 4 whole numbers from 0 to 2^32 − 1, not all 0. */

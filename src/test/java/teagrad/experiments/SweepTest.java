@@ -52,6 +52,16 @@ class SweepTest {
     }
 
     @Test
+    void valuesAreCutAtEverySeparatorAndAnEmptyOneIsRefused() {
+        assertEquals(List.of("0.5", "1", "5/3"), Sweep.parse("initGain=0.5, 1 ,5/3", new Config()).values());
+        assertEquals(List.of("a", "", "b", ""), List.of(Setting.split("a,,b,", ',')));   // as String.split(",", -1)
+        assertEquals(List.of(""), List.of(Setting.split("", ',')));
+        for (String spec : List.of("lr=0.1,", "lr=,0.1", "lr=0.1,,0.2", "widths=100/")) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Sweep.parse(spec, new Config())).getMessage().contains("an empty value"), spec);
+        }
+    }
+
+    @Test
     void theLossLogIsTheFivePresets() {
         Sweep s = Sweep.parse(Sweep.LOSS_LOG, new Config());
         assertEquals(List.of("naive-init", "small-logits", "no-saturation", "kaiming", "batchnorm"), s.values());

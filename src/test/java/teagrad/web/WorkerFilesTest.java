@@ -36,4 +36,17 @@ class WorkerFilesTest {
         }
         assertTrue(worker.contains("unknown message type"), "the product's worker is the real one");
     }
+
+    /**
+     * String.split, matches and replaceAll compile TeaVM's java.util.regex into the worker: 123 KB of
+     * worker.wasm's 389 (42 KB of its 160 gzipped), all downloaded before the chapter's first paint
+     * counts as loaded (Setting.split and a loop instead). "javaMirrored" is one of its character classes' names.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"wasm/worker.wasm", "js/worker.js"})
+    void theProductsWorkerHasNoRegexEngine(String product) throws IOException {
+        String worker = text(Browser.builtWebapp().resolve(product));
+        assertTrue(worker.contains("unknown message type"), "the product's worker is the real one");
+        assertFalse(worker.contains("javaMirrored"), product + " holds java.util.regex (a String.split, matches or replaceAll in the worker's code)");
+    }
 }
