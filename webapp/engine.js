@@ -2,8 +2,9 @@
 // (worker-wasm.js) or to JavaScript (worker-js.js). It picks the build the browser can run, falls back
 // from WebAssembly to JavaScript once if the first does not boot, and restarts after a crash. The
 // messages it carries are documented in src/main/java/teagrad/web/Protocol.java; nothing may be
-// posted before the worker sent `ready` but the word list sent ahead (sendAhead). The page's own
-// engine starts before the page has drawn (boot.js) and holds what happens until the page listens (open()).
+// posted before the worker sent `ready`. The page's own engine starts before the page has drawn
+// (boot.js), its worker downloads the default word list itself (names), and it holds what happens until
+// the page listens (open()).
 
 /** Whether this browser validates a WebAssembly GC module (a module whose only content is a struct type). */
 function supportsWasmGC() {
@@ -21,13 +22,15 @@ export function pickEngine(query = new URLSearchParams(location.search)) {
 export class Engine {
   /**
    * kind: 'wasm' or 'js'; bench: load bench/'s worker (timing hooks); simdOff: the WebAssembly worker
-   * without its SIMD kernels. hooks: {fellBack(message), failed(message), crashed(message)}: the
+   * without its SIMD kernels; names: the worker downloads data/names.txt as it boots and reads it ahead
+   * (worker-*.js started with ?names; until a worker is ready, so a fallback's does too). hooks: {fellBack(message), failed(message), crashed(message)}: the
    * WebAssembly build did not boot (the JavaScript one is starting), no build boots, the worker died
    * while running (a new one is starting).
    */
-  constructor(kind, { bench = false, simdOff = false } = {}, hooks = {}) {
+  constructor(kind, { bench = false, simdOff = false, names = false } = {}, hooks = {}) {
     this.kind = kind;
     this.flags = [bench ? 'bench' : '', simdOff ? 'simd=off' : ''].filter(Boolean).join('&');
+    this.names = names;             // cleared by the first ready: a worker restarted after a crash gets its words from its owner
     this.hooks = hooks;
     this.worker = null;
     this.ready = false;
@@ -82,20 +85,13 @@ export class Engine {
     return true;
   }
 
-  /**
-   * Posts the word list the page will send as 'data', even before the worker is ready (Protocol.java's
-   * ahead): the worker reads it while the page is still laying out. No answer.
-   */
-  sendAhead(text) {
-    if (this.worker) this.worker.postMessage({ type: 'ahead', text });
-  }
-
   start(kind = this.kind) {
     this.kind = kind;
     this.ready = false;
     let w;
     try {
-      w = new Worker((kind === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (this.flags ? '?' + this.flags : ''));
+      const flags = [this.flags, this.names ? 'names' : ''].filter(Boolean).join('&');
+      w = new Worker((kind === 'wasm' ? 'worker-wasm.js' : 'worker-js.js') + (flags ? '?' + flags : ''));
     } catch (e) {
       this.bootFailed(String(e && e.message || e));
       return;
@@ -123,6 +119,7 @@ export class Engine {
   receive(m) {
     if (m && m.type === 'ready') {
       this.ready = true;
+      this.names = false;
       this.kind = m.engine === 'js' || m.engine === 'wasm' ? m.engine : this.kind;
       this.simd = m.simd === true;
     }

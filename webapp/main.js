@@ -12,7 +12,7 @@
 //   Drawing goes through onPanelFrame (frames.js), at most one frame per 100 ms for the whole panel.
 // - Outside checks (tests, bench/) read window.teagradState, a read-only view defined in `expose()`.
 import { $ } from './dom.js';
-import { engine, namesResponse } from './boot.js';
+import { engine } from './boot.js';
 import { Engine, pickEngine } from './engine.js';
 import { Run } from './run.js';
 import { LossChart } from './chart.js';
@@ -176,7 +176,7 @@ async function main() {
     failed: message => panel.engineFailed(message),
     crashed: message => panel.engineCrashed(message),
   });
-  panel.loadDefaultWords(fetchNames(namesResponse));
+  panel.loadDefaultWords(fetchNames());   // the worker downloaded it (boot.js): this request revalidates it
   panel.keeper.offer();
 }
 

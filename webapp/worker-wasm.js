@@ -8,9 +8,22 @@
 // it for bench/'s split of the time to the first step.
 'use strict';
 self.teagradBoot = { started: performance.now() };
-// The word list the page sends ahead, before this worker listens: kept for the worker's main (WorkerMain), which
-// replaces this handler.
+// A word list read ahead (below, or sent by a page) before this worker listens: kept for the worker's main
+// (WorkerMain), which replaces this handler.
 self.onmessage = e => { if (e.data && e.data.type === 'ahead') self.teagradAhead = e.data; };
+// Started with ?names (the page's own engine, boot.js): the default word list is downloaded here while the
+// runtime loads, and read ahead as if the page had sent it (Protocol's ahead). A failure is the page's to
+// report: it fetches the list too.
+if (new URLSearchParams(self.location.search).has('names')) {
+  fetch('data/names.txt', { cache: 'no-cache' })
+    .then(r => (r.ok ? r.text() : null))
+    .then(text => {
+      if (text === null) return;
+      self.teagradBoot.names = performance.now();
+      self.dispatchEvent(new MessageEvent('message', { data: { type: 'ahead', text } }));   // to whichever handler listens now
+    })
+    .catch(() => {});
+}
 const notLoaded = () => { throw new Error('kernels.wasm is not loaded'); };
 const bootFailed = e => postMessage({ type: 'error', during: 'boot', message: String((e && e.message) || e) });
 try {

@@ -32,7 +32,8 @@ import teagrad.train.History;
  * <pre>
  * data {text}              a word list, one word a line → dataset, model (cause "data"), diagnostics
  * ahead {text}             the word list the page will send as data, sent before ready too (worker-*.js keep it
- *                          until the worker's main takes it): parsed and split while the page lays out, then, in
+ *                          until the worker's main takes it; started with ?names they download data/names.txt
+ *                          and pass it on as this message themselves, the page's own engine): parsed and split while the page lays out, then, in
  *                          a task after the messages that came meanwhile, a step of a throwaway model (its code
  *                          compiled before it counts), so that the data message is quick; no answer, nothing changes
  * configure {config}       settings by name, as in model.config (any subset: the others keep their value;
@@ -85,7 +86,7 @@ import teagrad.train.History;
  * ready {engine: "wasm" | "js", simd, settings: [{name, kind: "int" | "seed" | "float" | "bool" | "widths",
  *        label, help, unit, group: "network" | "init" | "run", form, hash?, flag?, preset, range, error,
  *        min, max, minOpen, maxOpen, layers?}], defaults: {name: value}, rules: [{setting, min, when: [name], error}],
- *        presets: [{name, title, summary}], boot?: {timeOrigin, started?, runtime?, kernels?, compiled?, main}}
+ *        presets: [{name, title, summary}], boot?: {timeOrigin, started?, runtime?, kernels?, names?, compiled?, main}}
  *        the settings table ({@link Settings}): the form shows those with form true, under their label, keyed
  *        in the link by hash; range says the range in words, error what the value must be ("must be a whole
  *        number from 1 to 64"); min, max, minOpen, maxOpen bound a number (for widths: each width; layers

@@ -30,7 +30,7 @@ public final class WorkerMain {
         Dispatcher dispatcher = maker.make(port, Js::now, task -> Js.later(task::run));
         Js.onMessage(data -> dispatcher.receive(new JsMessage(data, port)));
         dispatcher.ready(wasm ? "wasm" : "js", simd, bootTimes(port, mainAt));
-        // The word list the page sent before this worker listened (worker-*.js kept it), read while the page lays out.
+        // The word list read ahead before this worker listened (worker-*.js kept it: their own download, or a page's message).
         JSObject ahead = Js.takeAhead();
         if (ahead != null) dispatcher.receive(new JsMessage(ahead, port));
     }
@@ -38,11 +38,11 @@ public final class WorkerMain {
     /**
      * When each boot step ended, ms on the worker's clock (its timeOrigin given, so that bench/ can
      * put them on the page's): the boot script started, loaded TeaVM's runtime, had kernels.wasm,
-     * had the worker compiled; then main began.
+     * had the word list it downloads itself (if it had it by now), had the worker compiled; then main began.
      */
     static Message bootTimes(Port port, double mainAt) {
         Message boot = port.object().put("timeOrigin", Js.timeOrigin());
-        for (String mark : new String[] {"started", "runtime", "kernels", "compiled"}) {
+        for (String mark : new String[] {"started", "runtime", "kernels", "names", "compiled"}) {
             double at = Js.bootMark(mark);
             if (at >= 0) boot.put(mark, at);
         }

@@ -92,9 +92,9 @@ public final class BrowserBench {
         "const names = performance.getEntriesByType('resource').find(e => e.name.endsWith('/data/names.txt'));",
         "const b = t.boot || {}, onPage = x => b.timeOrigin + x - performance.timeOrigin;",
         "const parts = [['HTML', nav.responseEnd], ['scripts run', nav.domContentLoadedEventEnd], ['worker created', t.worker],",
-        "  ['worker script', onPage(b.started)], ['runtime', onPage(b.runtime)], ['kernels.wasm', onPage(b.kernels)],",
+        "  ['worker script', onPage(b.started)], ['runtime', onPage(b.runtime)], ['kernels.wasm', onPage(b.kernels)], ['names.txt in worker', onPage(b.names)],",
         "  ['worker compiled', onPage(b.compiled)], ['main', onPage(b.main)], ['ready', t.ready],",
-        "  ['names.txt', names && names.startTime, names && names.responseEnd], ['words sent', t.dataSent],",
+        "  ['names.txt on page', names && names.startTime, names && names.responseEnd], ['words sent', t.dataSent],",
         "  ['dataset built', t.dataset], ['Start clicked', t.clicked], ['first step', window.teagradState.firstStepAt]];",
         "return parts.filter(p => Number.isFinite(p[1])).map(p => p[0] + ' ' + r(p[1]) + (p.length > 2 && Number.isFinite(p[2]) ? '-' + r(p[2]) : '')).join(', ');");
 

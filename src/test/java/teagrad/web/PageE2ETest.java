@@ -117,6 +117,10 @@ class PageE2ETest extends PageTest {
             assertTrue(driver.findElements(By.cssSelector("#messages .msg")).size() <= 2, "at most two messages");
             assertNoConsoleErrors(driver);
             assertOnlySameOrigin(proxy.requests, js, engine);
+            // The engine's worker downloaded the word list itself as it booted (boot.js; worker-*.js ?names).
+            String booted = "/worker-" + engine + ".js?names";
+            assertTrue(proxy.requests.stream().anyMatch(r -> r.url().endsWith("/data/names.txt") && r.bytes() > 0
+                && r.referer() != null && r.referer().endsWith(booted)), "the worker downloaded names.txt: " + proxy.requests);
         } finally {
             driver.quit();
             proxy.close();
