@@ -73,12 +73,20 @@ public final class PageBundle {
         Path source = Path.of(args[0]), out = Path.of(args[1]);
         Bundle early = early(source);
         Bundle main = bundle(source, "main.js", early.exports);
-        Files.writeString(out.resolve(EARLY), early.text, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("main.js"), main.text, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(EARLY), Minify.js(early.text), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("main.js"), Minify.js(main.text), StandardCharsets.UTF_8);
+        for (String worker : WORKERS) Files.writeString(out.resolve(worker), Minify.js(read(source, worker)), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("style.css"), Minify.css(read(source, "style.css")), StandardCharsets.UTF_8);
         List<String> inside = new ArrayList<>(early.inside);
         inside.addAll(main.inside);
-        String html = Files.readString(source.resolve("index.html"), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("index.html"), builtHtml(html, inside), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("index.html"), Minify.html(builtHtml(read(source, "index.html"), inside)), StandardCharsets.UTF_8);
+    }
+
+    /** The workers' own scripts (TeaVM's code they load is written by TeaVM, and left as it writes it). */
+    static final List<String> WORKERS = List.of("worker-wasm.js", "worker-js.js");
+
+    private static String read(Path folder, String file) throws IOException {
+        return Files.readString(folder.resolve(file), StandardCharsets.UTF_8);
     }
 
     /** A bundle's text, the modules inside it (paths relative to the page, as index.html names them) and their exports. */
