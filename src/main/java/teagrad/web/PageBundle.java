@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  *       holding the page's start, and the word list's download queued behind them (stop 26).</li>
  * </ul>
  * index.html loses the modulepreload links of the modules now inside a bundle, and its module script
- * tag for boot.js becomes a classic one. webapp/ keeps the modules as they are written; only the built
- * copy is bundled.
+ * tag for boot.js becomes a classic one. Then the two bundles, the workers' scripts, style.css and
+ * index.html lose their comments and the spaces nothing needs ({@link Minify}): Lighthouse's mobile
+ * load is bandwidth-bound, and main.js went from 66 to 42 KB gzipped (stop 29). webapp/ keeps the
+ * files as they are written, comments and all; only the built copy is bundled and minified.
  *
  * <p>Each module becomes a function run once, in the order the browser would evaluate the modules
  * (depth first, an import's module before the importer), returning its exports:
