@@ -35,9 +35,10 @@ final class Js {
      * Runs a task after the messages already queued: a MessageChannel round trip, which unlike
      * setTimeout(0) is not clamped to 4 ms when chained.
      */
-    @JSBody(params = "task", script = "var c = self.__teagradChannel;"
-        + "if (!c) { c = self.__teagradChannel = new MessageChannel(); c.port1.onmessage = function () { var t = c.next; c.next = null; t(); }; }"
-        + "c.next = task; c.port2.postMessage(0);")
+    @JSBody(params = "task", script = "var channel = self.__teagradChannel;"
+        + "if (!channel) { channel = self.__teagradChannel = new MessageChannel();"
+        + " channel.port1.onmessage = function () { var next = channel.next; channel.next = null; next(); }; }"
+        + "channel.next = task; channel.port2.postMessage(0);")
     static native void later(Task task);
 
     /** The ahead message the page posted before the worker listened (worker-*.js keep it), or null; taken once. */
@@ -50,8 +51,12 @@ final class Js {
     @JSBody(script = "return performance.timeOrigin;")
     static native double timeOrigin();
 
-    /** When the boot script (worker-wasm.js, worker-js.js) passed a mark, on {@link #now}'s clock; −1 if it did not. */
-    @JSBody(params = "mark", script = "var b = self.teagradBoot; return b && typeof b[mark] === 'number' ? b[mark] : -1;")
+    /**
+     * When the boot script (worker-wasm.js, worker-js.js) passed a mark, on {@link #now}'s clock; −1 if it did not.
+     * No one-letter names in these scripts: TeaVM's JavaScript minifier renames the parameters to b, c, …
+     * and leaves the script's own names, so {@code var b} here once hid {@code mark} (the JS worker sent no marks).
+     */
+    @JSBody(params = "mark", script = "var boot = self.teagradBoot; return boot && typeof boot[mark] === 'number' ? boot[mark] : -1;")
     static native double bootMark(String mark);
 
     @JSBody(script = "return {};")

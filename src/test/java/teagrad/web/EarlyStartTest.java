@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -62,6 +64,28 @@ class EarlyStartTest extends PageTest {
             openReady(driver, new WebDriverWait(driver, Duration.ofSeconds(60)), "/?engine=wasm");
             assertEquals(List.of("worker", "first frame"), js.executeScript("return window.order.slice(0, 2)"));
             assertNoConsoleErrors(driver);
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /** bench/'s first-step split reads when each boot step of the worker ended, from both builds (the JS one once sent none). */
+    @ParameterizedTest
+    @ValueSource(strings = {"wasm", "js"})
+    void theWorkersBootMarksReachThePage(String kind) throws Exception {
+        ChromeDriver driver = Browser.start();
+        try {
+            JavascriptExecutor js = driver;
+            openReady(driver, new WebDriverWait(driver, Duration.ofSeconds(60)), "/?engine=" + kind);
+            Object marks = Browser.inPage(js, String.join("\n",
+                "const { Engine } = await page('engine.js');",
+                "const engine = new Engine('" + kind + "');",
+                "const ready = new Promise(r => engine.listen(m => { if (m.type === 'ready') r(m.boot); }));",
+                "engine.start();",
+                "const boot = await ready;",
+                "engine.terminate();",
+                "return ['started', 'kernels', 'compiled', 'main'].map(k => typeof boot[k]).join(' ') + ', in order ' + (boot.started <= boot.compiled && boot.compiled <= boot.main);"));
+            assertEquals("number number number number, in order true", marks);
         } finally {
             driver.quit();
         }
