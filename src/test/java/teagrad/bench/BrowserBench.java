@@ -22,7 +22,7 @@ import teagrad.web.BrowserAccess;
  * (js-float, {@code ?simd=off}: a browser with neither). Per engine it prints sustained training steps/s in the worker, the
  * naive-kernel baseline timed in the same worker, ms per dev-split evaluation, time from
  * navigation to the first training step, the bytes a learner's page (the product's worker, not
- * the bench worker this page runs) downloads before names.txt, where a step's
+ * the bench worker this page runs) downloads besides names.txt (uncompressed: the proxy asks for no gzip), where a step's
  * time goes in that worker, op by op ({@link teagrad.bench.StepProfile}), and the deep network's
  * (preset deep-batchnorm, 5 × 100) training steps/s against the same baseline; and in the WASM
  * worker the cost of the live diagnostics views: steps/s with them live vs. with the worker told
@@ -128,7 +128,7 @@ public final class BrowserBench {
             double dev = devMs.stream().mapToDouble(Number::doubleValue).sorted().skip(devMs.size() / 2).findFirst().orElse(Double.NaN);
             System.out.printf(Locale.ROOT, "%-10s worker: %,7.0f steps/s (%.3f ms/step, chart live)   naive baseline %,6.0f steps/s   ratio %.2f x   SIMD %s%n",
                 engine, rate, 1000 / rate, baseline, rate / baseline, js.executeScript("return window.teagradState.simd === true"));
-            System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes before names.txt%n",
+            System.out.printf(Locale.ROOT, "     dev-split eval %.1f ms (median of %d)   navigation to first step %.0f ms   %,d bytes besides names.txt%n",
                 dev, devMs.size(), firstStepMs, bytes);
             System.out.println("     first step, ms after navigation: " + split);
             String profile = (String) js.executeAsyncScript(
@@ -174,7 +174,7 @@ public final class BrowserBench {
         }
     }
 
-    /** What a learner's page (without ?bench, so with the product's worker) downloads before names.txt, in a browser of its own. */
+    /** What a learner's page (without ?bench, so with the product's worker) downloads besides names.txt, uncompressed, in a browser of its own. */
     private static long learnersBytes(String origin, String query) throws Exception {
         try (BrowserAccess.Session s = BrowserAccess.open(origin)) {
             s.driver().get(origin + "/?" + query);

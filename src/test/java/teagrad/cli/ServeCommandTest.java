@@ -211,10 +211,14 @@ class ServeCommandTest {
         assertEquals(304, request("GET", "/js/worker.js", "If-None-Match: " + old + "\r\n").status());
     }
 
-    /** The real app: what a browser with gzip downloads before names.txt, for either worker. */
+    /**
+     * The real app: what a browser with gzip downloads besides names.txt, for either worker: 194 KB
+     * (WebAssembly) and 165 KB (JavaScript) at stop 29. TeaVM's regex engine in the worker would add
+     * 42 KB, the page's files unminified 29 KB (docs/PERFORMANCE.md, stop 29).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"worker-wasm.js wasm/classes.wasm-runtime.js wasm/worker.wasm wasm/kernels.wasm", "worker-js.js js/worker.js wasm/kernels.wasm"})
-    void theBuiltPageAndItsWorkerAreAtMost300KbOnTheWire(String worker) throws IOException {
+    void theBuiltPageAndItsWorkerAreAtMost220KbOnTheWire(String worker) throws IOException {
         assumeTrue(getClass().getClassLoader().getResource("webapp/wasm/worker.wasm") != null, "webapp/ not built yet");
         LoopbackServer real = ServeCommand.start(0, data, new PrintStream(OutputStream.nullOutputStream()));
         try {
@@ -240,7 +244,7 @@ class ServeCommandTest {
                 assertEquals(304, reload.status(), path);
                 assertEquals(0, reload.body().length, path);
             }
-            assertTrue(wire <= 300 * 1024, wire + " bytes on the wire (" + raw + " uncompressed)");
+            assertTrue(wire <= 220 * 1024, wire + " bytes on the wire (" + raw + " uncompressed)");
             assertTrue(wire < raw / 2, "gzip at least halves it: " + wire + " of " + raw);
         } finally {
             real.close();
