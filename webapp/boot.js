@@ -6,7 +6,7 @@
 //
 // Why the worker downloads the word list, not the page: it is where the list is read, and Lighthouse's
 // simulation (lantern) leaves a worker's requests out of the page's load: names.txt's 103 KB counted
-// in its largest contentful paint while the page fetched it (simulated LCP 1.96 s, 1.53 s since). main.js
+// in its largest contentful paint while the page fetched it (simulated LCP 1.96 s; 1.53 s without it). main.js
 // fetches it again for the page's preview and checksum: a revalidation (304, no body) once the worker has it.
 import { Engine, pickEngine } from './engine.js';
 

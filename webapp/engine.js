@@ -23,9 +23,9 @@ export class Engine {
   /**
    * kind: 'wasm' or 'js'; bench: load bench/'s worker (timing hooks); simdOff: the WebAssembly worker
    * without its SIMD kernels; names: the worker downloads data/names.txt as it boots and reads it ahead
-   * (worker-*.js started with ?names; until a worker is ready, so a fallback's does too). hooks: {fellBack(message), failed(message), crashed(message)}: the
-   * WebAssembly build did not boot (the JavaScript one is starting), no build boots, the worker died
-   * while running (a new one is starting).
+   * (worker-*.js started with ?names; until a worker is ready, so a fallback's does too).
+   * hooks: {fellBack(message), failed(message), crashed(message)}: the WebAssembly build did not boot
+   * (the JavaScript one is starting), no build boots, the worker died while running (a new one is starting).
    */
   constructor(kind, { bench = false, simdOff = false, names = false } = {}, hooks = {}) {
     this.kind = kind;

@@ -12,7 +12,8 @@ self.teagradBoot = { started: performance.now() };
 self.onmessage = e => { if (e.data && e.data.type === 'ahead') self.teagradAhead = e.data; };
 // Started with ?names (the page's own engine, boot.js): the default word list is downloaded here while the
 // runtime loads, and read ahead as if the page had sent it (Protocol's ahead). A failure is the page's to
-// report: it fetches the list too.
+// report: it fetches the list too. The same lines as worker-wasm.js's: a third file both import would be
+// one more request before either boots.
 if (new URLSearchParams(self.location.search).has('names')) {
   fetch('data/names.txt', { cache: 'no-cache' })
     .then(r => (r.ok ? r.text() : null))

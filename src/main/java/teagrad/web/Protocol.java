@@ -32,10 +32,11 @@ import teagrad.train.History;
  * <pre>
  * data {text}              a word list, one word a line → dataset, model (cause "data"), diagnostics
  * ahead {text}             the word list the page will send as data, sent before ready too (worker-*.js keep it
- *                          until the worker's main takes it; started with ?names they download data/names.txt
- *                          and pass it on as this message themselves, the page's own engine): parsed and split while the page lays out, then, in
- *                          a task after the messages that came meanwhile, a step of a throwaway model (its code
- *                          compiled before it counts), so that the data message is quick; no answer, nothing changes
+ *                          until the worker's main takes it; started with ?names, as the page's own engine is,
+ *                          they download data/names.txt and pass it on as this message themselves): parsed and
+ *                          split while the page lays out, then, in a task after the messages that came meanwhile,
+ *                          a step of a throwaway model (its code compiled before it counts), so that the data
+ *                          message is quick; no answer, nothing changes
  * configure {config}       settings by name, as in model.config (any subset: the others keep their value;
  *                          "preset" is ignored) → dataset, model (cause "configure"), diagnostics; before
  *                          any word list no answer: the settings are kept for the data message (the page
