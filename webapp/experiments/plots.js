@@ -136,13 +136,14 @@ function paintPlane(canvas, plane, chars, n) {
   const xs = Array.from(plane.x), ys = Array.from(plane.y);
   const span = (v) => { const lo = Math.min(...v), hi = Math.max(...v); return [lo, hi === lo ? lo + 1 : hi]; };
   const [x0, x1] = span(xs), [y0, y1] = span(ys);
-  const m = 18;
-  const X = x => m + (x - x0) / (x1 - x0) * (w - 2 * m), Y = y => h - m - (y - y0) / (y1 - y0) * (h - 2 * m);
+  // Circles of radius 9 kept clear of the edges, and of the axis labels along the bottom and the left side.
+  const m = 12, left = 30, bottom = 30;
+  const X = x => left + (x - x0) / (x1 - x0) * (w - left - m), Y = y => h - bottom - (y - y0) / (y1 - y0) * (h - bottom - m);
   ctx.fillStyle = '#444';
   ctx.textAlign = 'left';
   const pct = s => `${(100 * s).toFixed(0)}%`;
-  ctx.fillText(plane.projected ? `PC1 (${pct(plane.xShare)} of the variance) →` : 'C[:, 0] →', m, h - 3);
-  ctx.save(); ctx.translate(10, h - m); ctx.rotate(-Math.PI / 2);
+  ctx.fillText(plane.projected ? `PC1 (${pct(plane.xShare)} of the variance) →` : 'C[:, 0] →', left, h - 3);
+  ctx.save(); ctx.translate(10, h - bottom); ctx.rotate(-Math.PI / 2);
   ctx.fillText(plane.projected ? `PC2 (${pct(plane.yShare)}) →` : 'C[:, 1] →', 0, 0);
   ctx.restore();
   ctx.font = '13px ui-monospace, monospace';
