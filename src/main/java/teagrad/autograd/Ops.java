@@ -84,18 +84,11 @@ public final class Ops {
         float[][] g = new float[block][maxSlots * dim];   // G_p [slots × dim]: C[v] of each slot's token
         float[][] sums = new float[block][maxSlots * m];  // [slots × m]: S_p, the backward's
         int[] resultRow = new int[rows * block];         // [i][p] → the row of R_p[x_ip] among sR's products
-        float[][][] slotRows = new float[block][maxSlots][m];   // S_p a row per slot: loops over rows from 0 vectorise on HotSpot
         float[] dg = new float[maxSlots * dim];           // S_p·W_pᵀ [slots × dim]
         float[] dwp = new float[dim * m];                 // dW_p, a copy of w.grad's rows of W_p
-        float[] acc = new float[m];                       // a row of dout
-        // One scratch per backward product and position: each splits a different matrix into rows. The
-        // forward's products share one, which keeps every R_p for the sum.
-        Kernels.Scratch sR = Kernels.scratch();
-        Kernels.Scratch[] sC = new Kernels.Scratch[block], sW = new Kernels.Scratch[block];
-        for (int p = 0; p < block; p++) {
-            sC[p] = Kernels.scratch();
-            sW[p] = Kernels.scratch();
-        }
+        // The forward's products share a scratch, which keeps every R_p for the sum; the backward's
+        // share another, which keeps every S_p for the products that read it.
+        Kernels.Scratch sR = Kernels.scratch(), sS = Kernels.scratch();
 
         Runnable forward = () -> {
             // Slots: the distinct tokens per position, in order of first appearance.
@@ -127,24 +120,12 @@ public final class Ops {
         };
         Runnable dTable = () -> {
             // S_p[v] = Σ_{i: x_ip = v} dout[i,:], rows in index order
-            for (int p = 0; p < block; p++) {
-                for (int s = 0; s < slotCount[p]; s++) Tensor.clear(slotRows[p][s], 0, m);
-            }
-            for (int i = 0; i < rows; i++) {
-                System.arraycopy(y.grad, i * m, acc, 0, m);
-                for (int p = 0; p < block; p++) {
-                    float[] sp = slotRows[p][rowSlot[i * block + p]];
-                    for (int j = 0; j < m; j++) sp[j] += acc[j];
-                }
-            }
-            for (int p = 0; p < block; p++) {
-                for (int s = 0; s < slotCount[p]; s++) System.arraycopy(slotRows[p][s], 0, sums[p], s * m, m);
-            }
+            Kernels.addRowGroups(y.grad, rowSlot, rows, block, m, sums, slotCount, sS);
             // dC[v,d] += Σ_j W_p[d,j] · S_p[v,j], i.e. dC[v] += (S_p · W_pᵀ)[slot of v]
             for (int p = 0; p < block; p++) {
                 int n = slotCount[p];
                 Tensor.clear(dg, 0, n * dim);
-                Kernels.addMatmulTransB(sums[p], wp[p], dg, n, dim, m, sC[p]);
+                Kernels.addMatmulTransB(sums[p], wp[p], dg, n, dim, m, sS);
                 for (int s = 0; s < n; s++) {
                     int dst = tokenOf[p * maxSlots + s] * dim;
                     for (int d = 0; d < dim; d++) table.grad[dst + d] += dg[s * dim + d];
@@ -155,7 +136,7 @@ public final class Ops {
             // dW_p += G_pᵀ · S_p, i.e. dW_p[d,:] += Σ_v C[v,d] · S_p[v,:]  (S_p from dTable, which runs first)
             for (int p = 0; p < block; p++) {
                 System.arraycopy(w.grad, p * dim * m, dwp, 0, dim * m);
-                Kernels.addMatmulTransA(g[p], sums[p], dwp, slotCount[p], dim, m, sW[p]);
+                Kernels.addMatmulTransA(g[p], sums[p], dwp, slotCount[p], dim, m, sS);
                 System.arraycopy(dwp, 0, w.grad, p * dim * m, dim * m);
             }
         };

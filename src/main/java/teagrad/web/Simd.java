@@ -111,6 +111,10 @@ final class Simd {
         private boolean keeping;       // in the ring
         private int rowsAt, coefAt;    // where the loaded rows and coefficients are: our regions, or another scratch's kept output
         private int rowStride;   // bytes
+        private final Region held = new Region();   // addRowGroups' sums: out[p]'s rows from heldRow[p] on, width floats apart
+        private float[][] heldOut;
+        private int[] heldRow = new int[0], heldUsed = new int[0], groupStart = new int[0], groupFilled = new int[0];
+        private int heldWidth;
 
         /**
          * Rows of {@code length} floats lie {@code padded(length)} apart, a multiple of four, in the
@@ -123,7 +127,8 @@ final class Simd {
         @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
             int stride = padded(length);
             rowStride = 4 * stride;
-            rowsAt = transposed || stride != length ? -1 : kept(src, count * length);
+            rowsAt = transposed || stride != length ? -1 : held(src, count * length);
+            if (rowsAt < 0 && !transposed && stride == length) rowsAt = kept(src, count * length);
             if (rowsAt >= 0) return;
             int base = rowsAt = rows.reserve(count * stride);
             if (!transposed && stride == length) {
@@ -140,7 +145,8 @@ final class Simd {
         }
 
         @Override protected void loadCoefficients(float[] src, int length) {
-            coefAt = kept(src, length);
+            coefAt = held(src, length);
+            if (coefAt < 0) coefAt = kept(src, length);
             if (coefAt < 0) coefAt = copyIn(src, 0, length, coef.reserve(length));
         }
 
@@ -179,6 +185,63 @@ final class Simd {
         }
 
         @Override protected void fillAcc(int r, int length, float value) { fill(accRow(r, length), padded(length), value); }
+
+        /**
+         * The groups' sums by the module's sumRows, each from a row of zeros and its rows' addresses
+         * in index order (a counting sort of {@code to}), into a region of this scratch that its next
+         * products read when given out[p]; out is written too.
+         */
+        @Override protected void addRowGroups(float[] src, int[] to, int n, int per, int width, float[][] out, int[] used) {
+            if (heldRow.length < per) {
+                heldRow = new int[per];
+                heldUsed = new int[per];
+            }
+            int groups = 0;
+            for (int p = 0; p < per; p++) {
+                heldRow[p] = groups;
+                heldUsed[p] = used[p];
+                groups += used[p];
+            }
+            if (groupStart.length < groups + 1) {
+                groupStart = new int[groups + 1];
+                groupFilled = new int[groups];
+            }
+            java.util.Arrays.fill(groupStart, 0, groups + 1, 0);
+            for (int e = 0; e < n * per; e++) groupStart[heldRow[e % per] + to[e] + 1]++;
+            for (int g = 0; g < groups; g++) {
+                groupStart[g + 1] += groupStart[g];
+                groupFilled[g] = 0;
+            }
+            int srcAt = copyIn(src, 0, n * width, values.reserve(n * width));
+            int zeros = first.reserve(width);
+            fill(zeros, width, 0f);
+            int addresses = at.reserve(n * per);
+            for (int i = 0; i < n; i++) {
+                for (int p = 0; p < per; p++) {
+                    int g = heldRow[p] + to[i * per + p];
+                    Address.fromInt(addresses + 4 * (groupStart[g] + groupFilled[g]++)).putInt(srcAt + 4 * i * width);
+                }
+            }
+            int sums = held.reserve(groups * width);
+            for (int g = 0; g < groups; g++) {
+                Simd.sumRows(sums + 4 * g * width, zeros, addresses + 4 * groupStart[g], groupStart[g + 1] - groupStart[g], width);
+            }
+            heldOut = out;
+            heldWidth = width;
+            if (padded(width) != width) {   // rows that are not whole f32x4s are loaded into padded rows, from out
+                for (int p = 0; p < per; p++) copyOut(sums + 4 * heldRow[p] * width, out[p], 0, used[p] * width);
+            }
+        }
+
+        /** The byte address of src's first {@code floats} values among the held sums, or −1. */
+        private int held(float[] src, int floats) {
+            for (int p = 0; heldOut != null && p < heldOut.length; p++) {
+                if (heldOut[p] == src && floats <= heldUsed[p] * heldWidth) return held.address + 4 * heldRow[p] * heldWidth;
+            }
+            return -1;
+        }
+
+        @Override protected boolean holds(float[] a) { return held(a, 0) >= 0; }
 
         /** The floats at byte address dst [0..length) = value, four a pass as {@link #copyIn}. */
         private static void fill(int dst, int length, float value) {

@@ -12,7 +12,7 @@ final class SimdCheck {
      * bench/ and the tests: every product of {@link Kernels} on {@code cases} random shapes (widths
      * that are not multiples of 4, single rows and single columns among them; eval's
      * table rows summed, tanh'd and multiplied; an op's tanh output read where its scratch kept it; embeddingLinear's products kept in the scratch and
-     * their rows summed), cross-entropy's softmax rows, and tanh on as
+     * their rows summed, and its backward's rows summed by group, kept for both products), cross-entropy's softmax rows, and tanh on as
      * many values (a NaN among them), once with the float[] scratch and once with the SIMD one (null: the worker has
      * none); returns how many results differed in any bit, and a checksum of each scratch's bits
      * (simdBits, floatBits), so that a test can compare a worker's bits with the JVM's: the
@@ -77,6 +77,27 @@ final class SimdCheck {
             }
             products++;
             differ += same(bits, y1, y2, "Σ rows of x·w kept in the scratch " + shape + " per " + per, first);
+            // embeddingLinear's backward: dy's rows summed by group at each of per positions, the sums kept by the
+            // scratch for both products of each position (S·wᵀ reads them as coefficients, xᵀ·S as rows)
+            int[] used = new int[per], to = new int[n * per];
+            for (int q = 0; q < per; q++) used[q] = 1 + rng.nextInt(n);
+            for (int i = 0; i < to.length; i++) to[i] = rng.nextInt(used[i % per]);
+            float[][] groupSums = new float[per][n * m];
+            float[][] dg = new float[2][per * n * k], dwg = new float[2][per * k * m];
+            for (int t = 0; t < 2; t++) {
+                Kernels.Scratch scratch = t == 0 ? a : simd.get();
+                Kernels.addRowGroups(dy, to, n, per, m, groupSums, used, scratch);
+                for (int q = 0; q < per; q++) {
+                    float[] part = new float[used[q] * k], dwq = java.util.Arrays.copyOf(dw, k * m);
+                    Kernels.addMatmulTransB(groupSums[q], w, part, used[q], k, m, scratch);
+                    Kernels.addMatmulTransA(x, groupSums[q], dwq, used[q], k, m, scratch);
+                    System.arraycopy(part, 0, dg[t], q * n * k, part.length);
+                    System.arraycopy(dwq, 0, dwg[t], q * k * m, dwq.length);
+                }
+            }
+            products += 2;
+            differ += same(bits, dg[0], dg[1], "row groups' sums·wᵀ " + shape + " per " + per, first);
+            differ += same(bits, dwg[0], dwg[1], "xᵀ·row groups' sums " + shape + " per " + per, first);
             // an op's tanh output, kept by its scratch where the next products read it (Ops.tanh, then h·w + b and
             // hᵀ·dy, each product with a scratch of its own as in the training graph)
             float[] h1 = new float[n * k], h2 = new float[n * k];

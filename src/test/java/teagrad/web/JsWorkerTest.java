@@ -42,7 +42,7 @@ class JsWorkerTest extends PageTest {
             assertEquals(Boolean.TRUE, js.executeScript("return window.teagradState.simd"), "the worker says it sums with the module");
             Map<String, Object> r = kernels(js, 300, 2024);
             assertEquals(Boolean.TRUE, r.get("simd"), "Chromium has WebAssembly SIMD: " + r);
-            assertEquals(2400L, ((Number) r.get("products")).longValue(), "eight products per shape: " + r);
+            assertEquals(3000L, ((Number) r.get("products")).longValue(), "ten products per shape: " + r);
             assertEquals(jvm.get("floatBits"), r.get("simdBits"), "the module's results have the JVM's bits: " + r);
             assertNotEquals(jvm.get("floatBits"), r.get("floatBits"), "while the JavaScript float[] ones differ: " + r);
             assertTrue(((Number) r.get("differ")).longValue() > 0, "so the two scratches differ here: " + r);
