@@ -32,8 +32,8 @@ public final class Kernels {
      * into the scratch is what the products did anyway: split a matrix into rows, or transpose it.
      */
     public abstract static class Scratch {
-        /** The rows: src as {@code count} rows of {@code length}; transposed, src is [length × count] and row r is its column r. */
-        protected abstract void loadRows(float[] src, int count, int length, boolean transposed);
+        /** The rows: src from {@code from} on as {@code count} rows of {@code length}; transposed, src there is [length × count] and row r is its column r. */
+        protected abstract void loadRows(float[] src, int from, int count, int length, boolean transposed);
 
         /** The coefficients: src[0 .. length), read with an offset and a stride by {@link #axpy}. */
         protected abstract void loadCoefficients(float[] src, int length);
@@ -114,7 +114,11 @@ public final class Kernels {
             }
         }
 
-        /** Whether this scratch keeps a's values where its products read them ({@link #addRowGroups}' sums): then they are read there as coefficients. */
+        /**
+         * Whether this scratch keeps a's values where its products read them: {@link #addRowGroups}'
+         * sums (then they are read there as coefficients), or a weight kept in linear memory for a run of
+         * training steps (the WebAssembly worker's teagrad.train.Parameters).
+         */
         protected boolean holds(float[] a) { return false; }
 
         /**
@@ -141,15 +145,15 @@ public final class Kernels {
         private float[] coef;
         private float[] ownCoef = new float[0];   // summed or tanh'd coefficients: loaded ones are the caller's array, not ours to change
 
-        @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
+        @Override protected void loadRows(float[] src, int from, int count, int length, boolean transposed) {
             if (rows.length < count || (count > 0 && rows[0].length < length)) {   // grows only: no garbage when a shape varies per step
                 rows = new float[Math.max(count, rows.length)][Math.max(length, rows.length > 0 ? rows[0].length : 0)];
             }
             if (!transposed) {
-                for (int r = 0; r < count; r++) System.arraycopy(src, r * length, rows[r], 0, length);
+                for (int r = 0; r < count; r++) System.arraycopy(src, from + r * length, rows[r], 0, length);
             } else {
                 for (int i = 0; i < length; i++) {
-                    int o = i * count;
+                    int o = from + i * count;
                     for (int r = 0; r < count; r++) rows[r][i] = src[o + r];
                 }
             }
@@ -256,11 +260,11 @@ public final class Kernels {
     /** y[n×m] = x[n×k]·w[k×m] + b[m] (b may be null). */
     public static void matmulBias(float[] x, float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
         if (s.alongRowsOfW(n, k, m)) {            // row i of y = b + Σ_p x[i,p]·(row p of w)
-            s.loadRows(w, k, m, false);
+            s.loadRows(w, 0, k, m, false);
             s.loadCoefficients(x, n * k);
             rowsOfY(b, y, n, k, m, s);
         } else {                 // column o of y = b[o] + Σ_p w[p,o]·(column p of x)
-            s.loadRows(x, k, n, true);
+            s.loadRows(x, 0, k, n, true);
             s.loadCoefficients(w, k * m);
             for (int o = 0; o < m; o++) s.fillAcc(o, n, b == null ? 0f : b[o]);
             s.axpy(0, m, 0, 1, m, k, n);
@@ -279,11 +283,11 @@ public final class Kernels {
     }
 
     /**
-     * acc rows r0 .. r0 + n − 1 of the scratch = x[n×k]·w[k×m], kept there for {@link #sumAccRows}
-     * (along the rows of w, whichever way the scratch prefers: a product's bits are the same both ways).
+     * acc rows r0 .. r0 + n − 1 of the scratch = x[n×k]·w[k×m], w the k rows of m from w[wFrom] on, kept there
+     * for {@link #sumAccRows} (along the rows of w, whichever way the scratch prefers: a product's bits are the same both ways).
      */
-    public static void matmulIntoAcc(float[] x, float[] w, int n, int k, int m, int r0, Scratch s) {
-        s.loadRows(w, k, m, false);
+    public static void matmulIntoAcc(float[] x, float[] w, int wFrom, int n, int k, int m, int r0, Scratch s) {
+        s.loadRows(w, wFrom, k, m, false);
         s.loadCoefficients(x, n * k);
         for (int i = 0; i < n; i++) s.fillAcc(r0 + i, m, 0f);
         s.axpy(r0, n, 0, k, 1, k, m);
@@ -300,35 +304,50 @@ public final class Kernels {
 
     /** dx[n×k] += dy[n×m]·wᵀ with w[k×m]. */
     public static void addMatmulTransB(float[] dy, float[] w, float[] dx, int n, int k, int m, Scratch s) {
-        if (k >= n || s.holds(dy)) {   // row i of dx += Σ_j dy[i,j]·(column j of w)
-            s.loadRows(w, m, k, true);
+        addMatmulTransB(dy, w, 0, dx, n, k, m, s);
+    }
+
+    /**
+     * dx[n×k] += dy[n×m]·wᵀ with w[k×m] from w[wFrom] on: along the columns of w where the scratch
+     * holds dy ({@link Scratch#holds}: it reads dy as coefficients where it is) or dx has at least as
+     * many columns as rows, else along the rows of w. Each element of dx gains the same products in
+     * the same order either way.
+     */
+    public static void addMatmulTransB(float[] dy, float[] w, int wFrom, float[] dx, int n, int k, int m, Scratch s) {
+        if (s.holds(dy) || k >= n) {   // row i of dx += Σ_j dy[i,j]·(column j of w)
+            s.loadRows(w, wFrom, m, k, true);
             s.loadCoefficients(dy, n * m);
             for (int i = 0; i < n; i++) s.loadAcc(i, dx, i * k, k);
             s.axpy(0, n, 0, m, 1, m, k);
             for (int i = 0; i < n; i++) s.storeAcc(i, dx, i * k, 1, k, false);
         } else {                 // column p of dx += Σ_j w[p,j]·(column j of dy)
-            s.loadRows(dy, m, n, true);
-            s.loadCoefficients(w, k * m);
+            s.loadRows(dy, 0, m, n, true);
+            s.loadCoefficients(w, wFrom + k * m);
             for (int p = 0; p < k; p++) s.fillAcc(p, n, 0f);
-            s.axpy(0, k, 0, m, 1, m, n);
+            s.axpy(0, k, wFrom, m, 1, m, n);
             for (int p = 0; p < k; p++) s.storeAcc(p, dx, p, k, n, true);
         }
     }
 
     /** dw[k×m] += xᵀ·dy with x[n×k], dy[n×m]. */
     public static void addMatmulTransA(float[] x, float[] dy, float[] dw, int n, int k, int m, Scratch s) {
+        addMatmulTransA(x, dy, dw, 0, n, k, m, s);
+    }
+
+    /** dw[k×m], the k rows of m from dw[dwFrom] on, += xᵀ·dy with x[n×k], dy[n×m]. */
+    public static void addMatmulTransA(float[] x, float[] dy, float[] dw, int dwFrom, int n, int k, int m, Scratch s) {
         if (m >= k) {            // row p of dw += Σ_i x[i,p]·(row i of dy)
-            s.loadRows(dy, n, m, false);
+            s.loadRows(dy, 0, n, m, false);
             s.loadCoefficients(x, n * k);
-            for (int p = 0; p < k; p++) s.loadAcc(p, dw, p * m, m);
+            for (int p = 0; p < k; p++) s.loadAcc(p, dw, dwFrom + p * m, m);
             s.axpy(0, k, 0, 1, k, n, m);
-            for (int p = 0; p < k; p++) s.storeAcc(p, dw, p * m, 1, m, false);
+            for (int p = 0; p < k; p++) s.storeAcc(p, dw, dwFrom + p * m, 1, m, false);
         } else {                 // column o of dw += Σ_i dy[i,o]·(row i of x)
-            s.loadRows(x, n, k, false);
+            s.loadRows(x, 0, n, k, false);
             s.loadCoefficients(dy, n * m);
             for (int o = 0; o < m; o++) s.fillAcc(o, k, 0f);
             s.axpy(0, m, 0, 1, m, n, k);
-            for (int o = 0; o < m; o++) s.storeAcc(o, dw, o, m, k, true);
+            for (int o = 0; o < m; o++) s.storeAcc(o, dw, dwFrom + o, m, k, true);
         }
     }
 
@@ -342,7 +361,7 @@ public final class Kernels {
     public static void sumTanhMatmulBias(float[] table, float[] first, int[] at, int per,
                                          float[] w, float[] b, float[] y, int n, int k, int m, Scratch s) {
         if (!s.alongRowsOfW(n, k, m)) throw new IllegalArgumentException("this scratch multiplies " + n + "×" + k + "·" + k + "×" + m + " along the columns of x");
-        s.loadRows(w, k, m, false);
+        s.loadRows(w, 0, k, m, false);
         s.sumCoefficients(table, first, at, n, per, k);
         s.tanhCoefficients(n * k);
         rowsOfY(b, y, n, k, m, s);

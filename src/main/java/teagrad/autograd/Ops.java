@@ -74,18 +74,17 @@ public final class Ops {
             throw new IllegalArgumentException("embeddingLinear: bias " + b.shapeString() + " does not match output " + java.util.Arrays.toString(new int[] {rows, m}));
         }
         Tensor y = new Tensor("embeddingLinear", rows, m);
+        w.productsOnly = true;
         int maxSlots = Math.min(vocab, rows);
         // Buffers for every step (no garbage per step).
         int[] slotOf = new int[block * vocab];           // [p][v] → slot of token v at position p, −1 if absent
         int[] tokenOf = new int[block * maxSlots];       // [p][slot] → token, in order of first appearance
         int[] slotCount = new int[block];                // distinct tokens at position p
         int[] rowSlot = new int[rows * block];           // [i][p] → slot of x_ip
-        float[][] wp = new float[block][dim * m];         // W_p, a copy of w's rows p·dim .. p·dim+dim−1
         float[][] g = new float[block][maxSlots * dim];   // G_p [slots × dim]: C[v] of each slot's token
         float[][] sums = new float[block][maxSlots * m];  // [slots × m]: S_p, the backward's
         int[] resultRow = new int[rows * block];         // [i][p] → the row of R_p[x_ip] among sR's products
         float[] dg = new float[maxSlots * dim];           // S_p·W_pᵀ [slots × dim]
-        float[] dwp = new float[dim * m];                 // dW_p, a copy of w.grad's rows of W_p
         // The forward's products share a scratch, which keeps every R_p for the sum; the backward's
         // share another, which keeps every S_p for the products that read it.
         Kernels.Scratch sR = Kernels.scratch(), sS = Kernels.scratch();
@@ -111,9 +110,8 @@ public final class Ops {
             // R_p = G_p · W_p, i.e. R_p[v] = C[v,:] · W_p: slot s of position p is row p·maxSlots + s of sR's products
             for (int p = 0; p < block; p++) {
                 int n = slotCount[p];
-                System.arraycopy(w.data, p * dim * m, wp[p], 0, dim * m);
                 for (int s = 0; s < n; s++) System.arraycopy(table.data, tokenOf[p * maxSlots + s] * dim, g[p], s * dim, dim);
-                Kernels.matmulIntoAcc(g[p], wp[p], n, dim, m, p * maxSlots, sR);
+                Kernels.matmulIntoAcc(g[p], w.data, p * dim * m, n, dim, m, p * maxSlots, sR);   // W_p: w's rows from p·dim on
             }
             // out[i] = b + Σ_p R_p[x_ip], the rows added where the products left them
             Kernels.sumAccRows(b == null ? null : b.data, resultRow, rows, block, m, y.data, sR);
@@ -125,7 +123,7 @@ public final class Ops {
             for (int p = 0; p < block; p++) {
                 int n = slotCount[p];
                 Tensor.clear(dg, 0, n * dim);
-                Kernels.addMatmulTransB(sums[p], wp[p], dg, n, dim, m, sS);
+                Kernels.addMatmulTransB(sums[p], w.data, p * dim * m, dg, n, dim, m, sS);
                 for (int s = 0; s < n; s++) {
                     int dst = tokenOf[p * maxSlots + s] * dim;
                     for (int d = 0; d < dim; d++) table.grad[dst + d] += dg[s * dim + d];
@@ -134,11 +132,7 @@ public final class Ops {
         };
         Runnable dW = () -> {
             // dW_p += G_pᵀ · S_p, i.e. dW_p[d,:] += Σ_v C[v,d] · S_p[v,:]  (S_p from dTable, which runs first)
-            for (int p = 0; p < block; p++) {
-                System.arraycopy(w.grad, p * dim * m, dwp, 0, dim * m);
-                Kernels.addMatmulTransA(g[p], sums[p], dwp, slotCount[p], dim, m, sS);
-                System.arraycopy(dwp, 0, w.grad, p * dim * m, dim * m);
-            }
+            for (int p = 0; p < block; p++) Kernels.addMatmulTransA(g[p], sums[p], w.grad, p * dim * m, slotCount[p], dim, m, sS);
         };
         if (b == null) return y.define(new Tensor[] {table, w}, forward, dTable, dW);
         Runnable db = () -> Kernels.addColumnSums(y.grad, b.grad, rows, m);
@@ -167,6 +161,7 @@ public final class Ops {
             throw new IllegalArgumentException("matmul: bias " + b.shapeString() + " does not match output " + java.util.Arrays.toString(new int[] {n, m}));
         }
         Tensor y = new Tensor("matmul", n, m);
+        w.productsOnly = true;
         // One scratch per product: each splits a different matrix into rows, so sharing one would reallocate it.
         Kernels.Scratch sy = Kernels.scratch(), sx = Kernels.scratch(), sw = Kernels.scratch();
         Runnable forward = () -> Kernels.matmulBias(x.data, w.data, b == null ? null : b.data, y.data, n, k, m, sy);

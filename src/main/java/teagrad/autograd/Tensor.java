@@ -19,6 +19,14 @@ public final class Tensor {
     /** Human-readable origin ("matmul", "tanh", or a parameter's name) for messages. */
     public final String name;
 
+    /**
+     * Set by the ops that read this tensor's values and add to its gradient only through
+     * {@link Kernels}' products (a linear layer's weight): while a trainer takes a run of steps, its
+     * parameters' keeper (teagrad.train.Parameters) may keep both where the products are (the
+     * WebAssembly worker's linear memory), and brings the float[]s up to date after it.
+     */
+    boolean productsOnly;
+
     Tensor[] inputs = new Tensor[0];
     /** Set for a view: it shares data and grad with this tensor. */
     Tensor viewOf;
@@ -71,6 +79,9 @@ public final class Tensor {
     public int dim(int i) { return shape[i]; }
 
     public boolean isLeaf() { return forward == null; }
+
+    /** Whether only {@link Kernels}' products read this tensor and add to its gradient (see the field). */
+    public boolean productsOnly() { return productsOnly; }
 
     /** The only value of a one-element tensor (a loss). */
     public float item() {

@@ -47,14 +47,16 @@ public final class StepProfile {
         parts.addAll(own.values());
         parts.add(trainer::trainStep);
         double[][] us = new double[parts.size()][ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int p = 0; p < parts.size(); p++) {
-                Runnable r = parts.get(p);
-                double start = clock.millis();
-                for (int i = 0; i < reps; i++) r.run();
-                us[p][round] = (clock.millis() - start) * 1000 / reps;
+        trainer.runSteps(() -> {   // as training runs them: the weights where the products are for all of it
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int p = 0; p < parts.size(); p++) {
+                    Runnable r = parts.get(p);
+                    double start = clock.millis();
+                    for (int i = 0; i < reps; i++) r.run();
+                    us[p][round] = (clock.millis() - start) * 1000 / reps;
+                }
             }
-        }
+        });
         double[] median = new double[parts.size()];
         for (int p = 0; p < parts.size(); p++) {
             Arrays.sort(us[p]);

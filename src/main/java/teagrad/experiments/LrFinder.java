@@ -61,6 +61,9 @@ public final class LrFinder {
 
     public boolean finished() { return done == STEPS || diverged != null; }
 
+    /** Runs {@code steps} (calls of {@link #step}) with the weights kept where the products are for all of them ({@link Trainer#runSteps}). */
+    public void runSteps(Runnable steps) { trainer.runSteps(steps); }
+
     /** Points recorded so far. */
     public int count() { return done; }
 

@@ -37,7 +37,8 @@ final class BenchDispatcher extends Dispatcher {
                 java.util.function.Supplier<teagrad.autograd.Kernels.Scratch> simd = PlatformDetector.isWebAssemblyGC()
                     ? (Simd.loaded() ? Simd.MemoryScratch::new : null)
                     : (JsSimd.loaded() ? JsSimd::scratch : null);
-                String json = SimdCheck.check(Protocol.whole(msg, "cases"), Protocol.whole(msg, "seed"), simd);
+                teagrad.train.Parameters weights = PlatformDetector.isWebAssemblyGC() && Simd.loaded() ? new SimdWeights() : null;
+                String json = SimdCheck.check(Protocol.whole(msg, "cases"), Protocol.whole(msg, "seed"), simd, weights);
                 out.post(out.message("kernels").put("json", json));
                 break;
             default:

@@ -177,9 +177,11 @@ class Dispatcher implements Scheduler.Events {
         if (f != finder) return;
         try {
             double start = clock.now();
-            do {
-                for (int i = 0; i < 8; i++) f.step();
-            } while (!f.finished() && clock.now() - start < Scheduler.SLICE_MS);
+            f.runSteps(() -> {
+                do {
+                    for (int i = 0; i < 8; i++) f.step();
+                } while (!f.finished() && clock.now() - start < Scheduler.SLICE_MS);
+            });
         } catch (Throwable e) {
             finder = null;
             fail("lrfind", e);

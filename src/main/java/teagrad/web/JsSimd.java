@@ -69,11 +69,11 @@ final class JsSimd {
     @JSBody(params = {"heap", "at", "dst", "offset", "length"}, script = "dst.set(heap.subarray(at, at + length), offset);")
     private static native void copyOut(Float32Array heap, int at, @JSByRef(optional = true) float[] dst, int offset, int length);
 
-    /** Row r of heap at {@code at} (rows of {@code length}) is column r of src [length × count]: element i of row r is src[i·count + r]. */
-    @JSBody(params = {"heap", "at", "src", "count", "length"},
-        script = "for (var elem = 0; elem < length; elem++) { var srcRow = elem * count;"
+    /** Row r of heap at {@code at} (rows of {@code length}) is column r of src [length × count] from {@code from} on: element i of row r is src[from + i·count + r]. */
+    @JSBody(params = {"heap", "at", "src", "from", "count", "length"},
+        script = "for (var elem = 0; elem < length; elem++) { var srcRow = from + elem * count;"
             + " for (var row = 0; row < count; row++) heap[at + row * length + elem] = src[srcRow + row]; }")
-    private static native void transposeIn(Float32Array heap, int at, @JSByRef(optional = true) float[] src, int count, int length);
+    private static native void transposeIn(Float32Array heap, int at, @JSByRef(optional = true) float[] src, int from, int count, int length);
 
     /** dst[offset + i·stride] = heap[at + i], or += when add, for i in [0, length). */
     @JSBody(params = {"heap", "at", "dst", "offset", "stride", "length", "add"},
@@ -140,11 +140,11 @@ final class JsSimd {
             int bytes() { return 4 * at; }
         }
 
-        @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
+        @Override protected void loadRows(float[] src, int from, int count, int length, boolean transposed) {
             int at = rows.reserve(count * length);
             rowLength = length;
-            if (transposed) transposeIn(heap, at, src, count, length);
-            else copyIn(heap, at, src, 0, count * length);
+            if (transposed) transposeIn(heap, at, src, from, count, length);
+            else copyIn(heap, at, src, from, count * length);
         }
 
         @Override protected void loadCoefficients(float[] src, int length) {

@@ -236,16 +236,17 @@ public final class Session {
      */
     public int train(int n) {
         requireTrainer();
-        int done = 0;
-        while (done < n && !trainer.finished()) {
-            float loss = trainer.trainStep();
-            history.addLoss(loss);
-            done++;
-            passFilled = true;
-            if (pending == losses.length) losses = java.util.Arrays.copyOf(losses, 2 * pending);
-            losses[pending++] = loss;
-        }
-        return done;
+        int before = step();
+        trainer.runSteps(() -> {   // the steps with the weights where the products are, the model as usual after them
+            for (int done = 0; done < n && !trainer.finished(); done++) {
+                float loss = trainer.trainStep();
+                history.addLoss(loss);
+                passFilled = true;
+                if (pending == losses.length) losses = java.util.Arrays.copyOf(losses, 2 * pending);
+                losses[pending++] = loss;
+            }
+        });
+        return step() - before;
     }
 
     /** The batch losses since the last call, oldest first. */

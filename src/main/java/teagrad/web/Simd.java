@@ -20,13 +20,13 @@ import teagrad.autograd.Kernels;
  * memory and passes its export as the import below; where the browser has no SIMD (or the page
  * asked for {@code ?simd=off}) it passes a stub, and the worker keeps the float[] scratch.
  *
- * <p>Why copy rather than keep tensors in linear memory: every op would then read and write
+ * <p>Why copy rather than keep every tensor in linear memory: every op would then read and write
  * through an accessor instead of a plain {@code float[]} loop (the chapter shows BatchNorm1d's
- * source to its readers), and HotSpot's vectorised loops would depend on it too. The copies are
- * about 120k floats a training step of the chapter's network, a quarter of the step's time in
- * this worker (measured by doing each copy twice: +62 µs on 228, before copying four floats a
- * pass took 9 µs off); the sums they feed are 4–5×
- * faster than the float[] ones, which is what the worker gains.
+ * source to its readers), and HotSpot's vectorised loops would depend on it too. The one kind kept
+ * there is what only the products touch: the linear layers' weights and their gradients, for a run
+ * of training steps ({@link SimdWeights}); the products find them by their arrays. Activations are
+ * copied in and out (about 0.45 ns a float); the sums they feed are 4–5× faster than the float[]
+ * ones, which is what the worker gains.
  */
 final class Simd {
     private Simd() {}
@@ -53,6 +53,18 @@ final class Simd {
     @Import(module = "kernels", name = "softmax")
     private static native void softmax(int logits, int probs, int n, int v, int out);
 
+    /** values[0..n) −= lr·grads[0..n), lr the f32 with these bits; byte addresses. */
+    @Import(module = "kernels", name = "sgd")
+    static native void sgd(int values, int grads, int n, int lrBits);
+
+    /** The i32 at out = 1 if any of grads[0..n) is NaN or ±∞, else 0. */
+    @Import(module = "kernels", name = "notFinite")
+    static native void notFinite(int grads, int n, int out);
+
+    /** x[0..n) = 0. */
+    @Import(module = "kernels", name = "zero")
+    static native void zero(int x, int n);
+
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
     static native boolean loaded();
@@ -61,11 +73,12 @@ final class Simd {
     static boolean install() {
         if (!loaded()) return false;
         Kernels.useScratch(MemoryScratch::new);
+        teagrad.train.Parameters.install(new SimdWeights());
         return true;
     }
 
     /** Floats in linear memory; grows (into a new buffer) when asked for more. */
-    private static final class Region {
+    static final class Region {
         private FloatBuffer buffer;   // the memory is freed when the buffer is collected: keep it
         int address, capacity;
 
@@ -110,6 +123,10 @@ final class Simd {
         private int keptLength;
         private boolean keeping;       // in the ring
         private int rowsAt, coefAt;    // where the loaded rows and coefficients are: our regions, or another scratch's kept output
+        private int accAt = -1;        // where the accumulators are when a product adds into a kept weight's gradient (else ours: −1)
+        private SimdWeights.Weight coefWeight;   // the kept weight the coefficients are (else null): coefSource's first coefLength values
+        private float[] coefSource;
+        private int coefLength;
         private int rowStride;   // bytes
         private final Region held = new Region();   // addRowGroups' sums: out[p]'s rows from heldRow[p] on, width floats apart
         private float[][] heldOut;
@@ -122,36 +139,75 @@ final class Simd {
          * with f32x4 and 3 one at a time, ~1.15× as long in node's V8). The rows' lanes past length
          * are zeros, so the accumulators' are too (or NaN), and nothing reads them back.
          */
-        private static int padded(int length) { return (length + 3) & ~3; }
+        static int padded(int length) { return (length + 3) & ~3; }
 
-        @Override protected void loadRows(float[] src, int count, int length, boolean transposed) {
+        @Override protected void loadRows(float[] src, int from, int count, int length, boolean transposed) {
+            accAt = -1;          // a product begins: its accumulators are ours unless it loads a kept weight's gradient into them
             int stride = padded(length);
             rowStride = 4 * stride;
-            rowsAt = transposed || stride != length ? -1 : held(src, count * length);
-            if (rowsAt < 0 && !transposed && stride == length) rowsAt = kept(src, count * length);
-            if (rowsAt >= 0) return;
+            SimdWeights.Weight weight = SimdWeights.of(src);
+            if (weight != null) {
+                rowsAt = weightRows(weight, src, from, count, length, transposed);
+                return;
+            }
+            if (!transposed && stride == length) {   // a whole array kept here or by another scratch: read where it is
+                int at = held(src, from + count * length);
+                if (at < 0) at = kept(src, from + count * length);
+                if (at >= 0) {
+                    rowsAt = at + 4 * from;
+                    return;
+                }
+            }
             int base = rowsAt = rows.reserve(count * stride);
             if (!transposed && stride == length) {
-                copyIn(src, 0, count * length, base);
+                copyIn(src, from, count * length, base);
             } else if (!transposed) {
-                for (int r = 0; r < count; r++) copyIn(src, r * length, length, base + r * rowStride);
-            } else {             // src is [length × count]: element i of row r is src[i·count + r]
+                for (int r = 0; r < count; r++) copyIn(src, from + r * length, length, base + r * rowStride);
+            } else {             // src is [length × count] from `from` on: element i of row r is src[from + i·count + r]
                 for (int i = 0; i < length; i++) {
-                    int o = i * count;
+                    int o = from + i * count;
                     for (int r = 0; r < count; r++) Address.fromInt(base + r * rowStride + 4 * i).putFloat(src[o + r]);
                 }
             }
             for (int r = 0; stride != length && r < count; r++) fill(base + r * rowStride + 4 * length, stride - length, 0f);
         }
 
+        /** Rows from a weight kept in linear memory: its own rows where they are, else (transposed) copied from there into ours. */
+        private int weightRows(SimdWeights.Weight weight, float[] src, int from, int count, int length, boolean transposed) {
+            if (!transposed && length == weight.length && from % length == 0) return weight.address(src, from);
+            int base = rows.reserve(count * padded(length));
+            if (transposed && count == weight.length && from % count == 0) {   // row r is the weight's column r, from row from/count on
+                for (int i = 0; i < length; i++) {
+                    int row = weight.address(src, from + i * count);
+                    for (int r = 0; r < count; r++) Address.fromInt(base + r * rowStride + 4 * i).putFloat(Address.fromInt(row + 4 * r).getFloat());
+                }
+            } else {
+                for (int r = 0; r < count; r++) {
+                    for (int i = 0; i < length; i++) {
+                        int e = transposed ? from + i * count + r : from + r * length + i;
+                        Address.fromInt(base + r * rowStride + 4 * i).putFloat(Address.fromInt(weight.address(src, e)).getFloat());
+                    }
+                }
+            }
+            for (int r = 0; padded(length) != length && r < count; r++) fill(base + r * rowStride + 4 * length, padded(length) - length, 0f);
+            return base;
+        }
+
         @Override protected void loadCoefficients(float[] src, int length) {
+            coefWeight = SimdWeights.of(src);
+            if (coefWeight != null) {   // read where the weight is; axpy maps the offsets onto its padded rows
+                coefSource = src;
+                coefLength = length;
+                coefAt = coefWeight.address(src, 0);
+                return;
+            }
             coefAt = held(src, length);
             if (coefAt < 0) coefAt = kept(src, length);
             if (coefAt < 0) coefAt = copyIn(src, 0, length, coef.reserve(length));
         }
 
         /** dst[0..length) = src[offset ..]; returns dst (a byte address). Four floats a pass: 4% of a training step less than one. */
-        private static int copyIn(float[] src, int offset, int length, int dst) {
+        static int copyIn(float[] src, int offset, int length, int dst) {
             int i = 0;
             for (; i + 3 < length; i += 4) {
                 int a = dst + 4 * i, o = offset + i;
@@ -166,7 +222,7 @@ final class Simd {
         }
 
         /** dst[offset ..][0..length) = the floats at byte address src, four a pass as {@link #copyIn}. */
-        private static void copyOut(int src, float[] dst, int offset, int length) {
+        static void copyOut(int src, float[] dst, int offset, int length) {
             int i = 0;
             for (; i + 3 < length; i += 4) {
                 int a = src + 4 * i, o = offset + i;
@@ -241,10 +297,10 @@ final class Simd {
             return -1;
         }
 
-        @Override protected boolean holds(float[] a) { return held(a, 0) >= 0; }
+        @Override protected boolean holds(float[] a) { return held(a, 0) >= 0 || SimdWeights.of(a) != null; }
 
         /** The floats at byte address dst [0..length) = value, four a pass as {@link #copyIn}. */
-        private static void fill(int dst, int length, float value) {
+        static void fill(int dst, int length, float value) {
             int i = 0;
             for (; i + 3 < length; i += 4) {
                 int a = dst + 4 * i;
@@ -256,15 +312,44 @@ final class Simd {
             for (; i < length; i++) Address.fromInt(dst + 4 * i).putFloat(value);
         }
 
+        /** A kept weight's gradient, loaded row by row from row 0, is added into where it is: its rows are the accumulators. */
         @Override protected void loadAcc(int r, float[] src, int offset, int length) {
-            int row = copyIn(src, offset, length, accRow(r, length));
+            SimdWeights.Weight weight = SimdWeights.of(src);
+            if (weight != null && src == weight.grad && length == weight.length && offset % length == 0) {
+                int at = weight.address(src, offset) - 4 * r * padded(length);
+                if (r == 0) accAt = at;
+                else if (at != accAt) throw new IllegalStateException("accumulator row " + r + " is not the next row of the gradient");
+                return;
+            }
+            if (accAt >= 0) throw new IllegalStateException("accumulator row " + r + " after rows of a gradient");
+            int row = accRow(r, length);
+            if (weight != null) {   // from where the weight is
+                for (int i = 0; i < length; i++) Address.fromInt(row + 4 * i).putFloat(Address.fromInt(weight.address(src, offset + i)).getFloat());
+            } else {
+                copyIn(src, offset, length, row);
+            }
             fill(row + 4 * length, padded(length) - length, 0f);
         }
 
         /** The rows were loaded with this m: rowStride is 4·padded(m), and the padded lanes are summed too. */
         @Override protected void axpy(int r0, int count, int ao, int aoStep, int as, int k, int m) {
             int stride = padded(m);
-            Simd.axpy(acc.address + 4 * r0 * stride, 4 * stride, coefAt + 4 * ao, 4 * aoStep, 4 * as, rowsAt, rowStride, count, k, stride);
+            int coefBase = coefAt + 4 * ao, coefStep = 4 * aoStep, coefStride = 4 * as;
+            if (coefWeight != null && coefWeight.stride != coefWeight.length) {   // its rows are padded: a walk by whole rows or within rows maps onto them
+                int length = coefWeight.length;
+                int within = (aoStep % length == 0 ? 0 : aoStep * (count - 1)) + (as % length == 0 ? 0 : as * (k - 1));
+                if (ao % length == 0 && within < length) {
+                    coefBase = coefWeight.address(coefSource, ao);
+                    coefStep = aoStep % length == 0 ? 4 * coefWeight.stride * (aoStep / length) : 4 * aoStep;
+                    coefStride = as % length == 0 ? 4 * coefWeight.stride * (as / length) : 4 * as;
+                } else {     // any other walk: the coefficients copied out of the padding
+                    int base = coef.reserve(coefLength);
+                    for (int i = 0; i < coefLength; i++) Address.fromInt(base + 4 * i).putFloat(Address.fromInt(coefWeight.address(coefSource, i)).getFloat());
+                    coefBase = base + 4 * ao;
+                }
+            }
+            int accBase = accAt >= 0 ? accAt : acc.address;
+            Simd.axpy(accBase + 4 * r0 * stride, 4 * stride, coefBase, coefStep, coefStride, rowsAt, rowStride, count, k, stride);
         }
 
         @Override protected void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out) {
@@ -331,7 +416,25 @@ final class Simd {
         }
 
         @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {
-            int base = acc.address + 4 * r * padded(length);
+            int base = (accAt >= 0 ? accAt : acc.address) + 4 * r * padded(length);
+            SimdWeights.Weight weight = SimdWeights.of(dst);
+            if (weight != null) {
+                if (accAt >= 0 && stride == 1 && !add && weight.address(dst, offset) == base) return;   // added where it is
+                if (stride == weight.length) {   // down a column of the weight: a row's stride apart
+                    int at = weight.address(dst, offset), step = 4 * weight.stride;
+                    for (int i = 0; i < length; i++, at += step) {
+                        float v = Address.fromInt(base + 4 * i).getFloat();
+                        Address.fromInt(at).putFloat(add ? Address.fromInt(at).getFloat() + v : v);
+                    }
+                    return;
+                }
+                for (int i = 0; i < length; i++) {
+                    int at = weight.address(dst, offset + i * stride);
+                    float v = Address.fromInt(base + 4 * i).getFloat();
+                    Address.fromInt(at).putFloat(add ? Address.fromInt(at).getFloat() + v : v);
+                }
+                return;
+            }
             if (add) {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] += Address.fromInt(base + 4 * i).getFloat();
             } else if (stride == 1) {

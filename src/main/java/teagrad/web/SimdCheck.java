@@ -2,7 +2,10 @@ package teagrad.web;
 
 import java.util.function.Supplier;
 import teagrad.autograd.Kernels;
+import teagrad.autograd.Ops;
+import teagrad.autograd.Tensor;
 import teagrad.data.Rng;
+import teagrad.train.Parameters;
 
 /** bench/'s self-check of the SIMD products ({@link Simd}, {@link JsSimd}): only the bench worker has it. */
 final class SimdCheck {
@@ -18,9 +21,18 @@ final class SimdCheck {
      * (simdBits, floatBits), so that a test can compare a worker's bits with the JVM's: the
      * JavaScript worker's float[] products compute in doubles, its SIMD ones in f32 as the JVM does.
      */
-    static String check(int cases, long seed, Supplier<Kernels.Scratch> simd) {
+    static String check(int cases, long seed, Supplier<Kernels.Scratch> simd) { return check(cases, seed, simd, null); }
+
+    /**
+     * As above, and with {@code weights} (the WebAssembly worker's {@link SimdWeights}) each case also
+     * trains a weight kept in linear memory: the products read it and add into its gradient where it is
+     * (whole, and a block of its rows as the embedding's do), the module checks, updates and zeroes it, and
+     * its float[]s after the run must have the float[] scratch's bits ("weights" counts these cases).
+     */
+    static String check(int cases, long seed, Supplier<Kernels.Scratch> simd, Parameters weights) {
         if (simd == null) return "{\"simd\": false}";
-        Rng rng = new Rng(seed, Rng.INIT);
+        Rng rng = new Rng(seed, Rng.INIT), weightRng = new Rng(seed + 1, Rng.INIT);   // the weights' own draws: the other cases stay as they were
+        int weightCases = 0;
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
         int products = 0, tanhs = 0, softmaxes = 0, differ = 0;
         int[] bits = new int[2];   // the float[] results' checksum, the SIMD ones'
@@ -72,7 +84,7 @@ final class SimdCheck {
             int[] rowOf = new int[n * per];
             for (int i = 0; i < rowOf.length; i++) rowOf[i] = (i % per) * n + rng.nextInt(n);
             for (Kernels.Scratch scratch : new Kernels.Scratch[] {a, s}) {
-                for (int q = 0; q < per; q++) Kernels.matmulIntoAcc(q % 2 == 0 ? x : dx, w, n, k, m, q * n, scratch);
+                for (int q = 0; q < per; q++) Kernels.matmulIntoAcc(q % 2 == 0 ? x : dx, w, 0, n, k, m, q * n, scratch);
                 Kernels.sumAccRows(c % 2 == 0 ? b : null, rowOf, n, per, m, scratch == a ? y1 : y2, scratch);
             }
             products++;
@@ -132,9 +144,87 @@ final class SimdCheck {
             Kernels.softmaxRows(logits, t2, n, m, lse2, s);
             softmaxes++;
             differ += sameSoftmax(t1, t2, lse1, lse2, "softmax of " + n + "×" + m, first);
+            if (weights != null) {
+                differ += keptWeight(weightRng, c, bits, first, simd, weights);
+                weightCases++;
+            }
         }
-        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"softmaxes\": " + softmaxes + ", \"differ\": " + differ + ", \"first\": \"" + first
+        return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"softmaxes\": " + softmaxes + ", \"weights\": " + weightCases
+            + ", \"differ\": " + differ + ", \"first\": \"" + first
             + "\", \"floatBits\": " + bits[0] + ", \"simdBits\": " + bits[1] + "}";
+    }
+
+    /**
+     * One step of a weight w [k × m] kept in linear memory against the same step in float[]s: y = x·w + b,
+     * dx += dy·wᵀ, dw += xᵀ·dy, then dx' += dy'·w_Bᵀ, dw_B += x'ᵀ·dy' and the rows x'·w_B kept in the scratch for a
+     * block B of w's rows (from row k0 on, as the embedding's products take W_p), the check of dw (a NaN or ±∞
+     * put in now and then), the update when it passes, and a zeroing. Returns how many results differ.
+     */
+    private static int keptWeight(Rng rng, int c, int[] bits, StringBuilder first, Supplier<Kernels.Scratch> simd, Parameters weights) {
+        int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 27, 31, 33};
+        int n = pick(rng, small, 120), k = pick(rng, small, 120), m = pick(rng, small, 120);
+        int k0 = rng.nextInt(k), kb = k - k0;   // the block: rows k0 .. k − 1
+        float[] x = random(n * k, rng), w = random(k * m, rng), b = random(m, rng), dy = random(n * m, rng), g = random(k * m, rng);
+        float[] dx = random(n * k, rng);
+        if (c % 5 == 2) g[rng.nextInt(g.length)] = c % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+        float lr = 0.01f + rng.nextFloat();
+        String shape = n + "×" + k + "·" + k + "×" + m + " (block from row " + k0 + ")";
+        Kernels.Scratch a = new Kernels.ArrayScratch();
+        float[][] out = new float[2][];
+        float[][] grads = new float[2][], values = new float[2][];
+        boolean[] finite = new boolean[2];
+        Tensor kept = Tensor.of("w", w, k, m);
+        Ops.matmul(Tensor.of("x", x, n, k), kept, null);   // marks w as a weight only products read
+        System.arraycopy(g, 0, kept.grad, 0, g.length);
+        for (int t = 0; t < 2; t++) {
+            float[] wt = t == 0 ? w.clone() : kept.data, gt = t == 0 ? g.clone() : kept.grad;
+            if (t == 1) weights.begin(new Tensor[] {kept});
+            Kernels.Scratch s = t == 0 ? a : simd.get();
+            float[] y = new float[n * m], dxt = dx.clone(), yb = new float[n * m];
+            Kernels.matmulBias(x, wt, b, y, n, k, m, s);
+            Kernels.addMatmulTransB(dy, wt, 0, dxt, n, k, m, t == 0 ? a : simd.get());
+            Kernels.addMatmulTransA(x, dy, gt, 0, n, k, m, t == 0 ? a : simd.get());
+            Kernels.Scratch sb = t == 0 ? a : simd.get();   // the block's products: x' [n × kb] is x's first n·kb values
+            Kernels.matmulIntoAcc(x, wt, k0 * m, n, kb, m, 0, sb);
+            int[] rowOf = new int[n];
+            for (int i = 0; i < n; i++) rowOf[i] = i;
+            Kernels.sumAccRows(null, rowOf, n, 1, m, yb, sb);
+            Kernels.addMatmulTransB(dy, wt, k0 * m, dxt, n, kb, m, t == 0 ? a : simd.get());
+            Kernels.addMatmulTransA(x, dy, gt, k0 * m, n, kb, m, t == 0 ? a : simd.get());
+            if (t == 0) {
+                finite[0] = Parameters.allFinite(gt);
+                if (finite[0]) for (int i = 0; i < wt.length; i++) wt[i] -= lr * gt[i];   // Parameters' update
+            } else {
+                finite[1] = weights.gradFinite(kept);
+                if (finite[1]) weights.sgd(kept, lr);
+                weights.end();
+            }
+            float[] joined = new float[2 * n * m + n * k];
+            System.arraycopy(y, 0, joined, 0, n * m);
+            System.arraycopy(yb, 0, joined, n * m, n * m);
+            System.arraycopy(dxt, 0, joined, 2 * n * m, n * k);
+            out[t] = joined;
+            grads[t] = gt.clone();
+            values[t] = wt.clone();
+        }
+        int differ = same(bits, out[0], out[1], "kept weight: x·w + b, x'·w_B, dx " + shape, first);
+        differ += same(bits, grads[0], grads[1], "kept weight: dw " + shape, first);
+        differ += same(bits, values[0], values[1], "kept weight: w after the update " + shape, first);
+        if (finite[0] != finite[1]) {
+            if (first.length() == 0) first.append("kept weight: the finiteness check ").append(shape);
+            differ++;
+        }
+        weights.begin(new Tensor[] {kept});
+        weights.zeroGrad(kept);
+        weights.end();
+        for (float v : kept.grad) {
+            if (Float.floatToRawIntBits(v) != 0) {
+                if (first.length() == 0) first.append("kept weight: zeroed ").append(shape);
+                differ++;
+                break;
+            }
+        }
+        return differ;
     }
 
     /**

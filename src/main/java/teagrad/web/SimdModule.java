@@ -10,7 +10,7 @@ import teagrad.autograd.FMath;
 
 /**
  * Writes kernels.wasm, the WebAssembly SIMD module of the WASM worker (run by the Maven build,
- * so that the build needs no WebAssembly tool: this class is the module's source). It has four
+ * so that the build needs no WebAssembly tool: this class is the module's source). It has seven
  * functions, over the linear memory it imports from TeaVM's module as {@code env.memory}:
  *
  * <pre>
@@ -23,6 +23,12 @@ import teagrad.autograd.FMath;
  *     sum[0..width) = ((first + row at[0]) + row at[1]) + … + row at[count−1]     at: count i32 addresses
  *   softmax(logits, probs, n, v, out)
  *     rows i in [0, n) of v floats: probs_i = softmax(logits_i) as Ops.softmaxRow computes it; its Σ exp and max to out + 16·i
+ *   sgd(values, grads, n, lrBits)
+ *     values[0..n) −= lr · grads[0..n)     lr = f32.reinterpret_i32(lrBits)
+ *   notFinite(grads, n, out)
+ *     the i32 at out = 1 if any of grads[0..n) is NaN or ±∞, else 0
+ *   zero(x, n)
+ *     x[0..n) = 0 (memory.fill)
  * </pre>
  * each acc_r in exactly {@link teagrad.autograd.Kernels#axpyRows}'s order: four rows per pass, each
  * element gaining {@code ((a0·r0 + a1·r1) + a2·r2) + a3·r3}, then the remaining rows one at a
@@ -71,7 +77,8 @@ public final class SimdModule {
     /** The whole module: (module (import "env" "memory" (memory 1)) (func (export "axpy") …) …). */
     public static byte[] bytes() {
         List<Function> functions = List.of(new Function("axpy", 10, axpy()), new Function("tanh", 2, tanh()),
-            new Function("sumRows", 5, sumRows()), new Function("softmax", 5, softmax()));
+            new Function("sumRows", 5, sumRows()), new Function("softmax", 5, softmax()),
+            new Function("sgd", 4, sgd()), new Function("notFinite", 3, notFinite()), new Function("zero", 2, zero()));
         int count = functions.size();
         Bytes module = new Bytes();
         module.raw(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);   // "\0asm", version 1
@@ -284,6 +291,69 @@ public final class SimdModule {
         });
     }
 
+    // sgd's parameters and locals.
+    private static final int VALUES = 0, GRADS = 1, SGD_N = 2, LR_BITS = 3;      // params, all i32 (the learning rate's f32 bits)
+    private static final int GI = 4, GN4 = 5, GOFF = 6;                          // i32 locals
+    private static final int LR = 7;                                             // v128 local (the f32 one at +1)
+
+    /**
+     * The SGD update, four values per pass, then one: {@code v[i] = v[i] − lr·g[i]} for i in [0, n),
+     * f32x4.mul then f32x4.sub, which round each lane as Java's {@code d[i] -= lr * g[i]} does.
+     */
+    private static Code sgd() {
+        Code c = new Code();
+        c.u32(3).u32(3).raw(I32).u32(1).raw(V128).u32(1).raw(F32);   // locals: 3 i32, 1 v128, 1 f32
+        c.localGet(LR_BITS).f32ReinterpretI32().localSet(LR + 1);
+        c.localGet(LR + 1).f32x4Splat().localSet(LR);
+        return fourThenOne(c, SGD_N, GN4, GI, simd -> c.whileLess(GI, simd ? GN4 : SGD_N, simd ? 4 : 1, () -> {
+            c.localGet(GI).i32Const(2).i32Shl().localSet(GOFF);                                  // off = 4·i bytes
+            c.localGet(VALUES).localGet(GOFF).i32Add();                                          // the address stored to
+            c.localGet(VALUES).localGet(GOFF).i32Add().load(simd);                               // v[i]
+            c.localGet(simd ? LR : LR + 1).localGet(GRADS).localGet(GOFF).i32Add().load(simd).mul(simd);   // lr·g[i]
+            c.sub(simd).store(simd);
+        }));
+    }
+
+    // notFinite's parameters and locals.
+    private static final int NF_GRADS = 0, NF_N = 1, NF_OUT = 2;                 // params, all i32
+    private static final int NI = 3, NN4 = 4, NOFF = 5, NANY = 6;                // i32 locals
+    private static final int NV = 7, NMASK = 8;                                   // v128 locals
+    private static final int EXPONENT = 0x7f800000;
+
+    /**
+     * out (an i32) = 1 if any of g[0..n) is NaN or ±∞, else 0: its exponent's bits all ones, the
+     * test of Trainer.allFinite, four values a pass (their lanes or'ed together), then one.
+     */
+    private static Code notFinite() {
+        Code c = new Code();
+        c.u32(2).u32(4).raw(I32).u32(2).raw(V128);                   // locals: 4 i32, 2 v128
+        c.i32Const(EXPONENT).i32x4Splat().localSet(NMASK);
+        c.i32Const(0).i32x4Splat().localSet(NV);
+        c.i32Const(0).localSet(NANY);
+        c.localGet(NF_N).i32Const(-4).i32And().localSet(NN4);
+        c.i32Const(0).localSet(NI);
+        c.whileLess(NI, NN4, 4, () -> {          // nv |= ((g & mask) == mask) per lane
+            c.localGet(NV);
+            c.localGet(NF_GRADS).localGet(NI).i32Const(2).i32Shl().i32Add().load(true).localGet(NMASK).v128And().localGet(NMASK).i32x4Eq();
+            c.v128Or().localSet(NV);
+        });
+        c.whileLess(NI, NF_N, 1, () -> {         // any |= ((g & mask) == mask)
+            c.localGet(NANY);
+            c.localGet(NF_GRADS).localGet(NI).i32Const(2).i32Shl().i32Add().i32Load().i32Const(EXPONENT).i32And().i32Const(EXPONENT).i32Eq();
+            c.i32Or().localSet(NANY);
+        });
+        c.localGet(NF_OUT).localGet(NANY).localGet(NV).v128AnyTrue().i32Or().i32Store();
+        return c.end();
+    }
+
+    /** x[0..n) = +0: (memory.fill x 0 (4·n)), the bulk operation (no loop). */
+    private static Code zero() {
+        Code c = new Code();
+        c.u32(0);                                                    // no locals
+        c.localGet(0).i32Const(0).localGet(1).i32Const(2).i32Shl().memoryFill();
+        return c.end();
+    }
+
     // softmax's parameters and locals.
     private static final int LOGITS = 0, PROBS = 1, SM_ROWS = 2, V = 3, OUT = 4;                 // params, all i32
     private static final int SI = 5, SMJ = 6, ROW = 7, PROW = 8, ROW_END = 9;                     // i32 locals
@@ -424,6 +494,19 @@ public final class SimdModule {
         Code f32Load() { raw(0x2a).u32(2).u32(0); return this; }             // align 2^2, offset 0
         Code f32x4Splat() { raw(0xfd).u32(19); return this; }
         Code f32Sub() { raw(0x93); return this; }
+        Code f32ReinterpretI32() { raw(0xbe); return this; }
+        Code i32Eq() { raw(0x46); return this; }
+        Code i32Or() { raw(0x72); return this; }
+        Code i32Store() { raw(0x36).u32(2).u32(0); return this; }            // align 2^2, offset 0
+        Code i32x4Splat() { raw(0xfd).u32(17); return this; }
+        Code memoryFill() { raw(0xfc).u32(11).raw(0x00); return this; }   // dest value size: the bytes set to value
+        Code i32x4Eq() { raw(0xfd).u32(55); return this; }
+        Code v128And() { raw(0xfd).u32(78); return this; }
+        Code v128Or() { raw(0xfd).u32(80); return this; }
+        Code v128AnyTrue() { raw(0xfd).u32(83); return this; }
+
+        /** f32.sub or f32x4.sub. */
+        Code sub(boolean simd) { if (simd) raw(0xfd).u32(229); else raw(0x93); return this; }
         Code f64Const(double v) {
             long bits = Double.doubleToRawLongBits(v);
             raw(0x44);

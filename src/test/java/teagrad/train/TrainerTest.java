@@ -138,19 +138,19 @@ class TrainerTest {
     @Test
     void aGradientIsFiniteUnlessItIsNaNOrInfinite() {
         float[] finite = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-40f};
-        assertTrue(Trainer.allFinite(finite));
-        assertTrue(Trainer.allFinite(new float[0]));
+        assertTrue(Parameters.allFinite(finite));
+        assertTrue(Parameters.allFinite(new float[0]));
         float[] notFinite = {Float.NaN, -Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
             Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7fffffff)};   // NaNs with payloads and signs
         for (float bad : notFinite) {
             float[] a = finite.clone();
             a[a.length - 1] = bad;
-            assertFalse(Trainer.allFinite(a), "caught: " + Float.floatToRawIntBits(bad));
+            assertFalse(Parameters.allFinite(a), "caught: " + Float.floatToRawIntBits(bad));
         }
         java.util.Random r = new java.util.Random(29);
         for (int i = 0; i < 100_000; i++) {
             float f = Float.intBitsToFloat(r.nextInt());
-            assertEquals(Float.isFinite(f), Trainer.allFinite(new float[] {f}), "bits " + Integer.toHexString(Float.floatToRawIntBits(f)));
+            assertEquals(Float.isFinite(f), Parameters.allFinite(new float[] {f}), "bits " + Integer.toHexString(Float.floatToRawIntBits(f)));
         }
     }
 
