@@ -45,6 +45,11 @@ public final class Kernels {
          */
         protected abstract void fillAcc(int r, int length, float value);
 
+        /** acc rows r0 .. r0 + count − 1, each [0 .. length), = 0 (in linear memory one bulk fill, not a loop per row). */
+        protected void zeroAcc(int r0, int count, int length) {
+            for (int r = r0; r < r0 + count; r++) fillAcc(r, length, 0f);
+        }
+
         /** acc row r[0 .. length) = src[offset ..]. */
         protected abstract void loadAcc(int r, float[] src, int offset, int length);
 
@@ -289,7 +294,7 @@ public final class Kernels {
     public static void matmulIntoAcc(float[] x, float[] w, int wFrom, int n, int k, int m, int r0, Scratch s) {
         s.loadRows(w, wFrom, k, m, false);
         s.loadCoefficients(x, n * k);
-        for (int i = 0; i < n; i++) s.fillAcc(r0 + i, m, 0f);
+        s.zeroAcc(r0, n, m);
         s.axpy(r0, n, 0, k, 1, k, m);
     }
 
@@ -323,7 +328,7 @@ public final class Kernels {
         } else {                 // column p of dx += Σ_j w[p,j]·(column j of dy)
             s.loadRows(dy, 0, m, n, true);
             s.loadCoefficients(w, wFrom + k * m);
-            for (int p = 0; p < k; p++) s.fillAcc(p, n, 0f);
+            s.zeroAcc(0, k, n);
             s.axpy(0, k, wFrom, m, 1, m, n);
             for (int p = 0; p < k; p++) s.storeAcc(p, dx, p, k, n, true);
         }
@@ -345,7 +350,7 @@ public final class Kernels {
         } else {                 // column o of dw += Σ_i dy[i,o]·(row i of x)
             s.loadRows(x, 0, n, k, false);
             s.loadCoefficients(dy, n * m);
-            for (int o = 0; o < m; o++) s.fillAcc(o, k, 0f);
+            s.zeroAcc(0, m, k);
             s.axpy(0, m, 0, 1, m, n, k);
             for (int o = 0; o < m; o++) s.storeAcc(o, dw, dwFrom + o, m, k, true);
         }
