@@ -17,6 +17,7 @@ import teagrad.data.Dataset;
 import teagrad.data.Rng;
 import teagrad.data.Vocab;
 import teagrad.model.Config;
+import teagrad.nn.BatchNorm1d;
 import teagrad.model.Presets;
 import teagrad.model.Model;
 import teagrad.inference.Inference;
@@ -188,6 +189,54 @@ class TrainerTest {
         Trainer.Diverged e = assertThrows(Trainer.Diverged.class, t::trainStep);
         assertEquals(2, e.step);
         assertSameState(before, state(t.model), "after the diverged step");
+    }
+
+    // ---------------------------------------------------------------- runs of steps
+
+    @Test
+    void onlyTheLinearLayersWeightsAreReadByProductsAlone() {
+        Trainer t = trainer(TestData.someNames(200), TestData.small());   // the graph is built: its ops have marked their inputs
+        Model m = t.model;
+        assertTrue(Chapter.first(m).weight.productsOnly(), "the first Linear's weight (fused with the embedding)");
+        assertTrue(Chapter.last(m).weight.productsOnly(), "the last Linear's weight");
+        assertFalse(Chapter.last(m).bias.productsOnly(), "a bias: its gradient is a Java column sum");
+        assertFalse(Chapter.embedding(m).weight.productsOnly(), "the embedding table: gathered and scattered in Java");
+        for (BatchNorm1d bn : m.batchNorms()) {
+            assertFalse(bn.gamma.productsOnly(), "batch norm's gain: read by its Java loops");
+            assertFalse(bn.beta.productsOnly());
+        }
+    }
+
+    @Test
+    void aRunOfStepsMovesTheParametersOnceAndBringsThemBackEvenWhenAStepDiverges() {
+        List<String> calls = new ArrayList<>();
+        Parameters recording = new Parameters() {
+            @Override public void begin(Tensor[] params) { calls.add("begin " + params.length); }
+            @Override public void end() { calls.add("end"); }
+        };
+        Parameters before = Parameters.installed();
+        Parameters.install(recording);
+        try {
+            Config c = TestData.small();
+            Trainer t = trainer(TestData.someNames(200), c);
+            int params = t.model.parameters().size();
+            t.trainStep();                                   // a step alone is a run of its own
+            assertEquals(List.of("begin " + params, "end"), calls);
+            calls.clear();
+            t.runSteps(() -> {
+                t.trainStep();
+                t.trainStep();
+                t.runSteps(t::trainStep);                    // nested: still the one run
+            });
+            assertEquals(List.of("begin " + params, "end"), calls);
+            assertEquals(4, t.stepsDone());
+            calls.clear();
+            Chapter.last(t.model).weight.data[0] = Float.NaN;
+            assertThrows(Trainer.Diverged.class, () -> t.runSteps(t::trainStep));
+            assertEquals(List.of("begin " + params, "end"), calls, "the run ends when its step throws");
+        } finally {
+            Parameters.install(before);
+        }
     }
 
     // ---------------------------------------------------------------- learning
