@@ -65,6 +65,10 @@ final class Simd {
     @Import(module = "kernels", name = "zero")
     static native void zero(int x, int n);
 
+    /** (dst + c·dstStride)[r] = (src + r·srcStride)[c] for r in [0, rows), c in [0, cols); strides in bytes. */
+    @Import(module = "kernels", name = "transpose")
+    static native void transpose(int src, int srcStride, int dst, int dstStride, int rows, int cols);
+
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
     static native boolean loaded();
@@ -177,10 +181,7 @@ final class Simd {
             if (!transposed && length == weight.length && from % length == 0) return weight.address(src, from);
             int base = rows.reserve(count * padded(length));
             if (transposed && count == weight.length && from % count == 0) {   // row r is the weight's column r, from row from/count on
-                for (int i = 0; i < length; i++) {
-                    int row = weight.address(src, from + i * count);
-                    for (int r = 0; r < count; r++) Address.fromInt(base + r * rowStride + 4 * i).putFloat(Address.fromInt(row + 4 * r).getFloat());
-                }
+                Simd.transpose(weight.address(src, from), 4 * weight.stride, base, rowStride, length, count);
             } else {
                 for (int r = 0; r < count; r++) {
                     for (int i = 0; i < length; i++) {
