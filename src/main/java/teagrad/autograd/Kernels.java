@@ -67,6 +67,14 @@ public final class Kernels {
          */
         protected abstract void sumAccRows(float[] first, int[] at, int n, int per, int width, float[] out);
 
+        /**
+         * Acc rows 0 .. count − 1 are columns of dst: dst[offset + i·width + r] = acc row r[i], or += when
+         * {@code add}, for i in [0, length) ({@link #storeAcc} for each row; in linear memory a transpose).
+         */
+        protected void storeAccColumns(int count, float[] dst, int offset, int width, int length, boolean add) {
+            for (int r = 0; r < count; r++) storeAcc(r, dst, offset + r, width, length, add);
+        }
+
         /** dst[offset + i·stride] = acc row r[i], or += when {@code add}, for i in [0, length). */
         protected abstract void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add);
 
@@ -273,7 +281,7 @@ public final class Kernels {
             s.loadCoefficients(w, k * m);
             for (int o = 0; o < m; o++) s.fillAcc(o, n, b == null ? 0f : b[o]);
             s.axpy(0, m, 0, 1, m, k, n);
-            for (int o = 0; o < m; o++) s.storeAcc(o, y, o, m, n, false);
+            s.storeAccColumns(m, y, 0, m, n, false);
         }
     }
 
@@ -330,7 +338,7 @@ public final class Kernels {
             s.loadCoefficients(w, wFrom + k * m);
             s.zeroAcc(0, k, n);
             s.axpy(0, k, wFrom, m, 1, m, n);
-            for (int p = 0; p < k; p++) s.storeAcc(p, dx, p, k, n, true);
+            s.storeAccColumns(k, dx, 0, k, n, true);
         }
     }
 
@@ -352,7 +360,7 @@ public final class Kernels {
             s.loadCoefficients(dy, n * m);
             s.zeroAcc(0, m, k);
             s.axpy(0, m, 0, 1, m, n, k);
-            for (int o = 0; o < m; o++) s.storeAcc(o, dw, dwFrom + o, m, k, true);
+            s.storeAccColumns(m, dw, dwFrom, m, k, true);
         }
     }
 

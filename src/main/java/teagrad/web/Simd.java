@@ -69,6 +69,10 @@ final class Simd {
     @Import(module = "kernels", name = "transpose")
     static native void transpose(int src, int srcStride, int dst, int dstStride, int rows, int cols);
 
+    /** As {@link #transpose}, each value added to what dst holds. */
+    @Import(module = "kernels", name = "transposeAdd")
+    static native void transposeAdd(int src, int srcStride, int dst, int dstStride, int rows, int cols);
+
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
     static native boolean loaded();
@@ -421,6 +425,18 @@ final class Simd {
             for (int i = 0; i < n; i++) {   // max + log Σ, as softmaxRow returns it
                 logSumExp[i] = Address.fromInt(out + 16 * i + 8).getFloat() + FMath.logD(Address.fromInt(out + 16 * i).getDouble());
             }
+        }
+
+        /** Into a kept weight's gradient (dW of a layer with fewer outputs than inputs, as h·W2's): by the module's transposeAdd. */
+        @Override protected void storeAccColumns(int count, float[] dst, int offset, int width, int length, boolean add) {
+            SimdWeights.Weight weight = SimdWeights.of(dst);
+            if (weight == null || width != weight.length || accAt >= 0) {
+                super.storeAccColumns(count, dst, offset, width, length, add);
+                return;
+            }
+            int at = weight.address(dst, offset), stride = 4 * padded(length);
+            if (add) Simd.transposeAdd(acc.address, stride, at, 4 * weight.stride, count, length);
+            else Simd.transpose(acc.address, stride, at, 4 * weight.stride, count, length);
         }
 
         @Override protected void storeAcc(int r, float[] dst, int offset, int stride, int length, boolean add) {

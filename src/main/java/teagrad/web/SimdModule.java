@@ -10,7 +10,7 @@ import teagrad.autograd.FMath;
 
 /**
  * Writes kernels.wasm, the WebAssembly SIMD module of the WASM worker (run by the Maven build,
- * so that the build needs no WebAssembly tool: this class is the module's source). It has eight
+ * so that the build needs no WebAssembly tool: this class is the module's source). It has nine
  * functions, over the linear memory it imports from TeaVM's module as {@code env.memory}:
  *
  * <pre>
@@ -31,6 +31,8 @@ import teagrad.autograd.FMath;
  *     x[0..n) = 0 (memory.fill)
  *   transpose(src, srcStride, dst, dstStride, rows, cols)
  *     (dst + c·dstStride)[r] = (src + r·srcStride)[c] for r in [0, rows), c in [0, cols)     strides in bytes
+ *   transposeAdd(src, srcStride, dst, dstStride, rows, cols)
+ *     the same with +=
  * </pre>
  * each acc_r in exactly {@link teagrad.autograd.Kernels#axpyRows}'s order: four rows per pass, each
  * element gaining {@code ((a0·r0 + a1·r1) + a2·r2) + a3·r3}, then the remaining rows one at a
@@ -81,7 +83,7 @@ public final class SimdModule {
         List<Function> functions = List.of(new Function("axpy", 10, axpy()), new Function("tanh", 2, tanh()),
             new Function("sumRows", 5, sumRows()), new Function("softmax", 5, softmax()),
             new Function("sgd", 4, sgd()), new Function("notFinite", 3, notFinite()), new Function("zero", 2, zero()),
-            new Function("transpose", 6, transpose()));
+            new Function("transpose", 6, transpose(false)), new Function("transposeAdd", 6, transpose(true)));
         int count = functions.size();
         Bytes module = new Bytes();
         module.raw(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);   // "\0asm", version 1
@@ -365,13 +367,15 @@ public final class SimdModule {
     /**
      * A matrix's transpose, four by four with i8x16.shuffle (two rounds of interleaving), the last
      * rows and columns one value at a time: what loading a weight's columns as rows takes (dx = dy·Wᵀ),
-     * ~3× as fast as a loop of single loads and stores. It moves values and computes nothing.
+     * ~3× as fast as a loop of single loads and stores. With {@code add} each value is added to what
+     * dst holds (f32x4.add rounds each lane as Java's {@code +=}): accumulators that are a gradient's
+     * columns, added into it.
      * <pre>
      *   a b c d = four rows' four values;  t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
      *   column q of the block (a_q b_q c_q d_q) = the low or high halves of t0/t2 or t1/t3
      * </pre>
      */
-    private static Code transpose() {
+    private static Code transpose(boolean add) {
         Code c = new Code();
         c.u32(2).u32(6).raw(I32).u32(8).raw(V128);                   // locals: 6 i32, 8 v128
         c.localGet(T_ROWS).i32Const(-4).i32And().localSet(TR4);
@@ -396,25 +400,34 @@ public final class SimdModule {
                     c.localGet(TDA);
                     if (q > 0) c.localGet(T_DST_STRIDE).i32Const(q).i32Mul().i32Add();
                     int t = q < 2 ? TV + 4 : TV + 5;
-                    c.localGet(t).localGet(t + 2).shuffle32(second[q % 2]).store(true);
+                    c.localGet(t).localGet(t + 2).shuffle32(second[q % 2]);
+                    if (add) {
+                        c.localGet(TDA);
+                        if (q > 0) c.localGet(T_DST_STRIDE).i32Const(q).i32Mul().i32Add();
+                        c.load(true).add(true);
+                    }
+                    c.store(true);
                 }
             });
             c.whileLess(TC, T_COLS, 1, () -> {                              // the last columns of these four rows
-                for (int q = 0; q < 4; q++) transposeOne(c, q);
+                for (int q = 0; q < 4; q++) transposeOne(c, q, add);
             });
         });
         c.whileLess(TR, T_ROWS, 1, () -> {                                  // the last rows
             c.i32Const(0).localSet(TC);
-            c.whileLess(TC, T_COLS, 1, () -> transposeOne(c, 0));
+            c.whileLess(TC, T_COLS, 1, () -> transposeOne(c, 0, add));
         });
         return c.end();
     }
 
-    /** (dst + c·dstStride)[r + q] = (src + (r + q)·srcStride)[c], one f32. */
-    private static void transposeOne(Code c, int q) {
-        c.localGet(T_DST).localGet(TC).localGet(T_DST_STRIDE).i32Mul().i32Add().localGet(TR).i32Const(q).i32Add().i32Const(2).i32Shl().i32Add();
+    /** (dst + c·dstStride)[r + q] = (src + (r + q)·srcStride)[c] (+= with add), one f32. */
+    private static void transposeOne(Code c, int q, boolean add) {
+        c.localGet(T_DST).localGet(TC).localGet(T_DST_STRIDE).i32Mul().i32Add().localGet(TR).i32Const(q).i32Add().i32Const(2).i32Shl().i32Add().localSet(TDA);
+        c.localGet(TDA);
         c.localGet(T_SRC).localGet(TR).i32Const(q).i32Add().localGet(T_SRC_STRIDE).i32Mul().i32Add().localGet(TC).i32Const(2).i32Shl().i32Add();
-        c.load(false).store(false);
+        c.load(false);
+        if (add) c.localGet(TDA).load(false).add(false);
+        c.store(false);
     }
 
     // softmax's parameters and locals.
