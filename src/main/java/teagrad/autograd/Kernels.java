@@ -111,9 +111,9 @@ public final class Kernels {
          * out[p] row to[i·per + p] gains src row i (width floats), for every row i in index order and
          * p in [0, per), rows [0, used[p]) of each out[p] starting from zeros: the rows of src summed
          * by the group each belongs to at each of per positions ({@link Ops#embeddingLinear}'s S_p).
-         * A scratch may keep the sums where its next products read them when given out[p] (the
-         * WebAssembly worker's does, see {@link #holds}); out's arrays are the caller's own, which
-         * nothing else writes.
+         * A scratch may keep the sums where its next products read them when given out[p], and then
+         * leave out as it was (the WebAssembly worker's does, see {@link #holds}): out's arrays are the
+         * caller's own, which only this scratch's products read and nothing else writes.
          */
         protected void addRowGroups(float[] src, int[] to, int n, int per, int width, float[][] out, int[] used) {
             for (int p = 0; p < per; p++) Tensor.clear(out[p], 0, used[p] * width);
