@@ -116,16 +116,11 @@ public final class Kernels {
          * caller's own, which only this scratch's products read and nothing else writes.
          */
         protected void addRowGroups(float[] src, int[] to, int n, int per, int width, float[][] out, int[] used) {
-            for (int p = 0; p < per; p++) Tensor.clear(out[p], 0, used[p] * width);
-            for (int i = 0; i < n; i++) {
-                int from = i * width;
-                for (int p = 0; p < per; p++) {
-                    float[] o = out[p];
-                    int at = to[i * per + p] * width;
-                    for (int j = 0; j < width; j++) o[at + j] += src[from + j];
-                }
-            }
+            if (inArrays == null) inArrays = new ArrayScratch();   // a scratch that keeps nothing sums them as the float[] one does
+            inArrays.addRowGroups(src, to, n, per, width, out, used);
         }
+
+        private ArrayScratch inArrays;
 
         /**
          * Whether this scratch keeps a's values where its products read them: {@link #addRowGroups}'

@@ -124,14 +124,11 @@ public final class Trainer {
 
     /** One SGD step at this learning rate instead of the schedule's (the learning-rate finder's sweep). */
     public float trainStep(float lr) {
-        if (running > 0) return step(lr);
-        weights.begin(params);
-        running++;
+        enterRun();
         try {
             return step(lr);
         } finally {
-            running--;
-            weights.end();
+            leaveRun();
         }
     }
 
@@ -142,13 +139,18 @@ public final class Trainer {
      * as usual after it, also when a step diverged.
      */
     public void runSteps(Runnable steps) {
-        if (running++ == 0) weights.begin(params);
+        enterRun();
         try {
             steps.run();
         } finally {
-            if (--running == 0) weights.end();
+            leaveRun();
         }
     }
+
+    /** The outermost of nested runs moves the parameters in and, leaving, back. */
+    private void enterRun() { if (running++ == 0) weights.begin(params); }
+
+    private void leaveRun() { if (--running == 0) weights.end(); }
 
     private float step(float lr) {
         model.train();

@@ -198,6 +198,12 @@ final class Simd {
             return base;
         }
 
+        /** dst[0..length) = a[offset ..] (a kept weight's values or gradient) from where the weight keeps them, out of its padding; returns dst. */
+        private static int copyFromWeight(SimdWeights.Weight weight, float[] a, int offset, int length, int dst) {
+            for (int i = 0; i < length; i++) Address.fromInt(dst + 4 * i).putFloat(Address.fromInt(weight.address(a, offset + i)).getFloat());
+            return dst;
+        }
+
         @Override protected void loadCoefficients(float[] src, int length) {
             coefWeight = SimdWeights.of(src);
             if (coefWeight != null) {   // read where the weight is; axpy maps the offsets onto its padded rows
@@ -336,11 +342,8 @@ final class Simd {
             }
             if (accAt >= 0) throw new IllegalStateException("accumulator row " + r + " after rows of a gradient");
             int row = accRow(r, length);
-            if (weight != null) {   // from where the weight is
-                for (int i = 0; i < length; i++) Address.fromInt(row + 4 * i).putFloat(Address.fromInt(weight.address(src, offset + i)).getFloat());
-            } else {
-                copyIn(src, offset, length, row);
-            }
+            if (weight != null) copyFromWeight(weight, src, offset, length, row);
+            else copyIn(src, offset, length, row);
             fill(row + 4 * length, padded(length) - length, 0f);
         }
 
@@ -356,9 +359,7 @@ final class Simd {
                     coefStep = aoStep % length == 0 ? 4 * coefWeight.stride * (aoStep / length) : 4 * aoStep;
                     coefStride = as % length == 0 ? 4 * coefWeight.stride * (as / length) : 4 * as;
                 } else {     // any other walk: the coefficients copied out of the padding
-                    int base = coef.reserve(coefLength);
-                    for (int i = 0; i < coefLength; i++) Address.fromInt(base + 4 * i).putFloat(Address.fromInt(coefWeight.address(coefSource, i)).getFloat());
-                    coefBase = base + 4 * ao;
+                    coefBase = copyFromWeight(coefWeight, coefSource, 0, coefLength, coef.reserve(coefLength)) + 4 * ao;
                 }
             }
             int accBase = accAt >= 0 ? accAt : acc.address;
