@@ -129,6 +129,41 @@ public final class Kernels {
          */
         protected boolean holds(float[] a) { return false; }
 
+        // ---- BatchNorm1d's loops (teagrad.nn.BatchNorm1d runs its own where these return false, as here)
+
+        /**
+         * BatchNorm1d's two forward passes over x[m × n]: mean[j] = Σ_i x_ij / m, then
+         * sq[j] = Σ_i (x_ij − mean[j])², in doubles, down each column in row order. Returns whether
+         * this scratch did them (the WebAssembly worker's does, in its SIMD module: the same
+         * operations in the same order, so the same bits); the float[] scratch leaves them to the layer.
+         */
+        public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) { return false; }
+
+        /**
+         * The normalising pass after {@link #batchNormMoments} on the same x and mean:
+         * xhat_ij = (float) (x_ij − mean_j)·invStd_j, y_ij = γ_j·xhat_ij + β_j. A scratch that does it
+         * may keep xhat where {@link #batchNormBackward} reads it, and leave the array as it was:
+         * the layer passes its own array, which nothing else reads.
+         */
+        public boolean batchNormNormalise(float[] x, int m, int n, double[] mean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
+            return false;
+        }
+
+        /** Eval mode's pass: xhat_ij = (x_ij − runningMean_j)·invStd_j in floats, y as {@link #batchNormNormalise}'s. */
+        public boolean batchNormNormaliseEval(float[] x, int m, int n, float[] runningMean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
+            return false;
+        }
+
+        /**
+         * BatchNorm1d's fused backward: sumDy[j] = Σ_i dy_ij and sumDyXhat[j] = Σ_i dy_ij·xhat_ij down each
+         * column, and dx_ij += γ_j·invStd_j/m · (m·dy_ij − sumDy_j − xhat_ij·sumDyXhat_j) in training,
+         * dx_ij += γ_j·invStd_j · dy_ij in eval mode; xhat as the last normalising pass left it.
+         */
+        public boolean batchNormBackward(float[] dy, int m, int n, float[] xhat, float[] invStd, float[] gamma, boolean training,
+                                         float[] sumDy, float[] sumDyXhat, float[] dx) {
+            return false;
+        }
+
         /**
          * Whether {@link #matmulBias} goes along the rows of w, else along the columns of x.
          * Either way each y[i,o] is b[o] plus the same products added in the same order (a·b is
@@ -145,6 +180,9 @@ public final class Kernels {
 
     /** Makes {@link #scratch} return another kind: the WebAssembly worker's SIMD one, before any model is built. */
     public static void useScratch(java.util.function.Supplier<Scratch> kind) { scratches = kind; }
+
+    /** The kind {@link #scratch} returns now (a self-check that builds layers with another kind puts it back after). */
+    public static java.util.function.Supplier<Scratch> scratchKind() { return scratches; }
 
     /** The scratch in {@code float[]}s: rows as separate arrays, summed by {@link #axpyRows}. */
     public static final class ArrayScratch extends Scratch {

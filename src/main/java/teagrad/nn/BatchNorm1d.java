@@ -1,6 +1,7 @@
 package teagrad.nn;
 
 import java.util.List;
+import teagrad.autograd.Kernels;
 import teagrad.autograd.Ops;
 import teagrad.autograd.Tensor;
 
@@ -51,27 +52,54 @@ public final class BatchNorm1d extends Layer {
         float[] invStd = new float[n];                         // 1/√(σ² + ε) per feature
         double[] mean = new double[n], sq = new double[n];     // the forward's per-feature sums
         float[] sumDy = new float[n], sumDyXhat = new float[n];   // Σ dy = dβ and Σ dy·x̂ = dγ
+        Kernels.Scratch simd = Kernels.scratch();              // runs the loops below in the browser's SIMD module, where it has one
         return y.define(new Tensor[] {x, gamma, beta},
             () -> {
-                if (training) forward(x.data, m, y.data, xhat, invStd, mean, sq);
-                else forwardEval(x.data, m, y.data, xhat, invStd);
+                if (training) forward(x.data, m, y.data, xhat, invStd, mean, sq, simd);
+                else forwardEval(x.data, m, y.data, xhat, invStd, simd);
             },
             // The three backwards run in this order; the first computes the sums the other two add.
-            () -> backward(y.grad, m, xhat, invStd, sumDy, sumDyXhat, x.grad),
+            () -> backward(y.grad, m, xhat, invStd, sumDy, sumDyXhat, x.grad, simd),
             () -> { for (int j = 0; j < n; j++) gamma.grad[j] += sumDyXhat[j]; },
             () -> { for (int j = 0; j < n; j++) beta.grad[j] += sumDy[j]; });
     }
 
     /**
      * Training forward: batch statistics, normalise, scale and shift, update running stats.
-     * Row by row, each feature's sums in mean[j] and sq[j]: every sum gains the rows in the same
-     * order as a loop down its column would (the same bits), and each inner loop runs along a
-     * row, which HotSpot vectorises (the loops down the columns ran 2–3× slower on the JVM).
+     * The WebAssembly worker runs the two passes over x in its SIMD module (simd's calls return
+     * true there): the same operations in the same order, so the same bits as the loops below.
      */
-    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd, double[] mean, double[] sq) {
+    void forward(float[] x, int m, float[] y, float[] xhat, float[] invStd, double[] mean, double[] sq, Kernels.Scratch simd) {
         if (m < 2) {
             throw new IllegalArgumentException("Expected more than 1 value per channel when training, got input size [" + m + ", " + features + "]");
         }
+        int n = features;
+        if (!simd.batchNormMoments(x, m, n, mean, sq)) moments(x, m, mean, sq);
+        for (int j = 0; j < n; j++) {
+            double sigma2 = sq[j] / m;                              // σ², biased
+            invStd[j] = (float) (1 / Math.sqrt(sigma2 + eps));
+            // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
+            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mean[j];
+            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * (float) (sigma2 * m / (m - 1));
+        }
+        float[] g = gamma.data, b = beta.data;
+        if (simd.batchNormNormalise(x, m, n, mean, invStd, g, b, xhat, y)) return;
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                float xh = (float) (x[row + j] - mean[j]) * invStd[j];   // x̂
+                xhat[row + j] = xh;
+                y[row + j] = g[j] * xh + b[j];                     // γ x̂ + β
+            }
+        }
+    }
+
+    /**
+     * μ in mean[j] and Σ(x − μ)² in sq[j], in doubles. Row by row: every sum gains the rows in
+     * the same order as a loop down its column would (the same bits), and each inner loop runs
+     * along a row, which HotSpot vectorises (the loops down the columns ran 2–3× slower on the JVM).
+     */
+    private void moments(float[] x, int m, double[] mean, double[] sq) {
         int n = features;
         java.util.Arrays.fill(mean, 0);
         java.util.Arrays.fill(sq, 0);
@@ -87,28 +115,13 @@ public final class BatchNorm1d extends Layer {
                 sq[j] += d * d;
             }
         }
-        for (int j = 0; j < n; j++) {
-            double sigma2 = sq[j] / m;                              // σ², biased
-            invStd[j] = (float) (1 / Math.sqrt(sigma2 + eps));
-            // Running stats track the *unbiased* variance, as PyTorch does (Bessel: m/(m−1)).
-            runningMean[j] = (1 - momentum) * runningMean[j] + momentum * (float) mean[j];
-            runningVar[j] = (1 - momentum) * runningVar[j] + momentum * (float) (sigma2 * m / (m - 1));
-        }
-        float[] g = gamma.data, b = beta.data;
-        for (int i = 0; i < m; i++) {
-            int row = i * n;
-            for (int j = 0; j < n; j++) {
-                float xh = (float) (x[row + j] - mean[j]) * invStd[j];   // x̂
-                xhat[row + j] = xh;
-                y[row + j] = g[j] * xh + b[j];                     // γ x̂ + β
-            }
-        }
     }
 
     /** Eval forward: the running statistics stand in for the batch's. */
-    void forwardEval(float[] x, int m, float[] y, float[] xhat, float[] invStd) {
+    void forwardEval(float[] x, int m, float[] y, float[] xhat, float[] invStd, Kernels.Scratch simd) {
         int n = features;
         for (int j = 0; j < n; j++) invStd[j] = (float) (1 / Math.sqrt(runningVar[j] + eps));
+        if (simd.batchNormNormaliseEval(x, m, n, runningMean, invStd, gamma.data, beta.data, xhat, y)) return;
         for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
             int k = i * n + j;
             xhat[k] = (x[k] - runningMean[j]) * invStd[j];
@@ -121,8 +134,9 @@ public final class BatchNorm1d extends Layer {
      * dx_i = γ / (m·√(σ²+ε)) · (m·dy_i − Σ_j dy_j − x̂_i · Σ_j dy_j·x̂_j).
      * In eval mode μ and σ² are constants, so only dx_i = γ·dy_i / √(σ²+ε) remains.
      */
-    void backward(float[] dy, int m, float[] xhat, float[] invStd, float[] sumDy, float[] sumDyXhat, float[] dx) {
+    void backward(float[] dy, int m, float[] xhat, float[] invStd, float[] sumDy, float[] sumDyXhat, float[] dx, Kernels.Scratch simd) {
         int n = features;
+        if (simd.batchNormBackward(dy, m, n, xhat, invStd, gamma.data, training, sumDy, sumDyXhat, dx)) return;
         // A feature (a column) at a time, the two sums in local variables.
         for (int j = 0; j < n; j++) {
             float sDy = 0, sDyXhat = 0;

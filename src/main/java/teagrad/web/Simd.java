@@ -73,6 +73,26 @@ final class Simd {
     @Import(module = "kernels", name = "transposeAdd")
     static native void transposeAdd(int src, int srcStride, int dst, int dstStride, int rows, int cols);
 
+    /** sums[j] = μ_j = Σ_i x_ij / m and sums[n + j] = Σ_i (x_ij − μ_j)², f64s: BatchNorm1d's forward passes over x[m × n]. */
+    @Import(module = "kernels", name = "bnMoments")
+    private static native void bnMoments(int x, int m, int n, int sums);
+
+    /** xhat_ij = f32(x_ij − mean_j)·invStd_j (mean n f64s), y_ij = γ_j·xhat_ij + β_j. */
+    @Import(module = "kernels", name = "bnNormalise")
+    private static native void bnNormalise(int x, int m, int n, int mean, int invStd, int gamma, int beta, int xhat, int y);
+
+    /** The same with f32 means (the running ones): xhat_ij = (x_ij − mean_j)·invStd_j. */
+    @Import(module = "kernels", name = "bnNormaliseEval")
+    private static native void bnNormaliseEval(int x, int m, int n, int mean, int invStd, int gamma, int beta, int xhat, int y);
+
+    /** sums[j] = Σ_i dy_ij, sums[n + j] = Σ_i dy_ij·xhat_ij; t_ij = what dx_ij gains in training (BatchNorm1d's fused formula). t may be dy. */
+    @Import(module = "kernels", name = "bnBackward")
+    private static native void bnBackward(int dy, int m, int n, int xhat, int invStd, int gamma, int sums, int t);
+
+    /** The same sums; t_ij = γ_j·invStd_j·dy_ij (eval mode). */
+    @Import(module = "kernels", name = "bnBackwardEval")
+    private static native void bnBackwardEval(int dy, int m, int n, int xhat, int invStd, int gamma, int sums, int t);
+
     /** Set by worker-wasm.js: whether kernels.wasm was instantiated (the browser has SIMD). */
     @JSBody(script = "return self.teagradSimd === true;")
     static native boolean loaded();
@@ -230,6 +250,19 @@ final class Simd {
             }
             for (; i < length; i++) Address.fromInt(dst + 4 * i).putFloat(src[offset + i]);
             return dst;
+        }
+
+        /** dst[0..length) += the floats at byte address src, in place: Java's {@code dst[i] += t}. */
+        static void addOut(int src, float[] dst, int length) {
+            int i = 0;
+            for (; i + 3 < length; i += 4) {
+                int a = src + 4 * i;
+                dst[i] += Address.fromInt(a).getFloat();
+                dst[i + 1] += Address.fromInt(a + 4).getFloat();
+                dst[i + 2] += Address.fromInt(a + 8).getFloat();
+                dst[i + 3] += Address.fromInt(a + 12).getFloat();
+            }
+            for (; i < length; i++) dst[i] += Address.fromInt(src + 4 * i).getFloat();
         }
 
         /** dst[offset ..][0..length) = the floats at byte address src, four a pass as {@link #copyIn}. */
@@ -427,6 +460,74 @@ final class Simd {
             for (int i = 0; i < n; i++) {   // max + log Σ, as softmaxRow returns it
                 logSumExp[i] = Address.fromInt(out + 16 * i + 8).getFloat() + FMath.logD(Address.fromInt(out + 16 * i).getDouble());
             }
+        }
+
+        // ---- BatchNorm1d's loops in the module. x̂ stays here for the backward: the layer's array is never written.
+
+        private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region();
+        private float[] bnXOf, bnXhatOf;   // the arrays whose values are at bnX and at bnXhat
+
+        @Override public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) {
+            int xAt = bnIn(x, m * n), sums = bnSums.reserve(4 * n);   // 2n f64s
+            Simd.bnMoments(xAt, m, n, sums);
+            for (int j = 0; j < n; j++) {
+                mean[j] = Address.fromInt(sums + 8 * j).getDouble();
+                sq[j] = Address.fromInt(sums + 8 * (n + j)).getDouble();
+            }
+            return true;
+        }
+
+        /** x's values at bnX: copied in unless they are there already (the normalising pass after the moments). */
+        private int bnIn(float[] x, int length) {
+            if (x != bnXOf) {
+                copyIn(x, 0, length, bnX.reserve(length));
+                bnXOf = x;
+            }
+            return bnX.address;
+        }
+
+        @Override public boolean batchNormNormalise(float[] x, int m, int n, double[] mean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
+            int xAt = bnIn(x, m * n), means = bnSums.reserve(2 * n);
+            for (int j = 0; j < n; j++) Address.fromInt(means + 8 * j).putDouble(mean[j]);
+            int v = bnVectors(n, invStd, gamma, beta), xhatAt = bnXhat.reserve(m * n), yAt = bnY.reserve(m * n);
+            Simd.bnNormalise(xAt, m, n, means, v, v + 4 * n, v + 8 * n, xhatAt, yAt);
+            return bnOut(x, xhat, yAt, y, m * n);
+        }
+
+        @Override public boolean batchNormNormaliseEval(float[] x, int m, int n, float[] runningMean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
+            int xAt = bnIn(x, m * n), v = bnVectors(n, invStd, gamma, beta, runningMean), xhatAt = bnXhat.reserve(m * n), yAt = bnY.reserve(m * n);
+            Simd.bnNormaliseEval(xAt, m, n, v + 12 * n, v, v + 4 * n, v + 8 * n, xhatAt, yAt);
+            return bnOut(x, xhat, yAt, y, m * n);
+        }
+
+        /** After a normalising pass: y into its array, x̂ held; x's values are not kept past the forward. */
+        private boolean bnOut(float[] x, float[] xhat, int yAt, float[] y, int length) {
+            copyOut(yAt, y, 0, length);
+            bnXhatOf = xhat;
+            bnXOf = null;
+            return true;
+        }
+
+        /** The per-feature vectors one after another in linear memory, n floats each; returns the first's address. */
+        private int bnVectors(int n, float[]... vectors) {
+            int at = bnVectors.reserve(vectors.length * n);
+            for (int i = 0; i < vectors.length; i++) copyIn(vectors[i], 0, n, at + 4 * i * n);
+            return at;
+        }
+
+        @Override public boolean batchNormBackward(float[] dy, int m, int n, float[] xhat, float[] invStd, float[] gamma, boolean training,
+                                                   float[] sumDy, float[] sumDyXhat, float[] dx) {
+            if (xhat != bnXhatOf) {   // a forward that did not run here (never, in the worker): x̂ from the array
+                copyIn(xhat, 0, m * n, bnXhat.reserve(m * n));
+                bnXhatOf = xhat;
+            }
+            int t = copyIn(dy, 0, m * n, bnY.reserve(m * n)), v = bnVectors(n, invStd, gamma), sums = bnSums.reserve(2 * n);
+            if (training) Simd.bnBackward(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
+            else Simd.bnBackwardEval(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
+            copyOut(sums, sumDy, 0, n);
+            copyOut(sums + 4 * n, sumDyXhat, 0, n);
+            addOut(t, dx, m * n);
+            return true;
         }
 
         /** Into a kept weight's gradient (dW of a layer with fewer outputs than inputs, as h·W2's): by the module's transposeAdd. */

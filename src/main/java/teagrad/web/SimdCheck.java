@@ -5,6 +5,7 @@ import teagrad.autograd.Kernels;
 import teagrad.autograd.Ops;
 import teagrad.autograd.Tensor;
 import teagrad.data.Rng;
+import teagrad.nn.BatchNorm1d;
 import teagrad.train.Parameters;
 
 /** bench/'s self-check of the SIMD products ({@link Simd}, {@link JsSimd}): only the bench worker has it. */
@@ -32,7 +33,8 @@ final class SimdCheck {
     static String check(int cases, long seed, Supplier<Kernels.Scratch> simd, Parameters weights) {
         if (simd == null) return "{\"simd\": false}";
         Rng rng = new Rng(seed, Rng.INIT), weightRng = new Rng(seed + 1, Rng.INIT);   // the weights' own draws: the other cases stay as they were
-        int weightCases = 0;
+        Rng batchNormRng = new Rng(seed + 2, Rng.INIT);
+        int weightCases = 0, batchNorms = 0;
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
         int products = 0, tanhs = 0, softmaxes = 0, differ = 0;
         int[] bits = new int[2];   // the float[] results' checksum, the SIMD ones'
@@ -148,8 +150,11 @@ final class SimdCheck {
                 differ += keptWeight(weightRng, c, bits, first, simd, weights);
                 weightCases++;
             }
+            differ += batchNorm(batchNormRng, c, first, simd);
+            batchNorms++;
         }
         return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"softmaxes\": " + softmaxes + ", \"weights\": " + weightCases
+            + ", \"batchNorms\": " + batchNorms
             + ", \"differ\": " + differ + ", \"first\": \"" + first
             + "\", \"floatBits\": " + bits[0] + ", \"simdBits\": " + bits[1] + "}";
     }
@@ -225,6 +230,53 @@ final class SimdCheck {
             }
         }
         return differ;
+    }
+
+    /**
+     * A BatchNorm1d layer built while {@link Kernels#scratch} gives the SIMD scratch against one built with
+     * the float[] scratch (whose layer runs its own loops): a training step (forward, the three backwards into
+     * gradients that already hold values), then eval mode's (with the running statistics the step left). Its
+     * features' count is often not a multiple of 4, and now and then an input is NaN or ±∞. Returns how many
+     * results differ: y, dx, dγ, dβ and the running statistics. Not in the checksums: the JavaScript worker
+     * has no such kernels, and runs both layers' loops in this Java, in doubles.
+     */
+    private static int batchNorm(Rng rng, int c, StringBuilder first, Supplier<Kernels.Scratch> simd) {
+        int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 27, 31, 33, 100, 200};
+        int m = 2 + rng.nextInt(40), n = pick(rng, small, 210);
+        float[] x = random(m * n, rng), dy = random(m * n, rng), dx = random(m * n, rng), gamma = random(n, rng), beta = random(n, rng);
+        for (int i = 0; i < x.length; i++) x[i] = x[i] * (1 + i % 7) + (i % n) * 0.25f;   // columns of different means and spreads
+        if (c % 9 == 4) x[rng.nextInt(x.length)] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
+        String shape = m + "×" + n;
+        float[][] out = new float[2][];
+        Supplier<Kernels.Scratch> installed = Kernels.scratchKind();
+        try {
+            for (int t = 0; t < 2; t++) {
+                Kernels.useScratch(t == 0 ? Kernels.ArrayScratch::new : simd);
+                BatchNorm1d bn = new BatchNorm1d(n, 0.1f, 1e-5f);
+                System.arraycopy(gamma, 0, bn.gamma.data, 0, n);
+                System.arraycopy(beta, 0, bn.beta.data, 0, n);
+                Tensor xt = Tensor.of("x", x, m, n);
+                System.arraycopy(dx, 0, xt.grad, 0, dx.length);
+                Tensor y = bn.apply(xt);
+                float[] joined = new float[4 * m * n + 4 * n];
+                for (int mode = 0; mode < 2; mode++) {   // training, then eval
+                    bn.train(mode == 0);
+                    y.forwardFunction().run();
+                    System.arraycopy(dy, 0, y.grad, 0, dy.length);
+                    for (Runnable b : y.backwardFunctions()) b.run();
+                    System.arraycopy(y.data, 0, joined, 2 * mode * m * n, m * n);
+                    System.arraycopy(xt.grad, 0, joined, (2 * mode + 1) * m * n, m * n);
+                }
+                System.arraycopy(bn.gamma.grad, 0, joined, 4 * m * n, n);
+                System.arraycopy(bn.beta.grad, 0, joined, 4 * m * n + n, n);
+                System.arraycopy(bn.runningMean, 0, joined, 4 * m * n + 2 * n, n);
+                System.arraycopy(bn.runningVar, 0, joined, 4 * m * n + 3 * n, n);
+                out[t] = joined;
+            }
+        } finally {
+            Kernels.useScratch(installed);
+        }
+        return same(new int[2], out[0], out[1], "BatchNorm1d " + shape + ": y, dx in training then eval, dγ, dβ, running statistics", first);
     }
 
     /**

@@ -33,6 +33,16 @@ import teagrad.autograd.FMath;
  *     (dst + c·dstStride)[r] = (src + r·srcStride)[c] for r in [0, rows), c in [0, cols)     strides in bytes
  *   transposeAdd(src, srcStride, dst, dstStride, rows, cols)
  *     the same with +=
+ *   bnMoments(x, m, n, sums)                                   x: m rows of n floats; sums: 2n f64
+ *     sums[j] = μ_j = Σ_i x_ij / m, then sums[n + j] = Σ_i (x_ij − μ_j)²
+ *   bnNormalise(x, m, n, mean, invStd, gamma, beta, xhat, y)   mean: n f64 (bnMoments' sums)
+ *     xhat_ij = f32(x_ij − mean_j)·invStd_j, y_ij = gamma_j·xhat_ij + beta_j
+ *   bnNormaliseEval(…)                                         mean: n f32 (the running means)
+ *     xhat_ij = (x_ij − mean_j)·invStd_j in f32, y as above
+ *   bnBackward(dy, m, n, xhat, invStd, gamma, sums, t)         sums: 2n f32 out; t: m × n out
+ *     sums[j] = Σ_i dy_ij, sums[n + j] = Σ_i dy_ij·xhat_ij, t_ij = γ_j·invStd_j/m · (m·dy_ij − sums[j] − xhat_ij·sums[n + j])
+ *   bnBackwardEval(…)
+ *     the same sums, t_ij = γ_j·invStd_j · dy_ij
  * </pre>
  * each acc_r in exactly {@link teagrad.autograd.Kernels#axpyRows}'s order: four rows per pass, each
  * element gaining {@code ((a0·r0 + a1·r1) + a2·r2) + a3·r3}, then the remaining rows one at a
@@ -83,7 +93,10 @@ public final class SimdModule {
         List<Function> functions = List.of(new Function("axpy", 10, axpy()), new Function("tanh", 2, tanh()),
             new Function("sumRows", 5, sumRows()), new Function("softmax", 5, softmax()),
             new Function("sgd", 4, sgd()), new Function("notFinite", 3, notFinite()), new Function("zero", 2, zero()),
-            new Function("transpose", 6, transpose(false)), new Function("transposeAdd", 6, transpose(true)));
+            new Function("transpose", 6, transpose(false)), new Function("transposeAdd", 6, transpose(true)),
+            new Function("bnMoments", 4, bnMoments()), new Function("bnNormalise", 9, bnNormalise(false)),
+            new Function("bnNormaliseEval", 9, bnNormalise(true)), new Function("bnBackward", 8, bnBackward(true)),
+            new Function("bnBackwardEval", 8, bnBackward(false)));
         int count = functions.size();
         Bytes module = new Bytes();
         module.raw(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);   // "\0asm", version 1
@@ -430,6 +443,177 @@ public final class SimdModule {
         c.store(false);
     }
 
+    // The batch-norm kernels' parameters (all i32) and locals: one set for the three.
+    private static final int BX = 0, BM = 1, BN = 2, BSUMS = 3;                         // bnMoments' params; bnNormalise's x, m, n, mean
+    private static final int B_INV = 4, B_GAMMA = 5, B_BETA = 6, B_XHAT = 7, B_Y = 8;   // bnNormalise's other params
+    private static final int BD_XHAT = 3, BD_INV = 4, BD_GAMMA = 5, BD_SUMS = 6, BD_T = 7;   // bnBackward's (dy, m and n as x's)
+    private static final int BL = 9;                                    // the locals start here (after the most params, bnNormalise's 9)
+    private static final int BJ = BL, BI = BL + 1, BN4 = BL + 2, BAT = BL + 3, BROW = BL + 4, BEND = BL + 5;   // i32 locals
+    private static final int BMD = BL + 6;                                            // f64 local: m; then f32: m
+    private static final int BMF = BL + 7;
+    private static final int BA = BL + 8, BB = BL + 9, BC = BL + 10, BD = BL + 11, BE = BL + 12, BV = BL + 13;   // v128 locals
+    private static final int BA1 = BL + 14, BB1 = BL + 15, BV1 = BL + 16;            // f64 locals (scalar columns' sums)
+    private static final int BF = BL + 17, BG = BL + 18, BH = BL + 19, BK = BL + 20;   // f32 locals (scalar columns)
+
+    /** The locals every batch-norm kernel declares, from index {@link #BL} on (after padding the params to nine). */
+    private static Code bnLocals(int params) {
+        Code c = new Code();
+        c.u32(6).u32(6 + BL - params).raw(I32).u32(1).raw(F64).u32(1).raw(F32).u32(6).raw(V128).u32(3).raw(F64).u32(4).raw(F32);
+        c.localGet(BN).i32Const(-4).i32And().localSet(BN4);
+        c.localGet(BM).f64ConvertI32S().localSet(BMD);
+        c.localGet(BM).f32ConvertI32S().localSet(BMF);
+        c.localGet(BN).i32Const(2).i32Shl().localSet(BROW);                   // a row's bytes
+        c.localGet(BM).localGet(BROW).i32Mul().localSet(BEND);                // the matrix's bytes
+        return c;
+    }
+
+    /**
+     * {@code for (at = 4·j; at < end; at += row) body}: down the column j (or four columns from j),
+     * in the order of the rows, as BatchNorm1d's loops add each column's values.
+     */
+    private static void downColumns(Code c, Runnable body) {
+        c.localGet(BJ).i32Const(2).i32Shl().localSet(BAT);
+        c.whileLessBy(BAT, BEND, BROW, body);
+    }
+
+    /**
+     * BatchNorm1d's two forward passes, in f64 as its sums are, four columns a pass (two f64x2
+     * each: lanes j, j+1 promoted from the low half, j+2, j+3 from the high half), then one:
+     * <pre>
+     *   s = 0;  for i: s = s + f64(x_ij);          μ_j = s / f64(m)
+     *   q = 0;  for i: d = f64(x_ij) − μ_j;  q = q + d·d
+     * </pre>
+     */
+    private static Code bnMoments() {
+        Code c = bnLocals(4);
+        c.i32Const(0).localSet(BJ);
+        c.whileLess(BJ, BN4, 4, () -> {
+            c.f64Const(0).f64x2Splat().localSet(BA);
+            c.f64Const(0).f64x2Splat().localSet(BB);
+            downColumns(c, () -> {
+                c.localGet(BX).localGet(BAT).i32Add().load(true).localSet(BV);
+                c.localGet(BA).localGet(BV).f64x2PromoteLow().f64x2Add().localSet(BA);
+                c.localGet(BB).localGet(BV).localGet(BV).shuffle32(HIGH).f64x2PromoteLow().f64x2Add().localSet(BB);
+            });
+            c.localGet(BA).localGet(BMD).f64x2Splat().f64x2Div().localSet(BC);         // μ, lanes j, j+1
+            c.localGet(BB).localGet(BMD).f64x2Splat().f64x2Div().localSet(BD);         // lanes j+2, j+3
+            c.localGet(BSUMS).localGet(BJ).i32Const(3).i32Shl().i32Add().localGet(BC).store(true);
+            c.localGet(BSUMS).localGet(BJ).i32Const(3).i32Shl().i32Add().localGet(BD).store(true, 16);
+            c.f64Const(0).f64x2Splat().localSet(BA);
+            c.f64Const(0).f64x2Splat().localSet(BB);
+            downColumns(c, () -> {
+                c.localGet(BX).localGet(BAT).i32Add().load(true).localSet(BV);
+                c.localGet(BV).f64x2PromoteLow().localGet(BC).f64x2Sub().localSet(BE);
+                c.localGet(BA).localGet(BE).localGet(BE).f64x2Mul().f64x2Add().localSet(BA);
+                c.localGet(BV).localGet(BV).shuffle32(HIGH).f64x2PromoteLow().localGet(BD).f64x2Sub().localSet(BE);
+                c.localGet(BB).localGet(BE).localGet(BE).f64x2Mul().f64x2Add().localSet(BB);
+            });
+            c.localGet(BSUMS).localGet(BN).localGet(BJ).i32Add().i32Const(3).i32Shl().i32Add().localGet(BA).store(true);
+            c.localGet(BSUMS).localGet(BN).localGet(BJ).i32Add().i32Const(3).i32Shl().i32Add().localGet(BB).store(true, 16);
+        });
+        c.whileLess(BJ, BN, 1, () -> {
+            c.f64Const(0).localSet(BA1);
+            downColumns(c, () -> c.localGet(BA1).localGet(BX).localGet(BAT).i32Add().load(false).f64PromoteF32().f64Add().localSet(BA1));
+            c.localGet(BA1).localGet(BMD).f64Div().localSet(BB1);
+            c.localGet(BSUMS).localGet(BJ).i32Const(3).i32Shl().i32Add().localGet(BB1).f64Store();
+            c.f64Const(0).localSet(BA1);
+            downColumns(c, () -> {
+                c.localGet(BX).localGet(BAT).i32Add().load(false).f64PromoteF32().localGet(BB1).f64Sub().localSet(BV1);
+                c.localGet(BA1).localGet(BV1).localGet(BV1).f64Mul().f64Add().localSet(BA1);
+            });
+            c.localGet(BSUMS).localGet(BN).localGet(BJ).i32Add().i32Const(3).i32Shl().i32Add().localGet(BA1).f64Store();
+        });
+        return c.end();
+    }
+
+    /** i8x16.shuffle lanes: a vector's high two floats into its low two. */
+    private static final int[] HIGH = {2, 3, 2, 3};
+
+    /**
+     * BatchNorm1d's normalising pass, row by row, four features a pass, then one; with {@code eval}
+     * the running means (f32) stand in for the batch's (f64):
+     * <pre>
+     *   x̂ = f32(f64(x) − μ)·invStd     (eval: (x − μ)·invStd, all f32)       y = γ·x̂ + β
+     * </pre>
+     * f64x2 for the two halves, each demoted into the low lanes of an f32x4 and the two joined.
+     */
+    private static Code bnNormalise(boolean eval) {
+        Code c = bnLocals(9);
+        c.i32Const(0).localSet(BI);
+        c.whileLessBy(BI, BEND, BROW, () -> {                                 // bi: the row's byte offset
+            c.i32Const(0).localSet(BJ);
+            c.whileLess(BJ, BN4, 4, () -> normaliseElements(c, eval, true));
+            c.whileLess(BJ, BN, 1, () -> normaliseElements(c, eval, false));
+        });
+        return c.end();
+    }
+
+    /** x̂ and y at row offset bi and column j: four values with {@code simd}, else one. */
+    private static void normaliseElements(Code c, boolean eval, boolean simd) {
+        c.localGet(BJ).i32Const(2).i32Shl().localSet(BAT);                    // 4·j
+        c.localGet(BX).localGet(BI).i32Add().localGet(BAT).i32Add().load(simd).localSet(simd ? BV : BF);
+        if (eval) {
+            c.localGet(simd ? BV : BF).localGet(BSUMS).localGet(BAT).i32Add().load(simd).sub(simd);
+        } else if (simd) {
+            c.localGet(BV).f64x2PromoteLow().localGet(BSUMS).localGet(BJ).i32Const(3).i32Shl().i32Add().load(true).f64x2Sub().f32x4DemoteZero();
+            c.localGet(BV).localGet(BV).shuffle32(HIGH).f64x2PromoteLow().localGet(BSUMS).localGet(BJ).i32Const(3).i32Shl().i32Add().load(true, 16).f64x2Sub().f32x4DemoteZero();
+            c.shuffle32(new int[] {0, 1, 4, 5});
+        } else {
+            c.localGet(BF).f64PromoteF32().localGet(BSUMS).localGet(BJ).i32Const(3).i32Shl().i32Add().f64Load().f64Sub().f32DemoteF64();
+        }
+        c.localGet(B_INV).localGet(BAT).i32Add().load(simd).mul(simd).localSet(simd ? BA : BG);   // x̂
+        c.localGet(B_XHAT).localGet(BI).i32Add().localGet(BAT).i32Add().localGet(simd ? BA : BG).store(simd);
+        c.localGet(B_Y).localGet(BI).i32Add().localGet(BAT).i32Add();
+        c.localGet(B_GAMMA).localGet(BAT).i32Add().load(simd).localGet(simd ? BA : BG).mul(simd);
+        c.localGet(B_BETA).localGet(BAT).i32Add().load(simd).add(simd).store(simd);
+    }
+
+    /**
+     * BatchNorm1d's fused backward, a column (or four) at a time: both sums down it, then the
+     * term each dx gains (the caller adds t to dx, which is Java's {@code dx += t}: the same rounding).
+     * <pre>
+     *   s_dy = 0, s_dyx = 0;  for i: s_dy = s_dy + dy;  s_dyx = s_dyx + dy·x̂
+     *   training: s = γ·invStd / f32(m);  t = s·((f32(m)·dy − s_dy) − x̂·s_dyx)
+     *   eval:     s = γ·invStd;           t = s·dy
+     * </pre>
+     */
+    private static Code bnBackward(boolean training) {
+        Code c = bnLocals(8);
+        c.i32Const(0).localSet(BJ);
+        c.whileLess(BJ, BN4, 4, () -> backwardColumns(c, training, true));
+        c.whileLess(BJ, BN, 1, () -> backwardColumns(c, training, false));
+        return c.end();
+    }
+
+    private static void backwardColumns(Code c, boolean training, boolean simd) {
+        int sDy = simd ? BA : BF, sDyX = simd ? BB : BG, s = simd ? BC : BH, d = simd ? BV : BK, mf = simd ? BD : BMF;
+        c.constant(0, simd).localSet(sDy);
+        c.constant(0, simd).localSet(sDyX);
+        downColumns(c, () -> {
+            c.localGet(BX).localGet(BAT).i32Add().load(simd).localSet(d);
+            c.localGet(sDy).localGet(d).add(simd).localSet(sDy);
+            c.localGet(sDyX).localGet(d).localGet(BD_XHAT).localGet(BAT).i32Add().load(simd).mul(simd).add(simd).localSet(sDyX);
+        });
+        c.localGet(BJ).i32Const(2).i32Shl().localSet(BAT);
+        c.localGet(BD_SUMS).localGet(BAT).i32Add().localGet(sDy).store(simd);
+        c.localGet(BD_SUMS).localGet(BROW).i32Add().localGet(BAT).i32Add().localGet(sDyX).store(simd);
+        if (simd) c.localGet(BMF).f32x4Splat().localSet(BD);
+        c.localGet(BD_GAMMA).localGet(BAT).i32Add().load(simd).localGet(BD_INV).localGet(BAT).i32Add().load(simd).mul(simd);
+        if (training) c.localGet(mf).div(simd);
+        c.localSet(s);
+        downColumns(c, () -> {
+            c.localGet(BD_T).localGet(BAT).i32Add();
+            c.localGet(s);
+            if (training) {
+                c.localGet(mf).localGet(BX).localGet(BAT).i32Add().load(simd).mul(simd).localGet(sDy).sub(simd);
+                c.localGet(BD_XHAT).localGet(BAT).i32Add().load(simd).localGet(sDyX).mul(simd).sub(simd);
+            } else {
+                c.localGet(BX).localGet(BAT).i32Add().load(simd);
+            }
+            c.mul(simd).store(simd);
+        });
+    }
+
     // softmax's parameters and locals.
     private static final int LOGITS = 0, PROBS = 1, SM_ROWS = 2, V = 3, OUT = 4;                 // params, all i32
     private static final int SI = 5, SMJ = 6, ROW = 7, PROW = 8, ROW_END = 9;                     // i32 locals
@@ -607,6 +791,16 @@ public final class SimdModule {
         Code f64PromoteF32() { raw(0xbb); return this; }
         Code f32DemoteF64() { raw(0xb6); return this; }
         Code f64Store() { raw(0x39).u32(2).u32(0); return this; }           // align 2^2 (a hint), offset 0
+        Code f64Load() { raw(0x2b).u32(2).u32(0); return this; }            // align 2^2 (a hint), offset 0
+        Code f64ConvertI32S() { raw(0xb7); return this; }
+        Code f32ConvertI32S() { raw(0xb2); return this; }
+        Code f64x2Splat() { raw(0xfd).u32(20); return this; }
+        Code f64x2PromoteLow() { raw(0xfd).u32(95); return this; }         // f64x2.promote_low_f32x4: lanes 0 and 1
+        Code f32x4DemoteZero() { raw(0xfd).u32(94); return this; }         // f32x4.demote_f64x2_zero: into lanes 0 and 1, zeros above
+        Code f64x2Add() { raw(0xfd).u32(240); return this; }
+        Code f64x2Sub() { raw(0xfd).u32(241); return this; }
+        Code f64x2Mul() { raw(0xfd).u32(242); return this; }
+        Code f64x2Div() { raw(0xfd).u32(243); return this; }
         Code i64Const(int v) { raw(0x42).s32(v); return this; }              // small values: the same LEB128 as i32's
         Code i64Add() { raw(0x7c); return this; }
         Code i64Shl() { raw(0x86); return this; }
@@ -629,6 +823,16 @@ public final class SimdModule {
             localGet(i).localGet(limit).i32GeS().brIf(1);
             body.run();
             localGet(i).i32Const(step).i32Add().localSet(i);
+            br(0).end().end();
+            return this;
+        }
+
+        /** As {@link #whileLess}, the step a local's value: {@code while (i < limit) { body; i += step; }}. */
+        Code whileLessBy(int i, int limit, int stepLocal, Runnable body) {
+            block().loop();
+            localGet(i).localGet(limit).i32GeS().brIf(1);
+            body.run();
+            localGet(i).localGet(stepLocal).i32Add().localSet(i);
             br(0).end().end();
             return this;
         }

@@ -224,7 +224,8 @@ class PageE2ETest extends PageTest {
 
     /**
      * Every SIMD kernel (each of Kernels' six product layouts: both branches of the three products; eval's
-     * table rows summed in the module, tanh'd and multiplied; embeddingLinear's products summed where they are, and its backward's rows summed by group for both products that read them there; the products reading an op's tanh output where its scratch kept it; tanh; softmax; a step of a weight kept in linear memory, its products, check, update and zeroing) against
+     * table rows summed in the module, tanh'd and multiplied; embeddingLinear's products summed where they are, and its backward's rows summed by group for both products that read them there; the products reading an op's tanh output where its scratch kept it; tanh; softmax; a step of a weight kept in linear memory, its products, check, update and zeroing; a BatchNorm1d layer's
+     * training and eval steps through the module's batch-norm kernels against its own loops) against
      * the float[] one on random shapes, many of them with widths that are not multiples of 4, single
      * rows or single columns: equal bits. Without SIMD the worker says so and keeps float[].
      */
@@ -243,6 +244,7 @@ class PageE2ETest extends PageTest {
             assertEquals(300L, ((Number) r.get("tanhs")).longValue(), "and a tanh: " + r);
             assertEquals(300L, ((Number) r.get("softmaxes")).longValue(), "and cross-entropy's softmax rows: " + r);
             assertEquals(300L, ((Number) r.get("weights")).longValue(), "and a step of a weight kept in linear memory: " + r);
+            assertEquals(300L, ((Number) r.get("batchNorms")).longValue(), "and a batch-norm layer's steps: " + r);
             assertEquals(0L, ((Number) r.get("differ")).longValue(), "products whose bits differ: " + r);
 
             openReady(driver, wait, "/?engine=wasm&bench&simd=off");
