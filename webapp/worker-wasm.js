@@ -44,7 +44,7 @@ try {
         installImports(o) {
           o.kernels = kernels
             ? new WebAssembly.Instance(kernels, { env: { memory: o.env.memory } }).exports   // wasm-to-wasm calls
-            : { axpy: notLoaded, tanh: notLoaded, sumRows: notLoaded, softmax: notLoaded, sgd: notLoaded, notFinite: notLoaded, zero: notLoaded, transpose: notLoaded, transposeAdd: notLoaded,
+            : { axpy: notLoaded, tanh: notLoaded, sumRows: notLoaded, softmax: notLoaded, sgd: notLoaded, notFinite: notLoaded, zero: notLoaded, copy: notLoaded, transpose: notLoaded, transposeAdd: notLoaded,
                 bnMoments: notLoaded, bnNormalise: notLoaded, bnNormaliseEval: notLoaded, bnBackward: notLoaded, bnBackwardEval: notLoaded };   // every import of module "kernels" (teagrad.web.Simd)
         },
       });

@@ -88,6 +88,13 @@ public final class Kernels {
          */
         protected void tanhOutput(float[] x, float[] y, int n) { tanh(x, y, n); }
 
+        /**
+         * y is an op's output, which nothing but the op writes, and the last product (or sum of its rows)
+         * stored it whole: a scratch may note where its values are, so that the ops reading y next (products,
+         * batch norm, tanh) read them there (the WebAssembly worker's does; the float[] scratch reads y anyway).
+         */
+        protected void keepOutput(float[] y) {}
+
         /** The loaded coefficients become their tanh, where they are (src is left as it was). */
         protected abstract void tanhCoefficients(int length);
 
@@ -450,6 +457,9 @@ public final class Kernels {
      * next products that read y (h·W and the weight gradient hᵀ·dy) may find it in the scratch.
      */
     public static void tanhOutput(float[] x, float[] y, int n, Scratch s) { s.tanhOutput(x, y, n); }
+
+    /** See {@link Scratch#keepOutput}: after the op's forward product stored y. */
+    public static void keepOutput(float[] y, Scratch s) { s.keepOutput(y); }
 
     /** db[m] += Σ_i dy[i,:]: the bias gradient is the column sum of dy. */
     public static void addColumnSums(float[] dy, float[] db, int n, int m) {

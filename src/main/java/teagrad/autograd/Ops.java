@@ -115,6 +115,7 @@ public final class Ops {
             }
             // out[i] = b + Σ_p R_p[x_ip], the rows added where the products left them
             Kernels.sumAccRows(b == null ? null : b.data, resultRow, rows, block, m, y.data, sR);
+            Kernels.keepOutput(y.data, sR);   // y is written by nothing else
         };
         Runnable dTable = () -> {
             // S_p[v] = Σ_{i: x_ip = v} dout[i,:], rows in index order
@@ -164,7 +165,10 @@ public final class Ops {
         w.productsOnly = true;
         // One scratch per product: each splits a different matrix into rows, so sharing one would reallocate it.
         Kernels.Scratch sy = Kernels.scratch(), sx = Kernels.scratch(), sw = Kernels.scratch();
-        Runnable forward = () -> Kernels.matmulBias(x.data, w.data, b == null ? null : b.data, y.data, n, k, m, sy);
+        Runnable forward = () -> {
+            Kernels.matmulBias(x.data, w.data, b == null ? null : b.data, y.data, n, k, m, sy);
+            Kernels.keepOutput(y.data, sy);   // y is written by nothing else
+        };
         Runnable dx = () -> Kernels.addMatmulTransB(y.grad, w.data, x.grad, n, k, m, sx);   // dx = dy·wᵀ
         Runnable dw = () -> Kernels.addMatmulTransA(x.data, y.grad, w.grad, n, k, m, sw);   // dw = xᵀ·dy
         if (b == null) return y.define(new Tensor[] {x, w}, forward, dx, dw);

@@ -65,6 +65,10 @@ final class Simd {
     @Import(module = "kernels", name = "zero")
     static native void zero(int x, int n);
 
+    /** dst[0..n) = src[0..n), floats at byte addresses (memory.copy). */
+    @Import(module = "kernels", name = "copy")
+    static native void copy(int dst, int src, int n);
+
     /** (dst + c·dstStride)[r] = (src + r·srcStride)[c] for r in [0, rows), c in [0, cols); strides in bytes. */
     @Import(module = "kernels", name = "transpose")
     static native void transpose(int src, int srcStride, int dst, int dstStride, int rows, int cols);
@@ -126,18 +130,20 @@ final class Simd {
     }
 
     /**
-     * The scratches whose tanh output is kept ({@link MemoryScratch#tanhOutput}): a product that loads
-     * one of those arrays reads it where it is instead of copying it in (h·W and hᵀ·dy after each
-     * Tanh: two copies of h less per layer and step). A ring of a few: a scratch dropped from it
-     * only costs its products the copy again, and old models' scratches are not kept alive for long.
+     * The scratches that keep an op's output where they computed it: tanh's ({@link MemoryScratch#tanhOutput}),
+     * a product's or a sum of its rows ({@link MemoryScratch#keepOutput}) and batch norm's y. A product that
+     * loads one of those arrays reads it where it is instead of copying it in (h·W and hᵀ·dy after each
+     * Tanh: two copies of h less per layer and step), batch norm reads its input there, and tanh copies
+     * it within linear memory. A ring of a few: a scratch dropped from it only costs its readers the copy
+     * again, and old models' scratches are not kept alive for long.
      */
-    private static final MemoryScratch[] keeping = new MemoryScratch[16];
+    private static final MemoryScratch[] keeping = new MemoryScratch[32];
     private static int nextKeeping;
 
     /** The byte address where a scratch keeps {@code src}'s first {@code floats} values, or −1. */
     private static int kept(float[] src, int floats) {
         for (MemoryScratch s : keeping) {
-            if (s != null && s.kept == src && floats <= s.keptLength) return s.keptAt.address;
+            if (s != null && s.kept == src && floats <= s.keptLength) return s.keptAddress;
         }
         return -1;
     }
@@ -147,8 +153,12 @@ final class Simd {
         private final Region rows = new Region(), coef = new Region(), acc = new Region(), values = new Region();
         private final Region table = new Region(), first = new Region(), at = new Region(), keptAt = new Region();
         private float[] tableLoaded;   // sumCoefficients' table, copied in once
-        private float[] kept;          // the op output whose values are at keptAt (tanhOutput's), or null
-        private int keptLength;
+        private float[] kept;          // the op output whose values this scratch keeps at keptAddress, or null
+        private int keptLength, keptAddress;
+        private boolean keptIsProduct; // kept where this scratch's next product writes: forgotten when it begins
+        private float[] storedTo;      // the array the last product stored whole, row after row, from storedAt (bytes); storedLength floats
+        private int storedAt, storedLength;
+        private final Region output = new Region();   // sumAccRows' rows
         private boolean keeping;       // in the ring
         private int rowsAt, coefAt;    // where the loaded rows and coefficients are: our regions, or another scratch's kept output
         private int accAt = -1;        // where the accumulators are when a product adds into a kept weight's gradient (else ours: −1)
@@ -171,6 +181,8 @@ final class Simd {
 
         @Override protected void loadRows(float[] src, int from, int count, int length, boolean transposed) {
             accAt = -1;          // a product begins: its accumulators are ours unless it loads a kept weight's gradient into them
+            storedTo = null;
+            if (keptIsProduct) kept = null;
             int stride = padded(length);
             rowStride = 4 * stride;
             SimdWeights.Weight weight = SimdWeights.of(src);
@@ -403,9 +415,13 @@ final class Simd {
             int firstAt = this.first.reserve(width);
             if (first != null) copyIn(first, 0, width, firstAt);
             else fill(firstAt, width, 0f);
-            int sums = values.reserve(n * width);
+            if (keptIsProduct) kept = null;
+            int sums = output.reserve(n * width);
             sumRowsAt(acc.address, firstAt, at, padded(width), n, per, width, sums);
             copyOut(sums, out, 0, n * width);
+            storedTo = out;
+            storedAt = sums;
+            storedLength = n * width;
         }
 
         /** Row r at {@code sums} = first + the rows at base + 4·scale·at[r·per + q] (bytes), q in [0, per), summed by the module. */
@@ -422,7 +438,9 @@ final class Simd {
 
         /** y[0..n) = tanh(x[0..n)), computed by the module in {@code region}, where the values stay until its next use. */
         private static void tanhIn(Region region, float[] x, float[] y, int n) {
-            int base = copyIn(x, 0, n, region.reserve(n));
+            int base = region.reserve(n), from = kept(x, n);
+            if (from >= 0) Simd.copy(base, from, n);   // batch norm's y, where its kernel left it
+            else copyIn(x, 0, n, base);
             Simd.tanh(base, n);
             copyOut(base, y, 0, n);
         }
@@ -430,8 +448,20 @@ final class Simd {
         /** tanh into a region of its own, left there for the products that read y next (Simd's ring notes it). */
         @Override protected void tanhOutput(float[] x, float[] y, int n) {
             tanhIn(keptAt, x, y, n);
+            keep(y, n, keptAt.address, false);
+        }
+
+        /** The last product stored y whole, row after row, here: later readers find y's values where they are. */
+        @Override protected void keepOutput(float[] y) {
+            if (storedTo == y && storedLength == y.length) keep(y, storedLength, storedAt, true);
+        }
+
+        /** Notes that y's first {@code length} values are at {@code address}, and joins the ring of scratches that keep outputs. */
+        private void keep(float[] y, int length, int address, boolean product) {
             kept = y;
-            keptLength = n;
+            keptLength = length;
+            keptAddress = address;
+            keptIsProduct = product;
             if (!keeping) {
                 MemoryScratch dropped = Simd.keeping[nextKeeping];
                 if (dropped != null) dropped.keeping = false;
@@ -464,7 +494,7 @@ final class Simd {
 
         // ---- BatchNorm1d's loops in the module. x̂ stays here for the backward: the layer's array is never written.
 
-        private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region();
+        private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region(), bnT = new Region();
         private float[] bnXOf, bnXhatOf;   // the arrays whose values are at bnX and at bnXhat
 
         @Override public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) {
@@ -477,8 +507,10 @@ final class Simd {
             return true;
         }
 
-        /** x's values at bnX: copied in unless they are there already (the normalising pass after the moments). */
+        /** x's values: where the op that computed x keeps them, else copied into bnX unless they are there already (the pass after the moments). */
         private int bnIn(float[] x, int length) {
+            int at = kept(x, length);
+            if (at >= 0) return at;
             if (x != bnXOf) {
                 copyIn(x, 0, length, bnX.reserve(length));
                 bnXOf = x;
@@ -500,9 +532,10 @@ final class Simd {
             return bnOut(x, xhat, yAt, y, m * n);
         }
 
-        /** After a normalising pass: y into its array, x̂ held; x's values are not kept past the forward. */
+        /** After a normalising pass: y into its array and kept (the layer's output: nothing else writes it), x̂ held; x's values are not kept past the forward. */
         private boolean bnOut(float[] x, float[] xhat, int yAt, float[] y, int length) {
             copyOut(yAt, y, 0, length);
+            keep(y, length, yAt, false);
             bnXhatOf = xhat;
             bnXOf = null;
             return true;
@@ -521,7 +554,7 @@ final class Simd {
                 copyIn(xhat, 0, m * n, bnXhat.reserve(m * n));
                 bnXhatOf = xhat;
             }
-            int t = copyIn(dy, 0, m * n, bnY.reserve(m * n)), v = bnVectors(n, invStd, gamma), sums = bnSums.reserve(2 * n);
+            int t = copyIn(dy, 0, m * n, bnT.reserve(m * n)), v = bnVectors(n, invStd, gamma), sums = bnSums.reserve(2 * n);
             if (training) Simd.bnBackward(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
             else Simd.bnBackwardEval(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
             copyOut(sums, sumDy, 0, n);
@@ -558,6 +591,14 @@ final class Simd {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] += Address.fromInt(base + 4 * i).getFloat();
             } else if (stride == 1) {
                 copyOut(base, dst, offset, length);
+                boolean next = padded(length) == length && accAt < 0 && (r == 0 && offset == 0 || storedTo == dst && offset == storedLength && base == storedAt + 4 * storedLength);
+                if (next && r == 0) {
+                    storedTo = dst;
+                    storedAt = base;
+                    storedLength = 0;
+                }
+                storedLength += length;
+                if (!next) storedTo = null;
             } else {
                 for (int i = 0; i < length; i++) dst[offset + i * stride] = Address.fromInt(base + 4 * i).getFloat();
             }

@@ -29,6 +29,8 @@ import teagrad.autograd.FMath;
  *     the i32 at out = 1 if any of grads[0..n) is NaN or ±∞, else 0
  *   zero(x, n)
  *     x[0..n) = 0 (memory.fill)
+ *   copy(dst, src, n)
+ *     dst[0..n) = src[0..n) (memory.copy)
  *   transpose(src, srcStride, dst, dstStride, rows, cols)
  *     (dst + c·dstStride)[r] = (src + r·srcStride)[c] for r in [0, rows), c in [0, cols)     strides in bytes
  *   transposeAdd(src, srcStride, dst, dstStride, rows, cols)
@@ -94,7 +96,7 @@ public final class SimdModule {
             new Function("sumRows", 5, sumRows()), new Function("softmax", 5, softmax()),
             new Function("sgd", 4, sgd()), new Function("notFinite", 3, notFinite()), new Function("zero", 2, zero()),
             new Function("transpose", 6, transpose(false)), new Function("transposeAdd", 6, transpose(true)),
-            new Function("bnMoments", 4, bnMoments()), new Function("bnNormalise", 9, bnNormalise(false)),
+            new Function("copy", 3, copy()), new Function("bnMoments", 4, bnMoments()), new Function("bnNormalise", 9, bnNormalise(false)),
             new Function("bnNormaliseEval", 9, bnNormalise(true)), new Function("bnBackward", 8, bnBackward(true)),
             new Function("bnBackwardEval", 8, bnBackward(false)));
         int count = functions.size();
@@ -361,6 +363,14 @@ public final class SimdModule {
             c.i32Or().localSet(NANY);
         });
         c.localGet(NF_OUT).localGet(NANY).localGet(NV).v128AnyTrue().i32Or().i32Store();
+        return c.end();
+    }
+
+    /** dst[0..n) = src[0..n): (memory.copy dst src (4·n)), the bulk operation. */
+    private static Code copy() {
+        Code c = new Code();
+        c.u32(0);                                                    // no locals
+        c.localGet(0).localGet(1).localGet(2).i32Const(2).i32Shl().memoryCopy();
         return c.end();
     }
 
@@ -760,6 +770,7 @@ public final class SimdModule {
         Code i32Store() { raw(0x36).u32(2).u32(0); return this; }            // align 2^2, offset 0
         Code i32x4Splat() { raw(0xfd).u32(17); return this; }
         Code memoryFill() { raw(0xfc).u32(11).raw(0x00); return this; }   // dest value size: the bytes set to value
+        Code memoryCopy() { raw(0xfc).u32(10).raw(0x00, 0x00); return this; }   // dest src size, in bytes
 
         /** i8x16.shuffle picking four 32-bit lanes of (a ‖ b): lane indices 0–3 are a's, 4–7 b's. */
         Code shuffle32(int[] lanes) {
