@@ -95,6 +95,9 @@ public final class Kernels {
          */
         protected void keepOutput(float[] y) {}
 
+        /** a (an op's output) was just written by other code than its op: every scratch that kept its values elsewhere forgets them. */
+        protected void forgetKept(float[] a) {}
+
         /** The loaded coefficients become their tanh, where they are (src is left as it was). */
         protected abstract void tanhCoefficients(int length);
 
@@ -460,6 +463,12 @@ public final class Kernels {
 
     /** See {@link Scratch#keepOutput}: after the op's forward product stored y. */
     public static void keepOutput(float[] y, Scratch s) { s.keepOutput(y); }
+
+    /**
+     * An op's output that other code than the op has just written (BackwardCheck sets batch norm's to the
+     * lecture graph's values): the ops that read it next read the array, not values kept where they were computed.
+     */
+    public static void overwritten(float[] a) { scratches.get().forgetKept(a); }
 
     /** db[m] += Σ_i dy[i,:]: the bias gradient is the column sum of dy. */
     public static void addColumnSums(float[] dy, float[] db, int n, int m) {

@@ -3,6 +3,7 @@ package teagrad.check;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import teagrad.autograd.Kernels;
 import teagrad.autograd.Tensor;
 import teagrad.data.Dataset;
 import teagrad.data.Rng;
@@ -133,7 +134,10 @@ public final class BackwardCheck {
         Tensor hprebn = pass.output(2), hpreact = pass.output(3), logits = pass.output(5);
         for (Tensor op : ops) {
             op.forwardFunction().run();
-            if (op == hpreact) System.arraycopy(g.hpreact.data, 0, hpreact.data, 0, hpreact.size());
+            if (op == hpreact) {
+                System.arraycopy(g.hpreact.data, 0, hpreact.data, 0, hpreact.size());
+                Kernels.overwritten(hpreact.data);   // tanh reads these values, not where batch norm computed its own
+            }
         }
         // Graph.backward, a step at a time: clear, d(loss)/d(loss) = 1, the ops in reverse order.
         for (Tensor op : ops) op.zeroGrad();

@@ -456,6 +456,10 @@ final class Simd {
             if (storedTo == y && storedLength == y.length) keep(y, storedLength, storedAt, true);
         }
 
+        @Override protected void forgetKept(float[] a) {
+            for (MemoryScratch s : Simd.keeping) if (s != null && s.kept == a) s.kept = null;
+        }
+
         /** Notes that y's first {@code length} values are at {@code address}, and joins the ring of scratches that keep outputs. */
         private void keep(float[] y, int length, int address, boolean product) {
             kept = y;

@@ -829,21 +829,18 @@ public final class SimdModule {
          * {@code while (i < limit) { body; i += step; }} with i and limit locals:
          * (block (loop (br_if 1 (i32.ge_s i limit)) body (local.set i (i + step)) (br 0))).
          */
-        Code whileLess(int i, int limit, int step, Runnable body) {
-            block().loop();
-            localGet(i).localGet(limit).i32GeS().brIf(1);
-            body.run();
-            localGet(i).i32Const(step).i32Add().localSet(i);
-            br(0).end().end();
-            return this;
-        }
+        Code whileLess(int i, int limit, int step, Runnable body) { return whileLess(i, limit, () -> i32Const(step), body); }
 
         /** As {@link #whileLess}, the step a local's value: {@code while (i < limit) { body; i += step; }}. */
-        Code whileLessBy(int i, int limit, int stepLocal, Runnable body) {
+        Code whileLessBy(int i, int limit, int stepLocal, Runnable body) { return whileLess(i, limit, () -> localGet(stepLocal), body); }
+
+        private Code whileLess(int i, int limit, Runnable pushStep, Runnable body) {
             block().loop();
             localGet(i).localGet(limit).i32GeS().brIf(1);
             body.run();
-            localGet(i).localGet(stepLocal).i32Add().localSet(i);
+            localGet(i);
+            pushStep.run();
+            i32Add().localSet(i);
             br(0).end().end();
             return this;
         }
