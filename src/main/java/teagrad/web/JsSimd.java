@@ -107,6 +107,25 @@ final class JsSimd {
     private static native void sumRows(JSObject kernels, Float32Array heap, int sums, int first, int table, int addresses,
                                        @JSByRef(optional = true) int[] at, int n, int per, int width);
 
+    /** values[0 .. count) = the f64s at float index {@code at} (8-byte aligned). */
+    @JSBody(params = {"heap", "at", "values", "count"}, script = "values.set(new Float64Array(heap.buffer, 4 * at, count));")
+    private static native void doublesOut(Float32Array heap, int at, @JSByRef(optional = true) double[] values, int count);
+
+    /** The f64s at float index {@code at} = values[0 .. count). */
+    @JSBody(params = {"heap", "at", "values", "count"}, script = "new Float64Array(heap.buffer, 4 * at, count).set(values);")
+    private static native void doublesIn(Float32Array heap, int at, @JSByRef(optional = true) double[] values, int count);
+
+    @JSBody(params = {"k", "x", "m", "n", "sums"}, script = "k.bnMoments(x, m, n, sums);")
+    private static native void bnMoments(JSObject kernels, int x, int m, int n, int sums);
+
+    @JSBody(params = {"k", "running", "x", "m", "n", "mean", "invStd", "gamma", "beta", "xhat", "y"},
+        script = "(running ? k.bnNormaliseEval : k.bnNormalise)(x, m, n, mean, invStd, gamma, beta, xhat, y);")
+    private static native void bnNormalise(JSObject kernels, boolean eval, int x, int m, int n, int mean, int invStd, int gamma, int beta, int xhat, int y);
+
+    @JSBody(params = {"k", "training", "dy", "m", "n", "xhat", "invStd", "gamma", "sums", "t"},
+        script = "(training ? k.bnBackward : k.bnBackwardEval)(dy, m, n, xhat, invStd, gamma, sums, t);")
+    private static native void bnBackward(JSObject kernels, boolean training, int dy, int m, int n, int xhat, int invStd, int gamma, int sums, int t);
+
     /** The scratch in the module's memory: regions of floats taken from the top of the memory as they grow. */
     static final class MemoryScratch extends Kernels.Scratch {
         private final JSObject kernels = exports();
@@ -209,6 +228,59 @@ final class JsSimd {
             }
             copyIn(heap, this.first.at, first, 0, width);
             sumRows(kernels, heap, coef.bytes(), this.first.bytes(), this.table.bytes(), addresses.bytes(), at, n, per, width);
+        }
+
+        // ---- BatchNorm1d's loops in the module (the same f32 and f64 operations as the JVM's, where this build's
+        // loops compute in doubles). One scratch serves every layer here, so nothing is kept between calls:
+        // x̂ goes back to the layer's array, and each call copies in what it reads (a memcpy each).
+
+        private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region();
+
+        @Override public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) {
+            int at = bnX.reserve(m * n), sums = bnSums.reserve(4 * n);   // 2n f64s; every reserve before the heap is read
+            copyIn(heap, at, x, 0, m * n);
+            bnMoments(kernels, 4 * at, m, n, 4 * sums);
+            doublesOut(heap, sums, mean, n);
+            doublesOut(heap, sums + 2 * n, sq, n);
+            return true;
+        }
+
+        @Override public boolean batchNormNormalise(float[] x, int m, int n, double[] mean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
+            return normalise(false, x, m, n, mean, null, invStd, gamma, beta, xhat, y);
+        }
+
+        @Override public boolean batchNormNormaliseEval(float[] x, int m, int n, float[] runningMean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
+            return normalise(true, x, m, n, null, runningMean, invStd, gamma, beta, xhat, y);
+        }
+
+        /** The normalising pass with the batch's means (f64) or, in eval, the running ones (f32). */
+        private boolean normalise(boolean eval, float[] x, int m, int n, double[] mean, float[] runningMean, float[] invStd, float[] gamma, float[] beta,
+                                  float[] xhat, float[] y) {
+            int at = bnX.reserve(m * n), sums = bnSums.reserve(4 * n), v = bnVectors.reserve(4 * n), xh = bnXhat.reserve(m * n), out = bnY.reserve(m * n);
+            copyIn(heap, at, x, 0, m * n);
+            if (eval) copyIn(heap, v + 3 * n, runningMean, 0, n);
+            else doublesIn(heap, sums, mean, n);
+            copyIn(heap, v, invStd, 0, n);
+            copyIn(heap, v + n, gamma, 0, n);
+            copyIn(heap, v + 2 * n, beta, 0, n);
+            bnNormalise(kernels, eval, 4 * at, m, n, 4 * (eval ? v + 3 * n : sums), 4 * v, 4 * (v + n), 4 * (v + 2 * n), 4 * xh, 4 * out);
+            copyOut(heap, xh, xhat, 0, m * n);
+            copyOut(heap, out, y, 0, m * n);
+            return true;
+        }
+
+        @Override public boolean batchNormBackward(float[] dy, int m, int n, float[] xhat, float[] invStd, float[] gamma, boolean training,
+                                                   float[] sumDy, float[] sumDyXhat, float[] dx) {
+            int t = bnY.reserve(m * n), xh = bnXhat.reserve(m * n), v = bnVectors.reserve(4 * n), sums = bnSums.reserve(4 * n);
+            copyIn(heap, t, dy, 0, m * n);
+            copyIn(heap, xh, xhat, 0, m * n);
+            copyIn(heap, v, invStd, 0, n);
+            copyIn(heap, v + n, gamma, 0, n);
+            bnBackward(kernels, training, 4 * t, m, n, 4 * xh, 4 * v, 4 * (v + n), 4 * sums, 4 * t);   // t over dy
+            copyOut(heap, sums, sumDy, 0, n);
+            copyOut(heap, sums + n, sumDyXhat, 0, n);
+            scatterOut(heap, t, dx, 0, 1, m * n, true);   // dx += t: a float sum, rounded once as the JVM's
+            return true;
         }
 
         /** Along the rows of w from 16 outputs on, as {@link Simd.MemoryScratch}: the module's loop is over a row's length. */

@@ -35,6 +35,7 @@ final class SimdCheck {
         Rng rng = new Rng(seed, Rng.INIT), weightRng = new Rng(seed + 1, Rng.INIT);   // the weights' own draws: the other cases stay as they were
         Rng batchNormRng = new Rng(seed + 2, Rng.INIT);
         int weightCases = 0, batchNorms = 0;
+        int[] batchNormBits = new int[2];   // checksums of the training steps' y and dx: float[] layers, SIMD layers
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 33};
         int products = 0, tanhs = 0, softmaxes = 0, differ = 0;
         int[] bits = new int[2];   // the float[] results' checksum, the SIMD ones'
@@ -150,11 +151,11 @@ final class SimdCheck {
                 differ += keptWeight(weightRng, c, bits, first, simd, weights);
                 weightCases++;
             }
-            differ += batchNorm(batchNormRng, c, first, simd);
+            differ += batchNorm(batchNormRng, c, batchNormBits, first, simd);
             batchNorms++;
         }
         return "{\"simd\": true, \"products\": " + products + ", \"tanhs\": " + tanhs + ", \"softmaxes\": " + softmaxes + ", \"weights\": " + weightCases
-            + ", \"batchNorms\": " + batchNorms
+            + ", \"batchNorms\": " + batchNorms + ", \"batchNormBits\": " + batchNormBits[1]
             + ", \"differ\": " + differ + ", \"first\": \"" + first
             + "\", \"floatBits\": " + bits[0] + ", \"simdBits\": " + bits[1] + "}";
     }
@@ -237,14 +238,18 @@ final class SimdCheck {
      * the float[] scratch (whose layer runs its own loops): a training step (forward, the three backwards into
      * gradients that already hold values), then eval mode's (with the running statistics the step left). Its
      * features' count is often not a multiple of 4, and now and then an input is NaN or ±∞. Returns how many
-     * results differ: y, dx, dγ, dβ and the running statistics. Not in the checksums: the JavaScript worker
-     * has no such kernels, and runs both layers' loops in this Java, in doubles.
+     * results differ: y, dx, dγ, dβ and the running statistics. Not in the products' checksums: the
+     * JavaScript worker's float[] layer runs these loops in doubles. The training step's y and dx go into
+     * {@code bits} (its running statistics, which eval reads, are Java floats there too, so in doubles).
      */
-    private static int batchNorm(Rng rng, int c, StringBuilder first, Supplier<Kernels.Scratch> simd) {
+    private static int batchNorm(Rng rng, int c, int[] bits, StringBuilder first, Supplier<Kernels.Scratch> simd) {
         int[] small = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 27, 31, 33, 100, 200};
         int m = 2 + rng.nextInt(40), n = pick(rng, small, 210);
         float[] x = random(m * n, rng), dy = random(m * n, rng), dx = random(m * n, rng), gamma = random(n, rng), beta = random(n, rng);
-        for (int i = 0; i < x.length; i++) x[i] = x[i] * (1 + i % 7) + (i % n) * 0.25f;   // columns of different means and spreads
+        for (int i = 0; i < x.length; i++) {   // columns of different means and spreads, one rounding per store (the JavaScript build's floats are doubles)
+            x[i] *= 1 + i % 7;
+            x[i] += (i % n) * 0.25f;
+        }
         if (c % 9 == 4) x[rng.nextInt(x.length)] = c % 2 == 0 ? Float.NaN : Float.POSITIVE_INFINITY;
         String shape = m + "×" + n;
         float[][] out = new float[2][];
@@ -276,6 +281,7 @@ final class SimdCheck {
         } finally {
             Kernels.useScratch(installed);
         }
+        same(bits, java.util.Arrays.copyOf(out[0], 2 * m * n), java.util.Arrays.copyOf(out[1], 2 * m * n), "", new StringBuilder());
         return same(new int[2], out[0], out[1], "BatchNorm1d " + shape + ": y, dx in training then eval, dγ, dβ, running statistics", first);
     }
 

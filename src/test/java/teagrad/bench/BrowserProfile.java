@@ -22,10 +22,11 @@ import teagrad.web.BrowserAccess;
  * so that a change is read as a ratio on a shared machine.
  *
  * <p>Usage: BrowserProfile rounds seconds label=webappDir [label=webappDir …]; {@code -Dpreset=deep-batchnorm}
- * trains and profiles that preset's network instead of the default one.
+ * trains and profiles that preset's network instead of the default one, {@code -Dengine=js} the JavaScript worker.
  */
 public final class BrowserProfile {
     private static final String PRESET = System.getProperty("preset") == null ? "" : "&preset=" + System.getProperty("preset");
+    private static final String ENGINE = System.getProperty("engine", "wasm");
 
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
@@ -48,7 +49,7 @@ public final class BrowserProfile {
                         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
                         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(180));   // the profile, on a loaded machine
                         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", BrowserBench.BOOT_WATCH));
-                        driver.get(origin + "/?engine=wasm&bench&benchstart#steps=10000000&every=10000000&seed=42" + PRESET);
+                        driver.get(origin + "/?engine=" + ENGINE + "&bench&benchstart#steps=10000000&every=10000000&seed=42" + PRESET);
                         wait.until(d -> js.executeScript("return window.teagradState.firstStepAt === undefined ? null : 1") != null);
                         first[b][r] = ((Number) js.executeScript("return window.teagradState.firstStepAt")).doubleValue();
                         String split = (String) js.executeScript(BrowserBench.SPLIT);

@@ -24,8 +24,8 @@ import teagrad.train.Trainer;
 class JsWorkerTest extends PageTest {
 
     /**
-     * Every product layout, eval's table rows summed, tanh'd and multiplied, and tanh, on 300 random
-     * shapes (bench/'s kernels check): through the module they have the JVM's bits (a checksum of
+     * Every product layout, eval's table rows summed, tanh'd and multiplied, tanh, and a batch-norm layer's
+     * training step, on 300 random shapes (bench/'s kernels check): through the module they have the JVM's bits (a checksum of
      * all results, the JVM's computed here with its float[] scratch); this build's float[] products,
      * which compute in doubles and round once per sum, do not.
      */
@@ -44,6 +44,7 @@ class JsWorkerTest extends PageTest {
             assertEquals(Boolean.TRUE, r.get("simd"), "Chromium has WebAssembly SIMD: " + r);
             assertEquals(3000L, ((Number) r.get("products")).longValue(), "ten products per shape: " + r);
             assertEquals(jvm.get("floatBits"), r.get("simdBits"), "the module's results have the JVM's bits: " + r);
+            assertEquals(jvm.get("batchNormBits"), r.get("batchNormBits"), "and so do batch norm's training steps through the module: " + r);
             assertNotEquals(jvm.get("floatBits"), r.get("floatBits"), "while the JavaScript float[] ones differ: " + r);
             assertTrue(((Number) r.get("differ")).longValue() > 0, "so the two scratches differ here: " + r);
 
