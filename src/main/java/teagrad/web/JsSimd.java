@@ -235,10 +235,12 @@ final class JsSimd {
         // x̂ goes back to the layer's array, and each call copies in what it reads (a memcpy each).
 
         private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region();
+        private float[] bnXOf;   // the x whose values the moments left at bnX, for the pass after them (nothing else runs between)
 
         @Override public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) {
             int at = bnX.reserve(m * n), sums = bnSums.reserve(4 * n);   // 2n f64s; every reserve before the heap is read
             copyIn(heap, at, x, 0, m * n);
+            bnXOf = x;
             bnMoments(kernels, 4 * at, m, n, 4 * sums);
             doublesOut(heap, sums, mean, n);
             doublesOut(heap, sums + 2 * n, sq, n);
@@ -257,7 +259,8 @@ final class JsSimd {
         private boolean normalise(boolean eval, float[] x, int m, int n, double[] mean, float[] runningMean, float[] invStd, float[] gamma, float[] beta,
                                   float[] xhat, float[] y) {
             int at = bnX.reserve(m * n), sums = bnSums.reserve(4 * n), v = bnVectors.reserve(4 * n), xh = bnXhat.reserve(m * n), out = bnY.reserve(m * n);
-            copyIn(heap, at, x, 0, m * n);
+            if (x != bnXOf) copyIn(heap, at, x, 0, m * n);
+            bnXOf = null;
             if (eval) copyIn(heap, v + 3 * n, runningMean, 0, n);
             else doublesIn(heap, sums, mean, n);
             copyIn(heap, v, invStd, 0, n);

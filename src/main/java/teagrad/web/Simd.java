@@ -525,7 +525,7 @@ final class Simd {
         @Override public boolean batchNormNormalise(float[] x, int m, int n, double[] mean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
             int xAt = bnIn(x, m * n), means = bnSums.reserve(2 * n);
             for (int j = 0; j < n; j++) Address.fromInt(means + 8 * j).putDouble(mean[j]);
-            int v = bnVectors(n, invStd, gamma, beta), xhatAt = bnXhat.reserve(m * n), yAt = bnY.reserve(m * n);
+            int v = bnVectors(n, invStd, gamma, beta, null), xhatAt = bnXhat.reserve(m * n), yAt = bnY.reserve(m * n);
             Simd.bnNormalise(xAt, m, n, means, v, v + 4 * n, v + 8 * n, xhatAt, yAt);
             return bnOut(x, xhat, yAt, y, m * n);
         }
@@ -545,10 +545,13 @@ final class Simd {
             return true;
         }
 
-        /** The per-feature vectors one after another in linear memory, n floats each; returns the first's address. */
-        private int bnVectors(int n, float[]... vectors) {
-            int at = bnVectors.reserve(vectors.length * n);
-            for (int i = 0; i < vectors.length; i++) copyIn(vectors[i], 0, n, at + 4 * i * n);
+        /** The per-feature vectors one after another in linear memory, n floats each (c and d may be null); returns the first's address. */
+        private int bnVectors(int n, float[] a, float[] b, float[] c, float[] d) {
+            int at = bnVectors.reserve(4 * n);
+            copyIn(a, 0, n, at);
+            copyIn(b, 0, n, at + 4 * n);
+            if (c != null) copyIn(c, 0, n, at + 8 * n);
+            if (d != null) copyIn(d, 0, n, at + 12 * n);
             return at;
         }
 
@@ -558,7 +561,7 @@ final class Simd {
                 copyIn(xhat, 0, m * n, bnXhat.reserve(m * n));
                 bnXhatOf = xhat;
             }
-            int t = copyIn(dy, 0, m * n, bnT.reserve(m * n)), v = bnVectors(n, invStd, gamma), sums = bnSums.reserve(2 * n);
+            int t = copyIn(dy, 0, m * n, bnT.reserve(m * n)), v = bnVectors(n, invStd, gamma, null, null), sums = bnSums.reserve(2 * n);
             if (training) Simd.bnBackward(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
             else Simd.bnBackwardEval(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
             copyOut(sums, sumDy, 0, n);
