@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * kernels.wasm has no copy in the repository: the build writes it from {@link SimdModule}. The
  * file the app serves is exactly what the source writes, and it is a WebAssembly module that
- * exports the four kernels {@link Simd} imports. (That its kernels give the Java kernels' bits is
- * PageE2ETest's, in the browser.)
+ * exports every kernel {@link Simd} imports, each of which worker-wasm.js's stub for a browser
+ * without SIMD also names. (That its kernels give the Java kernels' bits is PageE2ETest's, in the browser.)
  */
 class SimdModuleTest {
     @Test
@@ -23,6 +23,17 @@ class SimdModuleTest {
         assertTrue(text.contains("\u0004axpy") && text.contains("\u0004tanh") && text.contains("\u0007sumRows") && text.contains("\u0007softmax"),
             "exports axpy, tanh, sumRows and softmax");
         assertTrue(text.contains("\u0003env\u0006memory"), "imports env.memory");
+        java.util.regex.Matcher imports = java.util.regex.Pattern.compile("@Import\\(module = \"kernels\", name = \"(\\w+)\"\\)")
+            .matcher(Files.readString(Path.of("src", "main", "java", "teagrad", "web", "Simd.java"), StandardCharsets.UTF_8));
+        String stub = Files.readString(Path.of("webapp", "worker-wasm.js"), StandardCharsets.UTF_8);
+        int kernels = 0;
+        while (imports.find()) {
+            String name = imports.group(1);
+            kernels++;
+            assertTrue(text.contains((char) name.length() + name + "\u0000"), "the module exports " + name + ", which Simd imports");
+            assertTrue(stub.contains(" " + name + ": notLoaded"), "worker-wasm.js's stub names " + name);
+        }
+        assertTrue(kernels >= 15, "Simd imports the module's kernels: " + kernels);
         assertArrayEquals(bytes, SimdModule.bytes(), "the same bytes every time");
         Path built = Path.of("target", "classes", "webapp", "wasm", "kernels.wasm");
         if (Files.exists(built)) assertArrayEquals(bytes, Files.readAllBytes(built), "the built kernels.wasm is the source's output");
