@@ -235,7 +235,8 @@ final class JsSimd {
         // x̂ goes back to the layer's array, and each call copies in what it reads (a memcpy each).
 
         private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region();
-        private float[] bnXOf;   // the x whose values the moments left at bnX, for the pass after them (nothing else runs between)
+        private float[] bnXOf;     // the x and the means whose values the moments left at bnX and bnSums,
+        private double[] bnMeansOf;  // for the pass after them (nothing else runs between)
 
         @Override public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) {
             int at = bnX.reserve(m * n), sums = bnSums.reserve(4 * n);   // 2n f64s; every reserve before the heap is read
@@ -243,6 +244,7 @@ final class JsSimd {
             bnXOf = x;
             bnMoments(kernels, 4 * at, m, n, 4 * sums);
             doublesOut(heap, sums, mean, n);
+            bnMeansOf = mean;
             doublesOut(heap, sums + 2 * n, sq, n);
             return true;
         }
@@ -260,9 +262,10 @@ final class JsSimd {
                                   float[] xhat, float[] y) {
             int at = bnX.reserve(m * n), sums = bnSums.reserve(4 * n), v = bnVectors.reserve(4 * n), xh = bnXhat.reserve(m * n), out = bnY.reserve(m * n);
             if (x != bnXOf) copyIn(heap, at, x, 0, m * n);
-            bnXOf = null;
             if (eval) copyIn(heap, v + 3 * n, runningMean, 0, n);
-            else doublesIn(heap, sums, mean, n);
+            else if (mean != bnMeansOf) doublesIn(heap, sums, mean, n);
+            bnXOf = null;
+            bnMeansOf = null;
             copyIn(heap, v, invStd, 0, n);
             copyIn(heap, v + n, gamma, 0, n);
             copyIn(heap, v + 2 * n, beta, 0, n);

@@ -500,10 +500,12 @@ final class Simd {
 
         private final Region bnX = new Region(), bnSums = new Region(), bnVectors = new Region(), bnXhat = new Region(), bnY = new Region(), bnT = new Region();
         private float[] bnXOf, bnXhatOf;   // the arrays whose values are at bnX and at bnXhat
+        private double[] bnMeansOf;        // the means the moments left at bnSums, for the normalising pass after them
 
         @Override public boolean batchNormMoments(float[] x, int m, int n, double[] mean, double[] sq) {
             int xAt = bnIn(x, m * n), sums = bnSums.reserve(4 * n);   // 2n f64s
             Simd.bnMoments(xAt, m, n, sums);
+            bnMeansOf = mean;
             for (int j = 0; j < n; j++) {
                 mean[j] = Address.fromInt(sums + 8 * j).getDouble();
                 sq[j] = Address.fromInt(sums + 8 * (n + j)).getDouble();
@@ -524,24 +526,25 @@ final class Simd {
 
         @Override public boolean batchNormNormalise(float[] x, int m, int n, double[] mean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
             int xAt = bnIn(x, m * n), means = bnSums.reserve(2 * n);
-            for (int j = 0; j < n; j++) Address.fromInt(means + 8 * j).putDouble(mean[j]);
+            if (mean != bnMeansOf) for (int j = 0; j < n; j++) Address.fromInt(means + 8 * j).putDouble(mean[j]);
             int v = bnVectors(n, invStd, gamma, beta, null), xhatAt = bnXhat.reserve(m * n), yAt = bnY.reserve(m * n);
             Simd.bnNormalise(xAt, m, n, means, v, v + 4 * n, v + 8 * n, xhatAt, yAt);
-            return bnOut(x, xhat, yAt, y, m * n);
+            return bnOut(xhat, yAt, y, m * n);
         }
 
         @Override public boolean batchNormNormaliseEval(float[] x, int m, int n, float[] runningMean, float[] invStd, float[] gamma, float[] beta, float[] xhat, float[] y) {
             int xAt = bnIn(x, m * n), v = bnVectors(n, invStd, gamma, beta, runningMean), xhatAt = bnXhat.reserve(m * n), yAt = bnY.reserve(m * n);
             Simd.bnNormaliseEval(xAt, m, n, v + 12 * n, v, v + 4 * n, v + 8 * n, xhatAt, yAt);
-            return bnOut(x, xhat, yAt, y, m * n);
+            return bnOut(xhat, yAt, y, m * n);
         }
 
-        /** After a normalising pass: y into its array and kept (the layer's output: nothing else writes it), x̂ held; x's values are not kept past the forward. */
-        private boolean bnOut(float[] x, float[] xhat, int yAt, float[] y, int length) {
+        /** After a normalising pass: y into its array and kept (the layer's output: nothing else writes it), x̂ held; x and μ are not kept past the forward. */
+        private boolean bnOut(float[] xhat, int yAt, float[] y, int length) {
             copyOut(yAt, y, 0, length);
             keep(y, length, yAt, false);
             bnXhatOf = xhat;
             bnXOf = null;
+            bnMeansOf = null;
             return true;
         }
 
@@ -562,6 +565,7 @@ final class Simd {
                 bnXhatOf = xhat;
             }
             int t = copyIn(dy, 0, m * n, bnT.reserve(m * n)), v = bnVectors(n, invStd, gamma, null, null), sums = bnSums.reserve(2 * n);
+            bnMeansOf = null;   // the sums below go where the means were
             if (training) Simd.bnBackward(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
             else Simd.bnBackwardEval(t, m, n, bnXhat.address, v, v + 4 * n, sums, t);
             copyOut(sums, sumDy, 0, n);
